@@ -1,0 +1,73 @@
+"""The append-only, hash-chained audit trail.
+
+Each organisation has its own chain (events without an organisation, such as a failed sign-in
+for an unknown user, go on the "system" chain). An event stores the hash of the event before it
+in its chain; the database refuses UPDATE and DELETE on the table (see migration 0002).
+Targets and actors are stored by id without foreign-key constraints, so the trail never
+cascades away with what it describes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from audit.catalogue import describe
+
+SYSTEM_CHAIN = "system"
+GENESIS_HASH = "0" * 64
+
+
+class AuditChain(models.Model):
+    """The head of one chain; locked while an event is appended so the chain stays linear."""
+
+    key = models.CharField(max_length=64, unique=True)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    last_verified_ok = models.BooleanField(null=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AuditEvent(models.Model):
+    chain = models.CharField(max_length=64)
+    sequence = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    actor_id = models.BigIntegerField(null=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=100)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=100, blank=True)
+    detail = models.JSONField(default=dict)
+    ip_address = models.GenericIPAddressField(null=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["chain", "sequence"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_sequence_per_chain")
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="audit_org_time"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.sequence} {self.action}"
+
+    @property
+    def sentence(self) -> str:
+        return describe(self.action)

@@ -1,0 +1,121 @@
+"""Writing to the audit trail. audit.record() is the one way in."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from audit.catalogue import EVENTS
+from audit.hashing import event_hash
+from audit.models import SYSTEM_CHAIN, AuditChain, AuditEvent
+
+# Detail keys that would copy a customer's personal data into a trail that outlives the audio.
+_FORBIDDEN_DETAIL_KEYS = frozenset(
+    {
+        "phone",
+        "phone_number",
+        "caller",
+        "customer_name",
+        "name",
+        "bsn",
+        "address",
+        "postcode",
+        "email",
+        "date_of_birth",
+        "birth_date",
+    }
+)
+# Runs of nine or more digits (a BSN, a phone number) in any detail value.
+_LONG_NUMBER = re.compile(r"\d[\d\s\-]{7,}\d")
+
+
+class AuditDetailError(ValueError):
+    """The detail of an event would carry personal data or cannot be stored as JSON."""
+
+
+def chain_key_for(organisation: Any | None) -> str:
+    return f"organisation:{organisation.pk}" if organisation is not None else SYSTEM_CHAIN
+
+
+def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    try:
+        normalised = json.loads(json.dumps(detail))
+    except (TypeError, ValueError) as exc:
+        raise AuditDetailError(f"audit detail must be plain JSON: {exc}") from exc
+
+    def walk(value: Any, key: str = "") -> None:
+        if key.lower() in _FORBIDDEN_DETAIL_KEYS:
+            raise AuditDetailError(f"audit detail may not carry {key!r}; name the target by id")
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                walk(child, str(child_key))
+        elif isinstance(value, list):
+            for child in value:
+                walk(child, key)
+        elif isinstance(value, str) and _LONG_NUMBER.search(value):
+            raise AuditDetailError(
+                f"audit detail {key!r} holds a long number (phone number or BSN?); use ids"
+            )
+
+    walk(normalised)
+    return normalised
+
+
+def _locked_head(key: str) -> AuditChain:
+    try:
+        return AuditChain.objects.select_for_update().get(key=key)
+    except AuditChain.DoesNotExist:
+        try:
+            with transaction.atomic():
+                AuditChain.objects.create(key=key)
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        return AuditChain.objects.select_for_update().get(key=key)
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    organisation: Any | None,
+    target: models.Model | None = None,
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one event to its organisation's chain, in the caller's transaction."""
+    if action not in EVENTS:
+        raise ValueError(f"unknown audit action {action!r}: add it to audit/catalogue.py")
+    detail = _check_detail(detail or {})
+    key = chain_key_for(organisation)
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    actor_label = actor.get_username() if actor_id is not None else ""
+    target_type = target._meta.label_lower if target is not None else ""
+    target_id = str(target.pk) if target is not None else ""
+    with transaction.atomic():
+        head = _locked_head(key)
+        fields = {
+            "chain": key,
+            "sequence": head.last_sequence + 1,
+            "created_at": timezone.now(),
+            "organisation_id": organisation.pk if organisation is not None else None,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "purpose": purpose or "",
+            "detail": detail,
+            "ip_address": ip_address,
+            "previous_hash": head.last_hash,
+        }
+        digest = event_hash(**fields)
+        event = AuditEvent.objects.create(hash=digest, **fields)
+        head.last_sequence = event.sequence
+        head.last_hash = digest
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return event

@@ -1,0 +1,59 @@
+"""The standard cast: one organisation with a user per role, and an outsider from another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import factory.random
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations.constants import Role
+from organisations.tests.factories import OrganisationFactory, UserFactory, membership
+
+factory.random.reseed_random("earshot")
+
+
+@dataclass
+class Cast:
+    organisation: object
+    other_organisation: object
+    users: dict[str, object]
+    outsider: object  # an administrator of the other organisation
+
+    def __getitem__(self, role: str):
+        return self.users[role]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    organisation = OrganisationFactory(slug="acme", name="Acme Klantcontact")
+    other = OrganisationFactory(slug="other", name="Other Contact Centre")
+    users = {}
+    for role in Role:
+        user = UserFactory(username=f"acme-{role.value}")
+        membership(user, organisation, role)
+        users[role.value] = user
+    outsider = UserFactory(username="other-administrator")
+    membership(outsider, other, Role.ADMINISTRATOR)
+    return Cast(organisation, other, users, outsider)
+
+
+def signed_in_client(user) -> Client:
+    """A client signed in as the user, past the TOTP step (a confirmed device, verified)."""
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "test"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return signed_in_client

@@ -1,0 +1,153 @@
+"""The demo: both seed organisations with teams, employees and one user per role.
+
+Demo data only; nothing outside this module and register/seed_data.py names the demo
+organisations. Loading is idempotent: running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from organisations.constants import Role
+from organisations.models import Employee, Membership, Organisation, Team
+from organisations.services import (
+    employee_create,
+    membership_change_role,
+    membership_create,
+    organisation_create,
+    team_create,
+)
+from register.models import ProcessingActivity
+from register.seed_data import ORGANISATIONS
+from register.services import activity_create
+
+DEMO_PASSWORD = "earshot-demo"
+
+# Per organisation: the user-name prefix and its teams with (employee name, PBX agent id).
+PEOPLE = {
+    "rvo-klantcontact": {
+        "prefix": "rvo",
+        "teams": {
+            "Team Noord": [
+                ("Anna de Vries", "1001"),
+                ("Bram Jansen", "1002"),
+                ("Chantal Bakker", "1003"),
+            ],
+            "Team Zuid": [
+                ("Daan Visser", "1004"),
+                ("Eva Smit", "1005"),
+                ("Fatima El Amrani", "1006"),
+            ],
+        },
+    },
+    "tbi-direct": {
+        "prefix": "tbi",
+        "teams": {
+            "Storingsdienst": [("Gert Mulder", "2001"), ("Hanna de Boer", "2002")],
+            "Klantenservice": [
+                ("Ivo Meijer", "2003"),
+                ("Julia Dekker", "2004"),
+                ("Kees Brouwer", "2005"),
+            ],
+        },
+    },
+}
+# A user with roles in both organisations, to show the organisation switcher.
+MULTI_USER = ("demo-multi", {"rvo-klantcontact": Role.COACH, "tbi-direct": Role.TEAM_LEADER})
+
+
+@dataclass
+class DemoSummary:
+    organisations: int = 0
+    users: int = 0
+    created: int = 0
+
+
+def demo_username(prefix: str, role: str) -> str:
+    return f"{prefix}-{role.replace('_', '')}"
+
+
+def _user(username: str, summary: DemoSummary):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        summary.created += 1
+    summary.users += 1
+    return user
+
+
+def _membership(user, organisation: Organisation, role: str, teams: list[Team]) -> None:
+    existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is None:
+        membership_create(user=user, organisation=organisation, role=role, actor=None, teams=teams)
+    elif existing.role != role:
+        membership_change_role(membership=existing, role=role, actor=None)
+
+
+def _organisation(spec: dict, summary: DemoSummary) -> Organisation:
+    organisation = Organisation.objects.filter(slug=spec["slug"]).first()
+    if organisation is None:
+        organisation = organisation_create(
+            slug=spec["slug"], name=spec["name"], timezone=spec["timezone"], actor=None
+        )
+        summary.created += 1
+    for activity in spec["activities"]:
+        if not ProcessingActivity.objects.filter(
+            organisation=organisation, reference=activity["reference"]
+        ).exists():
+            activity_create(organisation=organisation, actor=None, **activity)
+            summary.created += 1
+    summary.organisations += 1
+    return organisation
+
+
+def _people(organisation: Organisation, people: dict, summary: DemoSummary) -> None:
+    teams = []
+    for team_name, employees in people["teams"].items():
+        team = Team.objects.filter(organisation=organisation, name=team_name).first()
+        if team is None:
+            team = team_create(organisation=organisation, name=team_name)
+            summary.created += 1
+        teams.append(team)
+        for name, agent_id in employees:
+            if not Employee.objects.filter(
+                organisation=organisation, pbx_agent_id=agent_id
+            ).exists():
+                employee_create(
+                    organisation=organisation, name=name, team=team, pbx_agent_id=agent_id
+                )
+                summary.created += 1
+    for role in Role:
+        user = _user(demo_username(people["prefix"], role), summary)
+        coached = teams if role in (Role.COACH, Role.TEAM_LEADER) else []
+        _membership(user, organisation, role, coached)
+        if role == Role.EMPLOYEE:
+            # The demo employee is the first agent of the first team.
+            employee = (
+                Employee.objects.filter(organisation=organisation, team=teams[0])
+                .order_by("pbx_agent_id")
+                .first()
+            )
+            if employee is not None and employee.user_id is None:
+                employee.user = user
+                employee.save(update_fields=["user"])
+
+
+@transaction.atomic
+def demo_load() -> DemoSummary:
+    summary = DemoSummary()
+    organisations = {}
+    for spec in ORGANISATIONS:
+        organisation = _organisation(spec, summary)
+        organisations[organisation.slug] = organisation
+        _people(organisation, PEOPLE[organisation.slug], summary)
+    username, roles = MULTI_USER
+    user = _user(username, summary)
+    for slug, role in roles.items():
+        _membership(user, organisations[slug], role, list(organisations[slug].teams.all()))
+    return summary

@@ -1,0 +1,42 @@
+"""What the base layout needs: the current organisation, the switcher, and the navigation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organisations import roles
+from organisations.selectors import memberships_for_user
+
+# (permission, url name, label): shown only to members whose role holds the permission.
+NAVIGATION = [
+    (roles.VIEW_DASHBOARD, "organisations:dashboard", _("Dashboard")),
+    (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
+    (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
+    (roles.MANAGE_MEMBERS, "organisations:members", _("Members")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    context: dict[str, object] = {"demo_mode": settings.DEMO}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    organisation = getattr(request, "organisation", None)
+    context["memberships"] = list(memberships_for_user(user=user))
+    context["current_organisation"] = organisation
+    context["current_membership"] = getattr(request, "membership", None)
+    if organisation is not None:
+        context["nav_items"] = [
+            {
+                "url": reverse(url_name, kwargs={"org_slug": organisation.slug}),
+                "label": label,
+                "active": request.resolver_match is not None
+                and request.resolver_match.view_name == url_name,
+            }
+            for permission, url_name, label in NAVIGATION
+            if user.has_perm(f"organisations.{permission}", organisation)
+        ]
+    return context

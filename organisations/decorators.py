@@ -1,0 +1,41 @@
+"""The one way views reach tenant data: resolve the organisation from the URL for this user.
+
+Outsiders get 404 (the organisation's existence is not confirmed); members without the right
+get 403. The organisation's time zone is activated for the request.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from organisations.selectors import membership_get_for_user
+
+View = Callable[..., HttpResponse]
+
+
+def organisation_view(permission: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: object, **kwargs: object):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_get_for_user(user=request.user, slug=org_slug)
+            organisation = membership.organisation
+            if not request.user.has_perm(f"organisations.{permission}", organisation):
+                raise PermissionDenied
+            request.membership = membership
+            request.organisation = organisation
+            timezone.activate(organisation.timezone)
+            request.session["last_organisation"] = organisation.slug
+            return view(request, *args, **kwargs)
+
+        wrapper.organisation_permission = permission  # read by the tenancy test
+        return wrapper
+
+    return decorator

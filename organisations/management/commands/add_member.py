@@ -1,0 +1,52 @@
+import sys
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from organisations.constants import Role
+from organisations.models import Membership, Organisation
+from organisations.services import membership_change_role, membership_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Give a user a role in an organisation, creating the user if needed. A new user's "
+        "password is read from standard input (--password-stdin), never from the command line."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("organisation", metavar="SLUG")
+        parser.add_argument("role", choices=Role.values)
+        parser.add_argument("--email", default="")
+        parser.add_argument("--password-stdin", action="store_true")
+
+    @transaction.atomic
+    def handle(self, *args, username, organisation, role, email, password_stdin, **options):
+        org = Organisation.objects.filter(slug=organisation).first()
+        if org is None:
+            raise CommandError(f"No organisation with slug {organisation!r}.")
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            if not password_stdin:
+                raise CommandError(
+                    f"{username} does not exist yet: pass --password-stdin and pipe a password."
+                )
+            password = sys.stdin.readline().rstrip("\n")
+            user = user_model(username=username, email=email)
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            user.set_password(password)
+            user.save()
+        existing = Membership.objects.filter(user=user, organisation=org).first()
+        if existing is None:
+            membership_create(user=user, organisation=org, role=role, actor=None)
+        else:
+            membership_change_role(membership=existing, role=role, actor=None)
+        self.stdout.write(self.style.SUCCESS(f"{username} is {Role(role).label} in {org.name}."))

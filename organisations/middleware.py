@@ -1,0 +1,31 @@
+"""Sends members of two-factor roles to set up or enter their TOTP code before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from organisations.selectors import user_requires_two_factor
+
+# Paths a half-signed-in user may still reach.
+_ALLOWED_PREFIXES = ("/account/", "/static/", "/i18n/")
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.TWO_FACTOR_REQUIRED
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and user_requires_two_factor(user=user)
+        ):
+            return redirect("two_factor")
+        return self.get_response(request)

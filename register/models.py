@@ -1,0 +1,148 @@
+"""The processing register (GDPR art. 30) as the configuration Earshot runs on.
+
+Purposes and retention periods are read from here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.constants import Role
+from organisations.models import Organisation
+from register.constants import DataCategory, LegalBasis, RecipientKind, RetentionUnit
+
+
+class ProcessingActivity(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="processing_activities"
+    )
+    reference = models.CharField(_("reference"), max_length=50)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    controller_name = models.TextField(_("controller"), blank=True)
+    controller_visiting_address = models.TextField(_("visiting address"), blank=True)
+    controller_postal_address = models.TextField(_("postal address"), blank=True)
+    automated_decision_making = models.TextField(_("automated decision-making"), blank=True)
+    transfer_outside_eu = models.TextField(_("transfer outside the EU"), blank=True)
+    related_processing = models.TextField(_("related processing activities"), blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="activity_reference_unique_in_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+
+class Purpose(models.Model):
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.CASCADE, related_name="purposes"
+    )
+    code = models.SlugField(
+        _("code"), max_length=64, help_text=_("Stable name that requests and listens refer to.")
+    )
+    description = models.TextField(_("purpose"))
+    legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
+    legal_basis_note = models.TextField(_("explanation of the legal basis"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity", "position"]
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "code"], name="purpose_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(legal_basis__in=LegalBasis.values),
+                name="purpose_legal_basis_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class RetentionPeriod(models.Model):
+    """Abstract: a typed duration (value + unit) and the words the register uses for it."""
+
+    retention_value = models.PositiveIntegerField(
+        _("retention period"), validators=[MinValueValidator(1)]
+    )
+    retention_unit = models.CharField(
+        _("unit"), max_length=10, choices=RetentionUnit.choices, default=RetentionUnit.DAYS
+    )
+    retention_text = models.TextField(_("retention as worded in the register"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def retention_days(self) -> int:
+        """The period in whole days, never longer than declared (a month counts 28 days,
+        a year 365), so rounding can only shorten how long data is kept."""
+        factor = {RetentionUnit.DAYS: 1, RetentionUnit.MONTHS: 28, RetentionUnit.YEARS: 365}
+        return self.retention_value * factor[RetentionUnit(self.retention_unit)]
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
+
+
+class DataSubjectEntry(RetentionPeriod):
+    """One line of 'Betrokkenen en gegevens': whose data, which data, why, how long, from where."""
+
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.CASCADE, related_name="data_subject_entries"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    subject_category = models.TextField(_("data subjects"))
+    personal_data = models.TextField(_("personal data"))
+    collection_purpose = models.TextField(_("collection purpose"))
+    data_category = models.CharField(
+        _("data category"), max_length=32, choices=DataCategory.choices
+    )
+    source = models.TextField(_("source"), blank=True)
+    mandatory_supply = models.BooleanField(_("mandatory supply"), default=False)
+    mandatory_supply_text = models.TextField(_("mandatory supply as worded"), blank=True)
+
+    class Meta:
+        ordering = ["activity", "position"]
+        verbose_name = _("data subject entry")
+        verbose_name_plural = _("data subject entries")
+
+    def __str__(self) -> str:
+        return f"{self.subject_category[:60]}: {self.personal_data[:60]}"
+
+
+class Recipient(models.Model):
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.CASCADE, related_name="recipients"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.TextField(_("recipient"))
+    kind = models.CharField(_("kind"), max_length=32, choices=RecipientKind.choices)
+    role = models.CharField(
+        _("role"),
+        max_length=32,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("For recipients inside the organisation: the role that receives."),
+    )
+
+    class Meta:
+        ordering = ["activity", "position"]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,135 @@
+"""Security settings a user or an operator would notice: CSP, no inline script, deploy check."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_FILES = sorted(ROOT.glob("templates/**/*.html")) + sorted(
+    ROOT.glob("*/templates/**/*.html")
+)
+
+
+def _production_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARSHOT_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="earshot.settings",
+        EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,
+        EARSHOT_ALLOWED_HOSTS="earshot.example.nl",
+        DATABASE_URL=os.environ["DATABASE_URL"],  # set by earshot.test_settings
+    )
+    env.update(overrides)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_templates_contain_no_inline_script_or_style():
+    offenders = []
+    for path in TEMPLATE_FILES:
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            offenders.append(f"{path}: inline <script>")
+        if re.search(r"\son[a-z]+\s*=", text):
+            offenders.append(f"{path}: inline event handler")
+        if re.search(r"\sstyle\s*=", text):
+            offenders.append(f"{path}: inline style attribute")
+    assert TEMPLATE_FILES, "no templates found"
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_csp_without_inline_script(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_session_cookie_is_http_only(client, cast):
+    response = client.post(
+        reverse("login"), {"username": "acme-employee", "password": "correct horse battery"}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    del env["EARSHOT_SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "EARSHOT_SECRET_KEY" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("file-secret-" + "z" * 50)
+    env = _production_env(EARSHOT_SECRET_KEY_FILE=str(secret))
+    del env["EARSHOT_SECRET_KEY"]
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "file-secret-" + "z" * 50
+
+
+def test_a_malformed_boolean_fails_loudly():
+    result = _manage("check", env=_production_env(EARSHOT_DEBUG="maybe"))
+    assert result.returncode != 0
+    assert "EARSHOT_DEBUG must be one of" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_and_audio_lies_outside_what_is_served_by_default():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.STORAGES['default']['OPTIONS']['location'], s.STATIC_ROOT)",
+        env=_production_env(EARSHOT_VAR_DIR="/srv/earshot"),
+    )
+    debug, audio, static = result.stdout.split()
+    assert debug == "False", result.stderr
+    assert not audio.startswith(static) and not static.startswith(audio)
+
+
+def test_client_address_comes_from_the_proxy_only_when_behind_one(rf, settings):
+    from organisations.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="203.0.113.9")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "10.0.0.2"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.9"

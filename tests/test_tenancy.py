@@ -1,0 +1,73 @@
+"""Tenants are sealed: every URL of the project, walked with a user of another organisation.
+
+New URL patterns are covered automatically. A pattern under o/<org_slug>/ must be resolved
+through organisations.decorators.organisation_view; any other pattern must be listed in
+PUBLIC_URL_NAMES on purpose. A pattern with a keyword argument this test cannot fill makes it
+fail: add a maker for it to KWARG_MAKERS.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organisations.models import Membership
+
+PUBLIC_URL_NAMES = {"home", "login", "logout", "two_factor", "set_language", "healthz"}
+
+# For each URL keyword: how to name an object of the victim organisation.
+KWARG_MAKERS = {
+    "org_slug": lambda cast: cast.organisation.slug,
+    "membership_id": lambda cast: (
+        Membership.objects.filter(organisation=cast.organisation).first().pk
+    ),
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+ALL_PATTERNS = list(_walk(get_resolver().url_patterns))
+TENANT_PATTERNS = [p for p in ALL_PATTERNS if "<slug:org_slug>" in p[0]]
+
+
+def test_every_url_is_either_tenant_scoped_or_deliberately_public():
+    stray = {name for route, name, _ in ALL_PATTERNS if "<slug:org_slug>" not in route}
+    assert stray == PUBLIC_URL_NAMES, (
+        "A URL outside o/<org_slug>/ must be added to PUBLIC_URL_NAMES on purpose: "
+        f"{sorted(stray ^ PUBLIC_URL_NAMES)}"
+    )
+
+
+@pytest.mark.parametrize("route,name,pattern", TENANT_PATTERNS, ids=[p[1] for p in TENANT_PATTERNS])
+def test_tenant_view_is_resolved_through_the_organisation_gate(route, name, pattern):
+    assert hasattr(pattern.callback, "organisation_permission"), (
+        f"{name} ({route}) must be wrapped in organisations.decorators.organisation_view"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name,pattern", TENANT_PATTERNS, ids=[p[1] for p in TENANT_PATTERNS])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_user_of_another_organisation_gets_nothing(cast, client_for, route, name, pattern, method):
+    unknown = set(_route_kwargs(route)) - set(KWARG_MAKERS)
+    assert not unknown, f"add a maker for {sorted(unknown)} to KWARG_MAKERS"
+    kwargs = {key: KWARG_MAKERS[key](cast) for key in _route_kwargs(route)}
+    url = reverse(name, kwargs=kwargs)
+    client = client_for(cast.outsider)
+    response = getattr(client, method)(url)
+    assert response.status_code in (403, 404), f"{method.upper()} {url}: {response.status_code}"
+    assert cast.organisation.name.encode() not in response.content
+
+
+def _route_kwargs(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)

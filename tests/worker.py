@@ -1,0 +1,78 @@
+"""A real Celery worker in a subprocess, on Redis, against the test database.
+
+For tests where scheduling matters. Use inside a transactional test (data must be committed
+for the worker to see it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from earshot.celery import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def celery_worker(*, beat: bool = False, env: dict[str, str] | None = None) -> Iterator[None]:
+    app.control.purge()  # nothing left over from an earlier run
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "earshot",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if beat:
+        command += ["-B", "--schedule", str(Path(settings.VAR_DIR) / "celerybeat-schedule")]
+    child_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
+        "DATABASE_URL": _database_url(),
+        **(env or {}),
+    }
+    log = Path(settings.VAR_DIR) / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=child_env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    log = Path(settings.VAR_DIR) / "worker.log"
+    tail = log.read_text()[-3000:] if log.exists() else "(no worker log)"
+    raise AssertionError(
+        f"timed out after {timeout}s waiting for {what}\n--- worker log ---\n{tail}"
+    )
