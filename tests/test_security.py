@@ -19,7 +19,11 @@ TEMPLATE_FILES = sorted(ROOT.glob("templates/**/*.html")) + sorted(
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EARSHOT_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EARSHOT_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="earshot.settings",
         EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,

@@ -12,10 +12,6 @@ import shutil
 
 import pytest
 
-# Playwright's sync API keeps an event loop on this thread; Django's ORM then refuses to run
-# unless told the test thread is safe (it is: the live server runs in its own thread).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("EARSHOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,10 +34,16 @@ def browser():
         pytest.fail(
             f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop on this thread; Django's ORM then refuses to run
+    # unless told the test thread is safe (it is: the live server runs in its own thread).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
