@@ -27,6 +27,20 @@ class Cast:
         return self.users[role]
 
 
+@pytest.fixture(autouse=True)
+def isolated_audio_storage(settings, tmp_path_factory):
+    """Each test stores audio in a folder of its own, so 'nothing stored' can be checked."""
+    location = tmp_path_factory.mktemp("audio")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audio": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     organisation = OrganisationFactory(slug="acme", name="Acme Klantcontact")

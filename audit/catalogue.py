@@ -16,6 +16,12 @@ EVENTS = {
     "organisations.membership.role_changed": _("changed a user's role"),
     "organisations.membership.removed": _("removed a user's role"),
     "register.activity.created": _("added a processing activity to the register"),
+    "recordings.recording.ingested": _("stored a recording"),
+    "recordings.ingest.rejected": _("refused a recording at ingest"),
+    "recordings.token.created": _("created an ingest API token"),
+    "recordings.token.revoked": _("revoked an ingest API token"),
+    "access.recording.listened": _("listened to a recording"),
+    "access.recording.refused": _("was refused access to a recording"),
 }
 
 

@@ -25,6 +25,12 @@ class BeatEntry:
 DEFAULT_ENTRIES = [
     # Walk every organisation's audit chain nightly; the register shows the last result.
     BeatEntry("verify-audit-chains", "audit.tasks.verify_audit_chains", "30 3 * * *", 23 * 3600),
+    # Take complete files from DROP_FOLDER/<slug>/; a run is stale before the next one starts.
+    BeatEntry("scan-drop-folders", "recordings.tasks.scan_drop_folders", "* * * * *", 50),
+    # Remove what a crashed ingest left half stored (an INCOMING row and maybe its object).
+    BeatEntry(
+        "sweep-incomplete-ingests", "recordings.tasks.sweep_incomplete_ingests", "17 * * * *", 3000
+    ),
 ]
 
 

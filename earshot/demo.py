@@ -146,8 +146,94 @@ def demo_load() -> DemoSummary:
         organisation = _organisation(spec, summary)
         organisations[organisation.slug] = organisation
         _people(organisation, PEOPLE[organisation.slug], summary)
+    for organisation in organisations.values():
+        summary.created += demo_access_and_calls(organisation)
     username, roles = MULTI_USER
     user = _user(username, summary)
     for slug, role in roles.items():
         _membership(user, organisations[slug], role, list(organisations[slug].teams.all()))
     return summary
+
+
+# Standing rights as the seeds state them: RVO's coaches for the first four purposes (their
+# coached teams), its employees for their own calls; TBI has none: every playback is asked for.
+STANDING_RIGHTS = {
+    "rvo-klantcontact": [
+        (Role.COACH, "quality-improvement", "coached_teams"),
+        (Role.COACH, "agent-training", "coached_teams"),
+        (Role.COACH, "coach-training-calibration", "coached_teams"),
+        (Role.EMPLOYEE, "quality-improvement", "own_calls"),
+    ],
+    "tbi-direct": [],
+}
+DEMO_CALLS_PER_ORGANISATION = 12
+
+
+def _demo_wav(seconds: float, frequency: int) -> bytes:
+    """A short tone: something to hear in the player without shipping audio files."""
+    import io
+    import math
+    import struct
+    import wave
+
+    rate = 8000
+    frames = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / rate)))
+        for i in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return buffer.getvalue()
+
+
+def demo_access_and_calls(organisation: Organisation) -> int:
+    """Standing rights and a dozen short calls spread over the last days; idempotent."""
+    import tempfile
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from access.models import StandingRight
+    from recordings.constants import IngestChannel
+    from recordings.models import Recording
+    from recordings.services import recording_ingest
+    from register.models import Purpose
+
+    created = 0
+    for role, code, scope in STANDING_RIGHTS[organisation.slug]:
+        purpose = Purpose.objects.get(activity__organisation=organisation, code=code)
+        _, made = StandingRight.objects.get_or_create(
+            organisation=organisation, purpose=purpose, role=role, defaults={"scope": scope}
+        )
+        created += made
+    employees = list(Employee.objects.filter(organisation=organisation).order_by("pbx_agent_id"))
+    now = timezone.now()
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(DEMO_CALLS_PER_ORGANISATION):
+            call_id = f"demo-{organisation.slug}-{n + 1}"
+            if Recording.objects.filter(organisation=organisation, call_id=call_id).exists():
+                continue
+            path = Path(folder) / f"{n}.wav"
+            path.write_bytes(_demo_wav(6 + n % 5, 300 + 40 * n))
+            employee = employees[n % len(employees)]
+            recording_ingest(
+                organisation=organisation,
+                source=path,
+                channel=IngestChannel.UPLOAD,
+                metadata={
+                    "call_id": call_id,
+                    "started_at": (now - timedelta(days=n % 9, hours=n)).isoformat(),
+                    "direction": "inbound" if n % 3 else "outbound",
+                    "queue": "algemeen" if n % 2 else "klachten",
+                    "agent_id": employee.pbx_agent_id,
+                    "customer_phone": f"06{12345600 + n}",
+                    "announcement": "welkomstboodschap-v2",
+                },
+            )
+            created += 1
+    return created

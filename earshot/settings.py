@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from earshot.beat import beat_schedule
 from earshot.env import env_bool, env_int, env_list, env_str
+from earshot.storages import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("EARSHOT_VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "organisations",
     "audit",
     "register",
+    "recordings",
+    "access",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -184,17 +189,23 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Audio is never a media URL: MEDIA_URL stays unset and storage lies outside STATIC_ROOT.
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "audio")},
-    },
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage",
-    },
-}
+STORAGES = build_storages(var_dir=VAR_DIR, debug=DEBUG)
+# Uploads always go to a temporary file, so the probe and the hash read from disk.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env_str("EARSHOT_UPLOAD_TEMP_DIR") or None
+# Largest audio file ingest accepts (MB); an upload larger than this is refused unstored.
+MAX_AUDIO_MB = env_int("EARSHOT_MAX_AUDIO_MB", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# How the gate hands over audio bytes after its check: "django" streams them itself,
+# "nginx" answers with X-Accel-Redirect to the internal /protected-audio/ location,
+# "s3" redirects to a presigned URL that lives EARSHOT_S3_URL_SECONDS.
+AUDIO_DELIVERY = env_str("EARSHOT_AUDIO_DELIVERY", "django")
+if AUDIO_DELIVERY not in {"django", "nginx", "s3"}:
+    raise ImproperlyConfigured("EARSHOT_AUDIO_DELIVERY must be django, nginx or s3.")
+# The drop folder: one subfolder per organisation slug, watched by a periodic task.
+DROP_FOLDER = env_str("EARSHOT_DROP_FOLDER", str(VAR_DIR / "drop"))
+# A file is taken only when it has not changed for this many seconds (still being written).
+DROP_SETTLE_SECONDS = env_int("EARSHOT_DROP_SETTLE_SECONDS", 10)
 
 # Mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -236,4 +247,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("EARSHOT_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# HTTP API (ingest) and its OpenAPI schema ---------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Earshot API",
+    "DESCRIPTION": "Recorders and PBXs push calls (audio and metadata) to Earshot.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
 }

@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
 
 from earshot import views
 from organisations import views as organisation_views
 from organisations.twofactor import two_factor
+from recordings.api import RecordingIngestView
 
 # Everything under o/<org_slug>/ is tenant data and is resolved through
 # organisations.decorators.organisation_view; the tenancy test walks these patterns.
@@ -12,6 +14,8 @@ tenant_patterns = [
     path("", include("organisations.urls")),
     path("audit/", include("audit.urls")),
     path("register/", include("register.urls")),
+    path("recordings/", include("access.urls")),
+    path("upload/", include("recordings.urls")),
 ]
 
 urlpatterns = [
@@ -22,4 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
+    # For recorders and PBXs: a per-organisation token, no session.
+    path("api/v1/recordings", RecordingIngestView.as_view(), name="api_recording_ingest"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]

@@ -13,6 +13,8 @@ from organisations.selectors import memberships_for_user
 # (permission, url name, label): shown only to members whose role holds the permission.
 NAVIGATION = [
     (roles.VIEW_DASHBOARD, "organisations:dashboard", _("Dashboard")),
+    (roles.VIEW_RECORDINGS, "access:recording_list", _("Recordings")),
+    (roles.UPLOAD_RECORDINGS, "recordings:upload", _("Upload")),
     (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
     (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
     (roles.MANAGE_MEMBERS, "organisations:members", _("Members")),

@@ -34,3 +34,15 @@ class RecipientKind(models.TextChoices):
     INTERNAL_ROLE = "internal_role", _("Role within the organisation")
     PROCESSOR = "processor", _("Processor")
     OUTSIDE_PARTY = "outside_party", _("Outside party")
+
+
+class CustomerField(models.TextChoices):
+    """Customer identification a recording may carry, only where the register declares it."""
+
+    PHONE = "phone", _("Phone number")
+    NAME = "name", _("Name")
+    ADDRESS = "address", _("Address")
+    POSTCODE = "postcode", _("Postcode")
+    BSN = "bsn", _("BSN")
+    GENDER = "gender", _("Gender")
+    DATE_OF_BIRTH = "date_of_birth", _("Date of birth")

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.constants import Role
 from organisations.models import Organisation
-from register.constants import DataCategory, LegalBasis, RecipientKind, RetentionUnit
+from register.constants import (
+    CustomerField,
+    DataCategory,
+    LegalBasis,
+    RecipientKind,
+    RetentionUnit,
+)
 
 
 class ProcessingActivity(models.Model):
@@ -29,6 +36,12 @@ class ProcessingActivity(models.Model):
     automated_decision_making = models.TextField(_("automated decision-making"), blank=True)
     transfer_outside_eu = models.TextField(_("transfer outside the EU"), blank=True)
     related_processing = models.TextField(_("related processing activities"), blank=True)
+    recorded_customer_fields = models.JSONField(
+        _("customer identification recorded with calls"),
+        default=list,
+        blank=True,
+        help_text=_("Which customer fields a recording may carry (register.CustomerField)."),
+    )
 
     class Meta:
         ordering = ["reference"]
@@ -42,6 +55,16 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
+
+    def clean(self) -> None:
+        unknown = set(self.recorded_customer_fields or []) - set(CustomerField.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "recorded_customer_fields": _("Unknown customer fields: %(fields)s")
+                    % {"fields": ", ".join(sorted(unknown))}
+                }
+            )
 
 
 class Purpose(models.Model):

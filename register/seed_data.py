@@ -18,7 +18,13 @@ the seven entries below follow that order (five about employees, then two about 
 from __future__ import annotations
 
 from organisations.constants import Role
-from register.constants import DataCategory, LegalBasis, RecipientKind, RetentionUnit
+from register.constants import (
+    CustomerField,
+    DataCategory,
+    LegalBasis,
+    RecipientKind,
+    RetentionUnit,
+)
 
 # --------------------------------------------------------------------------------------------
 # RVO Klantcontact (M10495)
@@ -71,6 +77,16 @@ RVO_ACTIVITY = {
     ),
     # No closing full stop in the seed.
     "related_processing": "Deze verwerking bevat geen gerelateerde verwerkingen",
+    # Entry 6: "NAW, BSN, postcode, telefoonnummer, geslacht, geboortedatum".
+    "recorded_customer_fields": [
+        CustomerField.NAME,
+        CustomerField.ADDRESS,
+        CustomerField.POSTCODE,
+        CustomerField.BSN,
+        CustomerField.PHONE,
+        CustomerField.GENDER,
+        CustomerField.DATE_OF_BIRTH,
+    ],
     "purposes": [
         {
             "code": "quality-improvement",
@@ -344,6 +360,8 @@ TBI_ACTIVITY = {
     "automated_decision_making": "",
     "transfer_outside_eu": "",
     "related_processing": "",
+    # The policy stores "telefoonnummers" of callers, nothing else that identifies them.
+    "recorded_customer_fields": [CustomerField.PHONE],
     # Each purpose is a bullet of the policy, verbatim; all share the one stated legal basis.
     "purposes": [
         {

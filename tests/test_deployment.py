@@ -31,11 +31,15 @@ def test_compose_file_is_valid_with_the_example_environment(tmp_path):
 
 def test_env_example_documents_every_setting_the_code_reads():
     read = set()
-    for path in [ROOT / "earshot/settings.py", ROOT / "earshot/beat.py"]:
+    for path in [
+        ROOT / "earshot/settings.py",
+        ROOT / "earshot/beat.py",
+        ROOT / "earshot/storages.py",
+    ]:
         read |= set(re.findall(r'env_\w+\(\s*"(EARSHOT_\w+)"', path.read_text()))
     read |= {
         "EARSHOT_BEAT_" + name.upper().replace("-", "_")
-        for name in re.findall(r'BeatEntry\("([\w-]+)"', (ROOT / "earshot/beat.py").read_text())
+        for name in re.findall(r'BeatEntry\(\s*"([\w-]+)"', (ROOT / "earshot/beat.py").read_text())
     }
     documented = set(re.findall(r"(EARSHOT_\w+)=", (ROOT / ".env.example").read_text()))
     assert read - documented == set()

@@ -14,8 +14,19 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organisations.models import Membership
+from recordings.tests.factories import recording_create
 
-PUBLIC_URL_NAMES = {"home", "login", "logout", "two_factor", "set_language", "healthz"}
+# api_recording_ingest authenticates with an organisation's token instead (recordings/tests).
+PUBLIC_URL_NAMES = {
+    "home",
+    "login",
+    "logout",
+    "two_factor",
+    "set_language",
+    "healthz",
+    "api_recording_ingest",
+    "api_schema",
+}
 
 # For each URL keyword: how to name an object of the victim organisation.
 KWARG_MAKERS = {
@@ -23,6 +34,7 @@ KWARG_MAKERS = {
     "membership_id": lambda cast: (
         Membership.objects.filter(organisation=cast.organisation).first().pk
     ),
+    "recording_id": lambda cast: recording_create(organisation=cast.organisation).pk,
 }
 
 

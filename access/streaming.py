@@ -1,0 +1,91 @@
+"""Handing over audio bytes after the gate said yes: ranged streaming (206) so the browser can
+seek, or an offload to nginx (X-Accel-Redirect) or to a presigned S3 URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+
+from recordings.models import Recording
+from recordings.storage import audio_storage
+
+CHUNK = 64 * 1024
+CONTENT_TYPES = {
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "flac": "audio/flac",
+    "m4a": "audio/mp4",
+}
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+    """(start, end) inclusive for one satisfiable range; None to send everything (no header,
+    several ranges or bad syntax: all allowed by RFC 9110); "unsatisfiable" for 416."""
+    match = _RANGE.match(header.strip()) if header else None
+    if match is None:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return "unsatisfiable"
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return "unsatisfiable"
+    return start, end
+
+
+def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
+    with audio_storage().open(recording.storage_key, "rb") as handle:
+        handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+
+
+def _common_headers(response: HttpResponse, recording: Recording) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
+    content_type = CONTENT_TYPES.get(recording.container, "application/octet-stream")
+    if settings.AUDIO_DELIVERY == "nginx":
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"/protected-audio/{recording.storage_key}"
+        return _common_headers(response, recording)
+    if settings.AUDIO_DELIVERY == "s3":
+        return _common_headers(
+            HttpResponseRedirect(audio_storage().url(recording.storage_key)), recording
+        )
+    size = recording.size_bytes
+    wanted = parse_range(request.headers.get("Range", ""), size)
+    if wanted == "unsatisfiable":
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return _common_headers(response, recording)
+    start, end = wanted if wanted else (0, size - 1)
+    length = end - start + 1
+    response = StreamingHttpResponse(
+        _chunks(recording, start, length), content_type=content_type, status=206 if wanted else 200
+    )
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if wanted:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return _common_headers(response, recording)

@@ -1,0 +1,86 @@
+"""A small world for the gate: two teams, a coach of team A, standing rights, recordings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from access.constants import Scope
+from access.models import StandingRight
+from organisations.models import Membership
+from organisations.tests.factories import EmployeeFactory, TeamFactory
+from recordings.tests.factories import recording_create, wav_bytes
+from register.models import Purpose
+from register.services import activity_create
+
+
+def register_for(organisation, *, retention_days: int = 28) -> dict[str, Purpose]:
+    activity = activity_create(
+        organisation=organisation,
+        actor=None,
+        reference="T1",
+        name="Gespreksopname",
+        purposes=[
+            {
+                "code": "coaching",
+                "description": "Coaching en monitoring",
+                "legal_basis": "legitimate_interest",
+            },
+            {
+                "code": "misconduct",
+                "description": "Ernstig verwijtbare gedraging",
+                "legal_basis": "legitimate_interest",
+            },
+        ],
+        data_subject_entries=[
+            {
+                "subject_category": "Klanten",
+                "personal_data": "telefoonnummer",
+                "collection_purpose": "identificatie",
+                "data_category": "recording",
+                "retention_value": retention_days,
+                "retention_unit": "days",
+            }
+        ],
+        recipients=[],
+        recorded_customer_fields=["phone"],
+    )
+    return {purpose.code: purpose for purpose in activity.purposes.all()}
+
+
+@dataclass
+class GateWorld:
+    cast: object
+    purposes: dict
+    own_call: object  # handled by cast["employee"], team A
+    team_a_call: object  # another agent of team A
+    team_b_call: object  # team B: the coach does not coach it
+
+
+@pytest.fixture
+def world(cast) -> GateWorld:
+    org = cast.organisation
+    purposes = register_for(org)
+    team_a, team_b = TeamFactory(organisation=org), TeamFactory(organisation=org)
+    me = EmployeeFactory(organisation=org, team=team_a, user=cast["employee"])
+    colleague = EmployeeFactory(organisation=org, team=team_a)
+    stranger = EmployeeFactory(organisation=org, team=team_b)
+    Membership.objects.get(user=cast["coach"], organisation=org).teams.set([team_a])
+    StandingRight.objects.create(
+        organisation=org, purpose=purposes["coaching"], role="coach", scope=Scope.COACHED_TEAMS
+    )
+    StandingRight.objects.create(
+        organisation=org, purpose=purposes["coaching"], role="employee", scope=Scope.OWN_CALLS
+    )
+    return GateWorld(
+        cast,
+        purposes,
+        own_call=recording_create(
+            organisation=org, employee=me, audio=wav_bytes(seconds=2, seed=1)
+        ),
+        team_a_call=recording_create(
+            organisation=org, employee=colleague, customer_phone="+31612345678"
+        ),
+        team_b_call=recording_create(organisation=org, employee=stranger),
+    )

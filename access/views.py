@@ -1,0 +1,111 @@
+"""The recordings a person may see, the player, and the only view that returns audio bytes."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+import audit
+from access.forms import RecordingFilterForm
+from access.policy import listen_decision, standing_purposes
+from access.selectors import Cursor, recording_get_for_user, recordings_page
+from access.streaming import audio_response
+from organisations import roles
+from organisations.client_ip import client_ip
+from organisations.decorators import organisation_view
+
+# Range requests of one playback within this window count as one listen in the audit trail.
+LISTEN_WINDOW_SECONDS = 30 * 60
+
+
+@organisation_view(roles.VIEW_RECORDINGS)
+def recording_list(request: HttpRequest) -> HttpResponse:
+    form = RecordingFilterForm(request.GET or None, organisation=request.organisation)
+    cursor = Cursor.decode(request.GET.get("after", ""))
+    rows, next_cursor = recordings_page(
+        membership=request.membership,
+        filters=form.filters() if form.is_bound else {},
+        cursor=cursor,
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "access/recording_list.html",
+        {
+            "form": form,
+            "recordings": rows,
+            "query": query.urlencode(),
+            "next_cursor": next_cursor.encode() if next_cursor else "",
+            "first_page": cursor is None,
+        },
+    )
+
+
+@organisation_view(roles.VIEW_RECORDINGS)
+def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
+    recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
+    purposes = standing_purposes(membership=request.membership, recording=recording)
+    decision = listen_decision(
+        membership=request.membership,
+        recording=recording,
+        purpose_code=purposes[0].code if purposes else "",
+    )
+    return render(
+        request,
+        "access/recording_detail.html",
+        {
+            "recording": recording,
+            "purposes": purposes,
+            "decision": decision,
+        },
+    )
+
+
+def _new_listen(request: HttpRequest, key: str) -> bool:
+    listens = request.session.get("listens", {})
+    now = time.time()
+    fresh = now - listens.get(key, 0) > LISTEN_WINDOW_SECONDS
+    if fresh:
+        listens = {k: v for k, v in listens.items() if now - v <= LISTEN_WINDOW_SECONDS}
+        listens[key] = now
+        request.session["listens"] = listens
+    return fresh
+
+
+@organisation_view(roles.VIEW_RECORDINGS)
+@require_GET
+def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
+    """The gate: decide, write the audit event, then hand over the bytes."""
+    recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
+    purpose = request.GET.get("purpose", "")[:64]
+    decision = listen_decision(
+        membership=request.membership, recording=recording, purpose_code=purpose
+    )
+    if not decision.allowed:
+        audit.record(
+            actor=request.user,
+            action="access.recording.refused",
+            organisation=request.organisation,
+            target=recording,
+            purpose=purpose,
+            detail={"status": decision.status},
+            ip_address=client_ip(request),
+        )
+        return HttpResponse(
+            decision.reason, status=decision.status, content_type="text/plain; charset=utf-8"
+        )
+    if _new_listen(request, f"{recording.pk}:{purpose}"):
+        audit.record(
+            actor=request.user,
+            action="access.recording.listened",
+            organisation=request.organisation,
+            target=recording,
+            purpose=purpose,
+            ip_address=client_ip(request),
+        )
+    return audio_response(request, recording)

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
+    INTERNAL = "internal", _("Internal")
+
+
+class RecordingStatus(models.TextChoices):
+    # INCOMING: the row exists, its audio is being stored. Never listed or played; a row left
+    # INCOMING by a crash is swept together with any object under its key.
+    INCOMING = "incoming", _("Being stored")
+    ACTIVE = "active", _("Active")
+    HELD = "held", _("Under legal hold")
+    PURGED = "purged", _("Purged")
+
+
+class IngestChannel(models.TextChoices):
+    UPLOAD = "upload", _("Browser upload")
+    API = "api", _("HTTP API")
+    DROP_FOLDER = "drop_folder", _("Drop folder")

@@ -1,0 +1,118 @@
+"""A Recording: one call's audio and metadata, with its purge deadline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Employee, Organisation
+from recordings.constants import Direction, IngestChannel, RecordingStatus
+
+
+class Recording(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="recordings"
+    )
+    call_id = models.CharField(_("call id"), max_length=128)
+    started_at = models.DateTimeField(_("start"))
+    duration_seconds = models.FloatField(_("duration (s)"))
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
+    queue = models.CharField(_("queue / line"), max_length=100, blank=True)
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recordings",
+        verbose_name=_("employee"),
+    )
+    # Customer identification: only what the organisation declares in its register.
+    customer_phone = models.CharField(_("customer phone number"), max_length=20, blank=True)
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_address = models.CharField(_("customer address"), max_length=300, blank=True)
+    customer_postcode = models.CharField(_("customer postcode"), max_length=10, blank=True)
+    customer_bsn = models.CharField(_("customer BSN"), max_length=9, blank=True)
+    customer_gender = models.CharField(_("customer gender"), max_length=20, blank=True)
+    customer_date_of_birth = models.DateField(_("customer date of birth"), null=True, blank=True)
+    # How the caller was told the call is recorded: the announcement's id or version.
+    announcement = models.CharField(_("recording announcement"), max_length=100, blank=True)
+
+    storage_key = models.CharField(max_length=200, unique=True)
+    size_bytes = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    container = models.CharField(_("container"), max_length=20)
+    codec = models.CharField(_("codec"), max_length=40)
+    channels = models.PositiveSmallIntegerField(_("channels"))
+    sample_rate = models.PositiveIntegerField(_("sample rate"))
+    audio_duration_seconds = models.FloatField(_("audio duration (s)"))
+
+    purge_deadline = models.DateTimeField(_("erased at the latest"))
+    retention_days = models.PositiveIntegerField(_("retention applied (days)"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RecordingStatus.choices,
+        default=RecordingStatus.INCOMING,
+    )
+    ingested_at = models.DateTimeField(_("ingested"), auto_now_add=True)
+    ingested_via = models.CharField(_("ingested via"), max_length=16, choices=IngestChannel.choices)
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "call_id"], name="recording_call_id_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "sha256"],
+                condition=~models.Q(status=RecordingStatus.PURGED),
+                name="recording_audio_unique_in_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RecordingStatus.values),
+                name="recording_status_is_known",
+            ),
+        ]
+        indexes = [
+            # Keyset pagination of the list, newest first, with and without filters.
+            models.Index(fields=["organisation", "-started_at", "-id"], name="rec_org_start"),
+            models.Index(
+                fields=["organisation", "employee", "-started_at", "-id"],
+                name="rec_org_employee_start",
+            ),
+            models.Index(
+                fields=["organisation", "queue", "-started_at", "-id"], name="rec_org_queue_start"
+            ),
+            models.Index(
+                fields=["organisation", "customer_phone", "-started_at", "-id"],
+                name="rec_org_phone_start",
+            ),
+            models.Index(fields=["status", "purge_deadline"], name="rec_status_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class IngestToken(models.Model):
+    """A recorder's or PBX's credential for the ingest API; only its hash is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ingest_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ingest token")
+        verbose_name_plural = _("ingest tokens")
+
+    def __str__(self) -> str:
+        return self.name

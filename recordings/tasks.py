@@ -1,0 +1,54 @@
+"""Celery tasks for recordings: thin wrappers, the work is in dropfolder.py and services.py."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+
+from organisations.models import Organisation
+from recordings.dropfolder import drop_folder_scan, drop_folder_sweep_rejected
+from recordings.services import recordings_sweep_incomplete
+from register.constants import DataCategory
+from register.selectors import retention_for_category
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="recordings.tasks.scan_drop_folders")
+def scan_drop_folders() -> dict[str, dict[str, int]]:
+    """Every minute: ingest from DROP_FOLDER/<slug>/ and sweep its old rejected files.
+
+    Overlapping runs are safe: a file is claimed by an atomic rename before it is read.
+    """
+    results: dict[str, dict[str, int]] = {}
+    root = Path(settings.DROP_FOLDER)
+    for organisation in Organisation.objects.order_by("slug"):
+        folder = root / organisation.slug
+        if not folder.is_dir():
+            continue
+        report = drop_folder_scan(
+            organisation=organisation, folder=folder, settle_seconds=settings.DROP_SETTLE_SECONDS
+        )
+        counts = report.counts()
+        retention = retention_for_category(
+            organisation=organisation, category=DataCategory.RECORDING
+        )
+        if retention is None:
+            # Without a declared retention nothing is ingested either; the register page
+            # shows the gap. Rejected files wait until it is declared.
+            logger.warning("Drop folder of %s: no recording retention declared", organisation.slug)
+        else:
+            counts["swept"] = drop_folder_sweep_rejected(
+                organisation=organisation, folder=folder, max_age_days=retention.days
+            )
+        results[organisation.slug] = counts
+    return results
+
+
+@shared_task(name="recordings.tasks.sweep_incomplete_ingests")
+def sweep_incomplete_ingests() -> int:
+    """Hourly: remove rows (and objects) that a crashed ingest left INCOMING."""
+    return recordings_sweep_incomplete()

@@ -1,0 +1,233 @@
+// The recording player: plays through the gate (GET <data-src>?purpose=<code>), which answers
+// with Range support and writes the audit event. No framework, no inline script or style (CSP).
+
+const SKIP_SECONDS = 5;
+const TEXT_INPUT_TYPES = new Set([
+  "text", "search", "email", "number", "password", "tel", "url", "date", "datetime-local",
+  "month", "time", "week",
+]);
+
+function formatTime(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) seconds = 0;
+  const whole = Math.floor(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const secs = String(whole % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
+}
+
+function typingIn(element) {
+  if (!element) return false;
+  if (element.isContentEditable) return true;
+  const tag = element.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag === "INPUT") return TEXT_INPUT_TYPES.has((element.type || "text").toLowerCase());
+  return false;
+}
+
+function setUp(root) {
+  const audio = root.querySelector("[data-audio]");
+  const purpose = root.querySelector("[data-purpose]");
+  const playButton = root.querySelector('[data-action="play"]');
+  const backButton = root.querySelector('[data-action="back"]');
+  const forwardButton = root.querySelector('[data-action="forward"]');
+  const speed = root.querySelector("[data-speed]");
+  const seek = root.querySelector("[data-seek]");
+  const timeLabel = root.querySelector("[data-time]");
+  const durationLabel = root.querySelector("[data-duration]");
+  const errorBox = root.querySelector("[data-error]");
+  const base = audio.dataset.src;
+  let loaded = false;
+  let dragging = false;
+  let pendingPosition = null;
+
+  const knownDuration = () => {
+    if (Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
+    const fromPage = parseFloat(durationLabel.dataset.seconds || "");
+    return Number.isFinite(fromPage) && fromPage > 0 ? fromPage : 0;
+  };
+  const sourceUrl = () => `${base}?purpose=${encodeURIComponent(purpose.value)}`;
+
+  function showDuration() {
+    durationLabel.textContent = formatTime(knownDuration());
+  }
+
+  function showPosition() {
+    timeLabel.textContent = formatTime(audio.currentTime);
+    const duration = knownDuration();
+    if (!dragging && duration) {
+      seek.value = String(Math.round((audio.currentTime / duration) * Number(seek.max)));
+    }
+  }
+
+  function hideError() {
+    errorBox.textContent = "";
+    errorBox.hidden = true;
+  }
+
+  function showError(text) {
+    errorBox.textContent = text || errorBox.dataset.textGeneric || "";
+    errorBox.hidden = false;
+  }
+
+  function applyRate() {
+    const rate = parseFloat(speed.value) || 1;
+    audio.defaultPlaybackRate = rate; // survives a new source
+    audio.playbackRate = rate;
+  }
+
+  function load(position) {
+    hideError();
+    pendingPosition = position > 0 ? position : null;
+    audio.preload = "auto";
+    audio.src = sourceUrl();
+    loaded = true;
+    applyRate();
+  }
+
+  async function play() {
+    if (!loaded) load(0);
+    try {
+      await audio.play();
+    } catch (error) {
+      // A refused or broken source also fires "error" on the element, which explains it.
+      if (error && error.name === "NotAllowedError") showError();
+    }
+  }
+
+  function togglePlay() {
+    if (audio.paused || audio.ended) play();
+    else audio.pause();
+  }
+
+  function seekTo(seconds) {
+    const duration = knownDuration();
+    let target = Math.max(0, seconds);
+    if (duration) target = Math.min(target, duration);
+    if (!loaded) {
+      load(target);
+    } else if (audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
+      audio.currentTime = target;
+    } else {
+      pendingPosition = target;
+    }
+    timeLabel.textContent = formatTime(target);
+  }
+
+  const skip = (delta) => seekTo(audio.currentTime + delta);
+
+  function stepSpeed(step) {
+    const index = speed.selectedIndex + step;
+    if (index < 0 || index >= speed.options.length) return;
+    speed.selectedIndex = index;
+    applyRate();
+  }
+
+  function updatePlayLabel() {
+    const playing = !audio.paused && !audio.ended;
+    playButton.textContent = playing ? playButton.dataset.labelPause : playButton.dataset.labelPlay;
+  }
+
+  async function explainError() {
+    const code = audio.error ? audio.error.code : 0;
+    if (!loaded || code === MediaError.MEDIA_ERR_ABORTED) return;
+    audio.pause();
+    updatePlayLabel();
+    try {
+      // Ask the gate again to read its reason (403: no right, 410: erased or past retention).
+      const response = await fetch(audio.currentSrc || sourceUrl(), {
+        credentials: "same-origin",
+        headers: { Range: "bytes=0-0" },
+        cache: "no-store",
+      });
+      const type = response.headers.get("Content-Type") || "";
+      if (!response.ok && type.startsWith("text/plain")) {
+        showError((await response.text()).trim());
+        return;
+      }
+    } catch (error) {
+      // Fall through to the generic message.
+    }
+    showError();
+  }
+
+  playButton.addEventListener("click", togglePlay);
+  backButton.addEventListener("click", () => skip(-SKIP_SECONDS));
+  forwardButton.addEventListener("click", () => skip(SKIP_SECONDS));
+  speed.addEventListener("change", applyRate);
+  purpose.addEventListener("change", () => {
+    if (!loaded) return;
+    const position = audio.currentTime;
+    const wasPlaying = !audio.paused && !audio.ended;
+    load(position);
+    if (wasPlaying) play();
+  });
+  seek.addEventListener("input", () => {
+    dragging = true;
+    const duration = knownDuration();
+    const target = (Number(seek.value) / Number(seek.max)) * duration;
+    timeLabel.textContent = formatTime(target);
+  });
+  seek.addEventListener("change", () => {
+    dragging = false;
+    const duration = knownDuration();
+    if (duration) seekTo((Number(seek.value) / Number(seek.max)) * duration);
+  });
+
+  audio.addEventListener("loadedmetadata", () => {
+    if (pendingPosition !== null) {
+      audio.currentTime = Math.min(pendingPosition, audio.duration || pendingPosition);
+      pendingPosition = null;
+    }
+    showDuration();
+    showPosition();
+  });
+  audio.addEventListener("durationchange", showDuration);
+  audio.addEventListener("timeupdate", showPosition);
+  audio.addEventListener("seeked", showPosition);
+  audio.addEventListener("play", updatePlayLabel);
+  audio.addEventListener("playing", hideError);
+  audio.addEventListener("pause", updatePlayLabel);
+  audio.addEventListener("ended", updatePlayLabel);
+  audio.addEventListener("error", explainError);
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    let handled = true;
+    switch (event.key) {
+      case " ":
+      case "Spacebar":
+        if (!event.repeat) togglePlay();
+        break;
+      case "ArrowLeft":
+        skip(-SKIP_SECONDS);
+        break;
+      case "ArrowRight":
+        skip(SKIP_SECONDS);
+        break;
+      case "[":
+        stepSpeed(-1);
+        break;
+      case "]":
+        stepSpeed(1);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
+  // A focused button would otherwise "click" itself on the keyup of the space bar.
+  document.addEventListener("keyup", (event) => {
+    if ((event.key === " " || event.key === "Spacebar") && !typingIn(event.target)
+        && !(event.ctrlKey || event.metaKey || event.altKey)) {
+      event.preventDefault();
+    }
+  });
+
+  applyRate();
+  showDuration();
+  updatePlayLabel();
+  root.classList.add("ready");
+}
+
+for (const root of document.querySelectorAll("[data-player]")) setUp(root);
