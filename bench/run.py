@@ -1,0 +1,151 @@
+"""Benchmarks: `make bench`. Prints figures with their baseline and writes bench/results/*.json.
+
+list: p50/p95 server time of the recordings list selector at 1,000,000 rows in PostgreSQL,
+for the first page, a filtered page and a page deep in the list, beside the baseline of the
+same first page fetched with OFFSET pagination at the same depth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
+os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_database() -> None:
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
+        capture_output=True,
+    )
+
+
+def populate(organisation, employees) -> None:
+    from django.db import connection
+
+    from recordings.models import Recording
+
+    have = Recording.objects.filter(organisation=organisation).count()
+    if have >= ROWS:
+        return
+    print(f"populating {ROWS - have} recordings …", flush=True)
+    ids = "{" + ",".join(str(e.pk) for e in employees) + "}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO recordings_recording (id, organisation_id, call_id, started_at,
+              duration_seconds, direction, queue, employee_id, customer_phone, customer_name,
+              customer_address, customer_postcode, customer_bsn, customer_gender, announcement,
+              storage_key, size_bytes, sha256, container, codec, channels, sample_rate,
+              audio_duration_seconds, purge_deadline, retention_days, status, ingested_at,
+              ingested_via)
+            SELECT gen_random_uuid(), %s, 'bench-' || g, now() - (g || ' seconds')::interval * 2,
+              120, CASE WHEN g %% 3 = 0 THEN 'outbound' ELSE 'inbound' END,
+              'queue-' || (g %% 10), (%s::bigint[])[1 + g %% {len(employees)}],
+              '+316' || lpad((g %% 100000000)::text, 8, '0'), '', '', '', '', '', '',
+              'bench/' || g, 8000, md5(g::text) || md5((g + 1)::text), 'wav', 'pcm_s16le', 1,
+              8000, 120, now() + interval '28 days', 28, 'active', now(), 'api'
+            FROM generate_series(%s, %s) AS g
+            """,
+            [organisation.pk, ids, have + 1, ROWS],
+        )
+        cursor.execute("ANALYZE recordings_recording")
+
+
+def timed(fn) -> dict[str, float]:
+    fn()  # warm
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+    }
+
+
+def main() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from access.selectors import Cursor, recordings_page
+    from organisations.constants import Role
+    from organisations.models import Membership, Organisation
+    from organisations.services import employee_create, membership_create, team_create
+    from recordings.models import Recording
+
+    organisation = Organisation.objects.filter(slug="bench").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(slug="bench", name="Bench")
+        team = team_create(organisation=organisation, name="Team")
+        for n in range(50):
+            employee_create(
+                organisation=organisation, name=f"Agent {n}", team=team, pbx_agent_id=str(n)
+            )
+        user = get_user_model().objects.create(username="bench-manager")
+        membership_create(user=user, organisation=organisation, role=Role.MANAGER, actor=None)
+    employees = list(organisation.employees.all())
+    populate(organisation, employees)
+    membership = Membership.objects.get(organisation=organisation, user__username="bench-manager")
+    deep = (
+        Recording.objects.filter(organisation=organisation)
+        .order_by("-started_at", "-id")
+        .values_list("started_at", "id")[ROWS * 9 // 10]
+    )
+    cursor = Cursor(*deep)
+    results = {
+        "first_page": timed(
+            lambda: recordings_page(membership=membership, filters={}, cursor=None)
+        ),
+        "filtered_page": timed(
+            lambda: recordings_page(
+                membership=membership,
+                filters={"employee": employees[7], "direction": "outbound"},
+                cursor=None,
+            )
+        ),
+        "deep_page": timed(
+            lambda: recordings_page(membership=membership, filters={}, cursor=cursor)
+        ),
+    }
+    offset = ROWS * 9 // 10
+    results["baseline_offset_deep_page"] = timed(
+        lambda: list(
+            Recording.objects.filter(organisation=organisation).order_by("-started_at", "-id")[
+                offset : offset + 50
+            ]
+        )
+    )
+    print(f"\nrecordings list at {ROWS:,} rows ({RUNS} runs each, server time of the query)")
+    for name, figures in results.items():
+        print(f"  {name:28} p50 {figures['p50_ms']:8.2f} ms   p95 {figures['p95_ms']:8.2f} ms")
+    print("  goal: p95 < 50 ms for the first three; the OFFSET line is the naive baseline")
+    out = ROOT / "bench" / "results" / f"list-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rows": ROWS, "runs": RUNS, "results": results}, indent=2))
+    print(f"  written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
