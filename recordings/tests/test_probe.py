@@ -18,6 +18,15 @@ from recordings.tests import audio
 TOLERANCE = 0.1  # seconds; encoders pad to whole frames
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in English; the interface default is Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def rejected(path, **kwargs) -> AudioRejected:
     with pytest.raises(AudioRejected) as caught:
         probe_audio(path, **kwargs)
