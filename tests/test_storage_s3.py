@@ -19,6 +19,7 @@ from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
 from access.streaming import CHUNK, _chunks
+from access.tests.conftest import register_for
 from earshot.storages import build_storages
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.models import Recording
@@ -26,7 +27,6 @@ from recordings.services import recording_ingest, recordings_sweep_incomplete
 from recordings.storage import audio_storage
 from recordings.tests.audio import make_wav
 from recordings.tests.factories import recording_create
-from register.services import activity_create
 from tests.s3 import BUCKET, PREFIX, REGION, URL_SECONDS, s3_environment
 
 ENDPOINT = "http://127.0.0.1:9"  # for the builder only: nothing connects to it
@@ -113,25 +113,7 @@ def test_changing_storages_resets_the_storage_handler(settings, s3_audio_storage
 
 
 def _register_with_recording_retention(organisation) -> None:
-    activity_create(
-        organisation=organisation,
-        actor=None,
-        reference="T1",
-        name="Test",
-        purposes=[],
-        data_subject_entries=[
-            {
-                "subject_category": "Klanten",
-                "personal_data": "telefoonnummer",
-                "collection_purpose": "test",
-                "data_category": "recording",
-                "retention_value": 28,
-                "retention_unit": "days",
-            }
-        ],
-        recipients=[],
-        recorded_customer_fields=["phone"],
-    )
+    register_for(organisation)
 
 
 def _metadata(call_id: str = "c1") -> dict:
