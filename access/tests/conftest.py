@@ -15,7 +15,9 @@ from register.models import Purpose
 from register.services import activity_create
 
 
-def register_for(organisation, *, retention_days: int = 28) -> dict[str, Purpose]:
+def register_for(
+    organisation, *, retention_days: int = 28, customer_fields=("phone",)
+) -> dict[str, Purpose]:
     activity = activity_create(
         organisation=organisation,
         actor=None,
@@ -44,7 +46,7 @@ def register_for(organisation, *, retention_days: int = 28) -> dict[str, Purpose
             }
         ],
         recipients=[],
-        recorded_customer_fields=["phone"],
+        recorded_customer_fields=list(customer_fields),
     )
     return {purpose.code: purpose for purpose in activity.purposes.all()}
 

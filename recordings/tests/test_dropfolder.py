@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from access.tests.conftest import register_for
 from recordings.constants import Direction, IngestChannel, RecordingStatus
 from recordings.dropfolder import (
     drop_folder_scan,
@@ -24,29 +25,10 @@ from recordings.dropfolder import (
 from recordings.models import Recording
 from recordings.tasks import scan_drop_folders
 from recordings.tests.audio import corrupt, make_wav
-from register.services import activity_create
 
 
 def declare_register(organisation, *, customer_fields=("phone",)) -> None:
-    activity_create(
-        organisation=organisation,
-        actor=None,
-        reference="T1",
-        name="Test",
-        purposes=[],
-        data_subject_entries=[
-            {
-                "subject_category": "Klanten",
-                "personal_data": "telefoonnummer",
-                "collection_purpose": "test",
-                "data_category": "recording",
-                "retention_value": 28,
-                "retention_unit": "days",
-            }
-        ],
-        recipients=[],
-        recorded_customer_fields=list(customer_fields),
-    )
+    register_for(organisation, customer_fields=customer_fields)
 
 
 @pytest.fixture

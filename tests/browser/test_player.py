@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import StandingRight
+from access.tests.conftest import register_for
 from audit.models import AuditEvent
 from recordings.tests.factories import recording_create, wav_bytes
-from register.services import activity_create
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,30 +28,10 @@ REFUSED_LOAD = re.compile(r"^Failed to load resource: the server responded with 
 
 
 def coaching_right(cast) -> None:
-    activity = activity_create(
-        organisation=cast.organisation,
-        actor=None,
-        reference="T1",
-        name="Test",
-        purposes=[
-            {"code": "coaching", "description": "Coaching", "legal_basis": "legitimate_interest"}
-        ],
-        data_subject_entries=[
-            {
-                "subject_category": "Klanten",
-                "personal_data": "telefoonnummer",
-                "collection_purpose": "test",
-                "data_category": "recording",
-                "retention_value": 28,
-                "retention_unit": "days",
-            }
-        ],
-        recipients=[],
-        recorded_customer_fields=["phone"],
-    )
+    purposes = register_for(cast.organisation)
     StandingRight.objects.create(
         organisation=cast.organisation,
-        purpose=activity.purposes.get(code="coaching"),
+        purpose=purposes["coaching"],
         role="coach",
         scope="organisation",
     )
