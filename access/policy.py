@@ -1,17 +1,17 @@
 """The gate's decisions. Every question "may this person hear this call, for this purpose?"
-is answered here, from the standing rights (and, later, approved grants) and nothing else.
+is answered here, from the access policy (standing rights) and approved grants, nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.constants import Scope
-from access.models import StandingRight
+from access.constants import RequestKind, RequestStatus, Scope
+from access.models import Grant, PurposeRule, StandingRight
 from organisations.constants import Role
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
@@ -29,6 +29,7 @@ class Decision:
     allowed: bool
     reason: str
     status: int = 200  # what the gate answers when refused: 403, 404 or 410
+    grant: Grant | None = None  # set when an approved request, not a standing right, allows
 
 
 def _scope_filter(scope: str, membership: Membership) -> Q:
@@ -45,6 +46,43 @@ def _rights(membership: Membership) -> QuerySet[StandingRight]:
     ).select_related("purpose")
 
 
+# Where the policy lets a role ask for access, the calls it may find to ask about.
+REQUEST_SCOPE = {Role.EMPLOYEE: Scope.OWN_CALLS, Role.COACH: Scope.COACHED_TEAMS}
+
+
+def active_grants(
+    *, user_id: int, organisation_id: int, ignore_play_limit: bool = False
+) -> QuerySet[Grant]:
+    """Grants that work now: approved, not revoked, not expired, plays left (a playback already
+    counted may finish its last play: ignore_play_limit)."""
+    now = timezone.now()
+    grants = Grant.objects.filter(
+        user=user_id,
+        request__organisation=organisation_id,
+        request__kind=RequestKind.PLAYBACK,
+        request__status=RequestStatus.APPROVED,
+        revoked_at__isnull=True,
+        starts_at__lte=now,
+        expires_at__gt=now,
+    )
+    if ignore_play_limit:
+        return grants
+    return grants.filter(Q(max_plays__isnull=True) | Q(plays__lt=F("max_plays")))
+
+
+def requestable_rules(membership: Membership) -> list[PurposeRule]:
+    """The rules under which this member's role may ask (a handful per organisation; JSON
+    containment is not portable to SQLite, so the roles are read in Python)."""
+    rules = PurposeRule.objects.filter(organisation=membership.organisation_id).select_related(
+        "purpose"
+    )
+    return [rule for rule in rules if membership.role in rule.requester_roles]
+
+
+def may_ask(membership: Membership) -> bool:
+    return bool(requestable_rules(membership))
+
+
 def recordings_visible_to(*, membership: Membership) -> QuerySet[Recording]:
     """The calls whose metadata this member may see in lists (never INCOMING or PURGED)."""
     recordings = Recording.objects.filter(
@@ -53,11 +91,16 @@ def recordings_visible_to(*, membership: Membership) -> QuerySet[Recording]:
     if membership.role in METADATA_ROLES:
         return recordings
     scopes = {right.scope for right in _rights(membership)}
-    if not scopes:
-        return recordings.none()
+    if membership.role in REQUEST_SCOPE and may_ask(membership):
+        scopes.add(REQUEST_SCOPE[membership.role])
     if Scope.ORGANISATION in scopes:
         return recordings
-    condition = Q(pk__in=[])
+    granted = active_grants(
+        user_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+        ignore_play_limit=True,
+    ).values("request__recordings")
+    condition = Q(pk__in=granted)
     for scope in scopes:
         condition |= _scope_filter(scope, membership)
     return recordings.filter(condition)
@@ -75,7 +118,43 @@ def standing_purposes(*, membership: Membership, recording: Recording) -> list[P
     return purposes
 
 
-def listen_decision(*, membership: Membership, recording: Recording, purpose_code: str) -> Decision:
+def granted_purposes(
+    *, membership: Membership, recording: Recording, continuing: bool = False
+) -> list[tuple[Purpose, Grant]]:
+    """The purposes for which an approved, still working grant lets this member hear the call."""
+    grants = (
+        active_grants(
+            user_id=membership.user_id,
+            organisation_id=membership.organisation_id,
+            ignore_play_limit=continuing,
+        )
+        .filter(request__recordings=recording)
+        .select_related("request__purpose")
+        .order_by("expires_at")
+    )
+    return [(grant.request.purpose, grant) for grant in grants]
+
+
+def grant_count_play(grant: Grant) -> bool:
+    """Count one play against the grant, atomically: False when it stopped working meanwhile
+    (revoked, expired, or its last play taken by a parallel request)."""
+    now = timezone.now()
+    return bool(
+        Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True, expires_at__gt=now)
+        .filter(Q(max_plays__isnull=True) | Q(plays__lt=F("max_plays")))
+        .update(plays=F("plays") + 1)
+    )
+
+
+def listen_decision(
+    *,
+    membership: Membership,
+    recording: Recording,
+    purpose_code: str,
+    continuing: bool = False,
+) -> Decision:
+    """May this member hear this call for this purpose now? `continuing` is true for a further
+    byte range of a playback already counted against a grant's plays."""
     if recording.organisation_id != membership.organisation_id:
         return Decision(False, _("No such recording."), 404)
     if recording.status not in PLAYABLE:
@@ -84,9 +163,13 @@ def listen_decision(*, membership: Membership, recording: Recording, purpose_cod
         return Decision(
             False, _("This recording is past its retention deadline and may not be played."), 410
         )
-    purposes = standing_purposes(membership=membership, recording=recording)
     if not purpose_code:
         return Decision(False, _("Say for which purpose you listen."), 403)
-    if purpose_code not in {purpose.code for purpose in purposes}:
-        return Decision(False, _("You have no right to hear this call for that purpose."), 403)
-    return Decision(True, "")
+    purposes = standing_purposes(membership=membership, recording=recording)
+    if purpose_code in {purpose.code for purpose in purposes}:
+        return Decision(True, "")
+    grants = granted_purposes(membership=membership, recording=recording, continuing=continuing)
+    for purpose, grant in grants:
+        if purpose.code == purpose_code:
+            return Decision(True, "", grant=grant)
+    return Decision(False, _("You have no right to hear this call for that purpose."), 403)

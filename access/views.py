@@ -7,11 +7,19 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import audit
 from access.forms import RecordingFilterForm
-from access.policy import listen_decision, standing_purposes
+from access.policy import (
+    Decision,
+    grant_count_play,
+    granted_purposes,
+    listen_decision,
+    requestable_rules,
+    standing_purposes,
+)
 from access.selectors import Cursor, recording_get_for_user, recordings_page
 from access.streaming import audio_response
 from organisations import roles
@@ -49,32 +57,58 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 @organisation_view(roles.VIEW_RECORDINGS)
 def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
-    purposes = standing_purposes(membership=request.membership, recording=recording)
+    options = [
+        {"code": purpose.code, "description": purpose.description, "until": None}
+        for purpose in standing_purposes(membership=request.membership, recording=recording)
+    ]
+    for purpose, grant in granted_purposes(membership=request.membership, recording=recording):
+        if purpose.code not in {option["code"] for option in options}:
+            options.append(
+                {"code": purpose.code, "description": purpose.description, "until": grant}
+            )
     decision = listen_decision(
         membership=request.membership,
         recording=recording,
-        purpose_code=purposes[0].code if purposes else "",
+        purpose_code=options[0]["code"] if options else "",
     )
     return render(
         request,
         "access/recording_detail.html",
         {
             "recording": recording,
-            "purposes": purposes,
+            "purposes": options,
             "decision": decision,
+            "may_ask": bool(requestable_rules(request.membership)),
         },
     )
 
 
-def _new_listen(request: HttpRequest, key: str) -> bool:
-    listens = request.session.get("listens", {})
+def _listen_open(request: HttpRequest, key: str) -> bool:
+    """Is this a further byte range of a playback already counted in this session?"""
+    return time.time() - request.session.get("listens", {}).get(key, 0) <= LISTEN_WINDOW_SECONDS
+
+
+def _listen_start(request: HttpRequest, key: str) -> None:
     now = time.time()
-    fresh = now - listens.get(key, 0) > LISTEN_WINDOW_SECONDS
-    if fresh:
-        listens = {k: v for k, v in listens.items() if now - v <= LISTEN_WINDOW_SECONDS}
-        listens[key] = now
-        request.session["listens"] = listens
-    return fresh
+    listens = request.session.get("listens", {})
+    listens = {k: v for k, v in listens.items() if now - v <= LISTEN_WINDOW_SECONDS}
+    listens[key] = now
+    request.session["listens"] = listens
+
+
+def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -> HttpResponse:
+    audit.record(
+        actor=request.user,
+        action="access.recording.refused",
+        organisation=request.organisation,
+        target=recording,
+        purpose=purpose,
+        detail={"status": decision.status},
+        ip_address=client_ip(request),
+    )
+    return HttpResponse(
+        decision.reason, status=decision.status, content_type="text/plain; charset=utf-8"
+    )
 
 
 @organisation_view(roles.VIEW_RECORDINGS)
@@ -83,29 +117,37 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     """The gate: decide, write the audit event, then hand over the bytes."""
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     purpose = request.GET.get("purpose", "")[:64]
+    key = f"{recording.pk}:{purpose}"
+    continuing = _listen_open(request, key)
     decision = listen_decision(
-        membership=request.membership, recording=recording, purpose_code=purpose
+        membership=request.membership,
+        recording=recording,
+        purpose_code=purpose,
+        continuing=continuing,
     )
     if not decision.allowed:
-        audit.record(
-            actor=request.user,
-            action="access.recording.refused",
-            organisation=request.organisation,
-            target=recording,
-            purpose=purpose,
-            detail={"status": decision.status},
-            ip_address=client_ip(request),
-        )
-        return HttpResponse(
-            decision.reason, status=decision.status, content_type="text/plain; charset=utf-8"
-        )
-    if _new_listen(request, f"{recording.pk}:{purpose}"):
+        return _refuse(request, recording, purpose, decision)
+    if not continuing:
+        grant = decision.grant
+        if grant is not None and not grant_count_play(grant):
+            refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
+            return _refuse(request, recording, purpose, refused)
+        _listen_start(request, key)
         audit.record(
             actor=request.user,
             action="access.recording.listened",
             organisation=request.organisation,
             target=recording,
             purpose=purpose,
+            detail=(
+                {
+                    "grant": str(grant.pk),
+                    "request": str(grant.request_id),
+                    "case": str(grant.request.case_id or ""),
+                }
+                if grant is not None
+                else {}
+            ),
             ip_address=client_ip(request),
         )
     return audio_response(request, recording)

@@ -22,6 +22,23 @@ EVENTS = {
     "recordings.token.revoked": _("revoked an ingest API token"),
     "access.recording.listened": _("listened to a recording"),
     "access.recording.refused": _("was refused access to a recording"),
+    "access.policy.changed": _("changed the access policy"),
+    "access.request.created": _("asked for access to recordings"),
+    "access.request.approved": _("approved a request"),
+    "access.request.denied": _("denied a request"),
+    "access.request.escalated": _("passed a request on to another approver"),
+    "access.request.withdrawn": _("withdrew a request"),
+    "access.request.expired": _("let a request expire unanswered"),
+    "access.grant.created": _("granted time-bounded access"),
+    "access.grant.revoked": _("revoked a grant"),
+    "access.case.opened": _("opened a case"),
+    "access.case.closed": _("closed a case"),
+    "access.case.reopened": _("reopened a case"),
+    "access.disclosure.produced": _("produced a copy for an outside recipient"),
+    "access.disclosure.code_failed": _("entered a wrong code for a disclosure link"),
+    "access.disclosure.downloaded": _("downloaded a disclosed copy"),
+    "access.disclosure.cancelled": _("cancelled a disclosure link"),
+    "access.disclosure.copy_deleted": _("deleted the copy of an ended disclosure"),
 }
 
 

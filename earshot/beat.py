@@ -31,6 +31,9 @@ DEFAULT_ENTRIES = [
     BeatEntry(
         "sweep-incomplete-ingests", "recordings.tasks.sweep_incomplete_ingests", "17 * * * *", 3000
     ),
+    # Pending requests past their time become expired; ended disclosure copies are deleted.
+    BeatEntry("expire-requests", "access.tasks.expire_requests", "*/10 * * * *", 550),
+    BeatEntry("expire-disclosures", "access.tasks.expire_disclosures", "*/10 * * * *", 550),
 ]
 
 

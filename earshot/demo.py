@@ -166,6 +166,46 @@ STANDING_RIGHTS = {
     ],
     "tbi-direct": [],
 }
+# The four-eyes rules as the seeds state them. RVO: a manager hears calls only for suspected
+# serious misconduct or a threat, on a case, approved by another manager or the privacy
+# officer; the police may receive a copy in case of a threat. TBI: every retrieval is a
+# motivated request by a manager or team leader that a second person approves; complaints
+# are recorded in the complaints register (a case).
+PURPOSE_RULES = {
+    "rvo-klantcontact": {
+        "misconduct-verification": {
+            "requester_roles": [Role.MANAGER],
+            "approver_roles": [Role.MANAGER, Role.PRIVACY_OFFICER],
+            "grant_hours": 48,
+            "max_plays": 5,
+            "case_required": True,
+            "case_kind": "misconduct",
+        },
+        "threat-investigation": {
+            "requester_roles": [Role.MANAGER],
+            "approver_roles": [Role.MANAGER, Role.PRIVACY_OFFICER],
+            "grant_hours": 72,
+            "case_required": True,
+            "case_kind": "threat",
+            "recipients": ["Politie, in geval van bedreiging."],
+        },
+    },
+    "tbi-direct": {
+        "reactive-request": {
+            "requester_roles": [Role.MANAGER, Role.TEAM_LEADER, Role.EMPLOYEE],
+            "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "grant_hours": 24,
+            "max_plays": 3,
+        },
+        "complaint-investigation": {
+            "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "approver_roles": [Role.MANAGER],
+            "grant_hours": 72,
+            "case_required": True,
+            "case_kind": "complaint",
+        },
+    },
+}
 DEMO_CALLS_PER_ORGANISATION = 12
 
 
@@ -190,6 +230,32 @@ def _demo_wav(seconds: float, frequency: int) -> bytes:
     return buffer.getvalue()
 
 
+def demo_purpose_rules(organisation: Organisation) -> int:
+    """The four-eyes rules of the seeds, and version 1 of the policy when they are new."""
+    from access.models import PurposeRule
+    from access.rules import policy_version_record
+    from register.models import Purpose, Recipient
+
+    created = 0
+    for code, spec in PURPOSE_RULES[organisation.slug].items():
+        spec = dict(spec)
+        recipients = spec.pop("recipients", [])
+        purpose = Purpose.objects.get(activity__organisation=organisation, code=code)
+        rule, made = PurposeRule.objects.get_or_create(
+            purpose=purpose, defaults={"organisation": organisation, **spec}
+        )
+        if made:
+            rule.disclosure_recipients.set(
+                Recipient.objects.filter(activity=purpose.activity, name__in=recipients)
+            )
+        created += made
+    if created:
+        policy_version_record(
+            organisation=organisation, actor=None, summary="demo: policy of the seed"
+        )
+    return created
+
+
 def demo_access_and_calls(organisation: Organisation) -> int:
     """Standing rights and a dozen short calls spread over the last days; idempotent."""
     import tempfile
@@ -204,7 +270,7 @@ def demo_access_and_calls(organisation: Organisation) -> int:
     from recordings.services import recording_ingest
     from register.models import Purpose
 
-    created = 0
+    created = demo_purpose_rules(organisation)
     for role, code, scope in STANDING_RIGHTS[organisation.slug]:
         purpose = Purpose.objects.get(activity__organisation=organisation, code=code)
         _, made = StandingRight.objects.get_or_create(

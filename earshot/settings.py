@@ -220,6 +220,8 @@ EMAIL_HOST_USER = env_str("EARSHOT_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EARSHOT_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EARSHOT_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("EARSHOT_DEFAULT_FROM_EMAIL", "earshot@localhost")
+# How people reach this installation: links in e-mails (requests, disclosures) start with it.
+BASE_URL = env_str("EARSHOT_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from access import views_disclosures
 from earshot import views
 from organisations import views as organisation_views
 from organisations.twofactor import two_factor
@@ -16,6 +17,9 @@ tenant_patterns = [
     path("register/", include("register.urls")),
     path("recordings/", include("access.urls")),
     path("upload/", include("recordings.urls")),
+    path("requests/", include("access.urls_requests")),
+    path("cases/", include("access.urls_cases")),
+    path("policy/", include("access.urls_policy")),
 ]
 
 urlpatterns = [
@@ -29,4 +33,11 @@ urlpatterns = [
     # For recorders and PBXs: a per-organisation token, no session.
     path("api/v1/recordings", RecordingIngestView.as_view(), name="api_recording_ingest"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # For outside recipients of an approved disclosure: a secret link plus a separate code.
+    path("d/<str:token>/", views_disclosures.disclosure_open, name="disclosure_open"),
+    path(
+        "d/<str:token>/download",
+        views_disclosures.disclosure_download,
+        name="disclosure_download",
+    ),
 ]

@@ -14,6 +14,11 @@ CHANGE_REGISTER = "change_register"
 MANAGE_MEMBERS = "manage_members"
 VIEW_RECORDINGS = "view_recordings"
 UPLOAD_RECORDINGS = "upload_recordings"
+VIEW_REQUESTS = "view_requests"
+APPROVE_REQUESTS = "approve_requests"
+VIEW_CASES = "view_cases"
+VIEW_ACCESS_POLICY = "view_access_policy"
+CHANGE_ACCESS_POLICY = "change_access_policy"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -23,21 +28,39 @@ ORGANISATION_PERMISSIONS = [
     (MANAGE_MEMBERS, "Can manage members and their roles"),
     (VIEW_RECORDINGS, "Can open the recordings list (what it shows is decided by access/)"),
     (UPLOAD_RECORDINGS, "Can upload recordings in the browser"),
+    (VIEW_REQUESTS, "Can open the requests page (what one may ask is decided by the policy)"),
+    (APPROVE_REQUESTS, "Can approve requests where the policy names the role as approver"),
+    (VIEW_CASES, "Can open the case register (which kinds is decided by the policy)"),
+    (VIEW_ACCESS_POLICY, "Can read the access policy"),
+    (CHANGE_ACCESS_POLICY, "Can change the access policy"),
 ]
 
+_DECIDERS = frozenset(
+    {VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS, APPROVE_REQUESTS, VIEW_CASES}
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.EMPLOYEE: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS}),
-    Role.COACH: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, UPLOAD_RECORDINGS}),
-    Role.TEAM_LEADER: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS}),
-    Role.MANAGER: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS}),
-    Role.PRIVACY_OFFICER: frozenset(
-        {VIEW_DASHBOARD, VIEW_AUDIT_TRAIL, VIEW_REGISTER, CHANGE_REGISTER, VIEW_RECORDINGS}
-    ),
-    # The administrator configures and uploads, but sees no call list and hears nothing.
+    Role.EMPLOYEE: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS}),
+    Role.COACH: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, UPLOAD_RECORDINGS, VIEW_REQUESTS}),
+    Role.TEAM_LEADER: _DECIDERS,
+    Role.MANAGER: _DECIDERS | {VIEW_ACCESS_POLICY},
+    Role.PRIVACY_OFFICER: _DECIDERS
+    | {VIEW_AUDIT_TRAIL, VIEW_REGISTER, CHANGE_REGISTER, VIEW_ACCESS_POLICY},
+    # The administrator configures and uploads, but sees no call list and hears nothing
+    # unless the policy lets the role ask and a second person approves.
     Role.ADMINISTRATOR: frozenset(
-        {VIEW_DASHBOARD, VIEW_REGISTER, CHANGE_REGISTER, MANAGE_MEMBERS, UPLOAD_RECORDINGS}
+        {
+            VIEW_DASHBOARD,
+            VIEW_REGISTER,
+            CHANGE_REGISTER,
+            MANAGE_MEMBERS,
+            UPLOAD_RECORDINGS,
+            VIEW_REQUESTS,
+            VIEW_ACCESS_POLICY,
+            CHANGE_ACCESS_POLICY,
+        }
     ),
-    Role.AUDITOR: frozenset({VIEW_DASHBOARD, VIEW_AUDIT_TRAIL, VIEW_REGISTER}),
+    Role.AUDITOR: frozenset({VIEW_DASHBOARD, VIEW_AUDIT_TRAIL, VIEW_REGISTER, VIEW_ACCESS_POLICY}),
 }
 
 ALL_ROLE_PERMISSIONS = frozenset(code for code, _label in ORGANISATION_PERMISSIONS)

@@ -9,12 +9,18 @@ fail: add a maker for it to KWARG_MAKERS.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from access.models import AccessRequest, Case
+from access.rules import policy_version_record
+from access.tests.conftest import register_for
 from organisations.models import Membership
 from recordings.tests.factories import recording_create
+from register.models import Purpose
 
 # api_recording_ingest authenticates with an organisation's token instead (recordings/tests).
 PUBLIC_URL_NAMES = {
@@ -26,6 +32,10 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "api_recording_ingest",
     "api_schema",
+    # The outside recipient's disclosure link: a secret token plus a separately sent code
+    # (access/tests/test_disclosures.py).
+    "disclosure_open",
+    "disclosure_download",
 }
 
 # For each URL keyword: how to name an object of the victim organisation.
@@ -35,7 +45,44 @@ KWARG_MAKERS = {
         Membership.objects.filter(organisation=cast.organisation).first().pk
     ),
     "recording_id": lambda cast: recording_create(organisation=cast.organisation).pk,
+    "request_id": lambda cast: _victim_request(cast).pk,
+    "case_id": lambda cast: _victim_case(cast).pk,
+    "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
+    "number": lambda cast: policy_version_record(
+        organisation=cast.organisation, actor=None, summary="test"
+    ).number,
 }
+
+
+def _victim_purposes(cast):
+    existing = Purpose.objects.filter(activity__organisation=cast.organisation)
+    if existing.exists():
+        return {purpose.code: purpose for purpose in existing}
+    return register_for(cast.organisation)
+
+
+def _victim_case(cast):
+    return Case.objects.create(
+        organisation=cast.organisation,
+        kind="misconduct",
+        reference=f"G-{Case.objects.count() + 1}",
+        received_via="internal",
+        received_on=date.today(),
+        description="Vermoeden",
+    )
+
+
+def _victim_request(cast):
+    request = AccessRequest.objects.create(
+        organisation=cast.organisation,
+        requester=cast["manager"],
+        purpose=_victim_purposes(cast)["misconduct"],
+        motivation="Een verzoek van de andere organisatie dat niemand anders mag zien.",
+        case=_victim_case(cast),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    request.recordings.add(recording_create(organisation=cast.organisation))
+    return request
 
 
 def _walk(patterns, prefix="", namespace=""):

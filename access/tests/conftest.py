@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import TestCase
 
 from access.constants import Scope
-from access.models import StandingRight
+from access.four_eyes import request_create, request_decide
+from access.models import PurposeRule, StandingRight
 from organisations.models import Membership
 from organisations.tests.factories import EmployeeFactory, TeamFactory
 from recordings.tests.factories import recording_create, wav_bytes
@@ -85,4 +87,66 @@ def world(cast) -> GateWorld:
             organisation=org, employee=colleague, customer_phone="+31612345678"
         ),
         team_b_call=recording_create(organisation=org, employee=stranger),
+    )
+
+
+@dataclass
+class FourEyesWorld:
+    gate: GateWorld
+    rule: PurposeRule  # misconduct: the manager asks; privacy officer or team leader approves
+    call: object  # the team B call nobody may hear without a grant
+
+    @property
+    def cast(self):
+        return self.gate.cast
+
+    @property
+    def purpose(self):
+        return self.rule.purpose
+
+    def membership(self, role_or_user) -> Membership:
+        user = self.cast[role_or_user] if isinstance(role_or_user, str) else role_or_user
+        return Membership.objects.select_related("organisation", "user").get(
+            user=user, organisation=self.cast.organisation
+        )
+
+    def ask(self, role: str = "manager", **overrides):
+        fields = {
+            "membership": self.membership(role),
+            "purpose": self.purpose,
+            "motivation": "Klant meldt dat de medewerker hem uitschold tijdens dit gesprek.",
+            "recordings": [self.call],
+        }
+        fields.update(overrides)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mails go on commit
+            return request_create(**fields)
+
+    def decide(self, role_or_user, request, outcome: str = "approve", **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return request_decide(
+                membership=self.membership(role_or_user),
+                request_id=request.pk,
+                outcome=outcome,
+                **kwargs,
+            )
+
+
+@pytest.fixture
+def four_eyes(world) -> FourEyesWorld:
+    org = world.cast.organisation
+    rule = PurposeRule.objects.create(
+        organisation=org,
+        purpose=world.purposes["misconduct"],
+        requester_roles=["manager"],
+        approver_roles=["privacy_officer", "team_leader", "manager"],
+        grant_hours=48,
+    )
+    return FourEyesWorld(
+        gate=world,
+        rule=rule,
+        call=recording_create(
+            organisation=org,
+            employee=world.team_b_call.employee,
+            audio=wav_bytes(seconds=2, seed=7),
+        ),
     )

@@ -154,12 +154,27 @@ def test_unknown_action_is_refused():
         {"note": "belde vanaf 06-12345678"},
         {"bsn": "111222333"},
         {"nested": {"name": "Jan"}},
+        # A phone number hidden beside machine values is still found.
+        {"note": "3f2b1c4e-1d2a-4b5c-8d9e-0a1b2c3d4e5f 0612345678"},
     ],
 )
 def test_customer_personal_data_in_detail_is_refused(detail):
     with pytest.raises(AuditDetailError):
         audit.record(actor=None, action="auth.signin.failed", organisation=None, detail=detail)
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_ids_digests_and_timestamps_in_detail_are_not_mistaken_for_phone_numbers():
+    detail = {
+        "recordings": ["f6a239f6-c7ef-4554-9501-b3a9c1d94fc3"],
+        "sha256": "1234567890" * 6 + "abcd",
+        "expires_at": "2026-11-25T14:33:03.123456+00:00",
+    }
+    event = audit.record(
+        actor=None, action="auth.signin.failed", organisation=None, detail=detail
+    )
+    assert event.detail == detail
 
 
 @pytest.mark.django_db

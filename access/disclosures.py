@@ -1,0 +1,262 @@
+"""Disclosures: a copy for an outside recipient named in the register, after four eyes.
+
+The copy is produced once, when the request is approved: one ZIP with the audio files and a
+manifest, stored beside the audio under a random key, its SHA-256 and the recipient recorded.
+The recipient gets a link by e-mail and, in a separate message, a one-time code; the link
+works until it expires or is cancelled, every download is logged with time and address, and
+the copy is deleted when the link ends. Nothing is attached to an e-mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import uuid
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+import audit
+from access.models import AccessRequest, Disclosure
+from access.rules import rule_for
+from organisations.models import Membership
+from recordings.constants import RecordingStatus
+from recordings.storage import audio_storage
+
+MAX_CODE_ATTEMPTS = 5
+CODE_DIGITS = 8
+
+
+class DisclosureError(Exception):
+    """The message is for the person at the other end."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _build_zip(request: AccessRequest) -> bytes:
+    buffer = io.BytesIO()
+    lines = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for recording in request.recordings.order_by("started_at"):
+            stamp = f"{recording.started_at:%Y%m%d-%H%M%S}"
+            name = f"{stamp}-{recording.pk.hex[:8]}.{recording.container}"
+            with audio_storage().open(recording.storage_key, "rb") as handle:
+                data = handle.read()
+            archive.writestr(name, data)
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
+        archive.writestr("SHA256SUMS", "\n".join(lines) + "\n")
+    return buffer.getvalue()
+
+
+def _link_expiry(request: AccessRequest) -> Any:
+    """The link's days from the policy, but never past a recording's own deadline: a copy on
+    this server may not outlive the call it copies."""
+    rule = rule_for(request.purpose)
+    expires = timezone.now() + timedelta(days=rule.disclosure_link_days if rule else 7)
+    for recording in request.recordings.exclude(status=RecordingStatus.HELD):
+        expires = min(expires, recording.purge_deadline)
+    return expires
+
+
+def disclosure_produce(*, request: AccessRequest, actor: Any, ip_address: str | None) -> Disclosure:
+    """Called inside the approving transaction. Sends the two e-mails once the approval commits."""
+    if Disclosure.objects.filter(request=request).exists():
+        raise DisclosureError(_("This disclosure has already been produced."))
+    content = _build_zip(request)
+    key = f"disclosures/{request.organisation_id}/{uuid.uuid4().hex}.zip"
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    stored = audio_storage().save(key, ContentFile(content))
+    try:
+        return _disclosure_record(request, actor, ip_address, content, stored, token, code)
+    except BaseException:
+        # The approval rolls back with this error: the copy must not stay behind.
+        audio_storage().delete(stored)
+        raise
+
+
+def _disclosure_record(
+    request: AccessRequest,
+    actor: Any,
+    ip_address: str | None,
+    content: bytes,
+    stored: str,
+    token: str,
+    code: str,
+) -> Disclosure:
+    disclosure = Disclosure.objects.create(
+        request=request,
+        organisation=request.organisation,
+        recipient=request.recipient,
+        recipient_email=request.recipient_email,
+        token_hash=token_digest(token),
+        code_hash=make_password(code),
+        storage_key=stored,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size_bytes=len(content),
+        expires_at=_link_expiry(request),
+    )
+    audit.record(
+        actor=actor,
+        action="access.disclosure.produced",
+        organisation=request.organisation,
+        target=disclosure,
+        purpose=request.purpose.code,
+        detail={
+            "request": str(request.pk),
+            "recipient": request.recipient.name[:100],
+            "sha256": disclosure.sha256,
+            "size_bytes": disclosure.size_bytes,
+        },
+        ip_address=ip_address,
+    )
+    transaction.on_commit(lambda: _send_link_and_code(disclosure, token, code))
+    return disclosure
+
+
+def _send_link_and_code(disclosure: Disclosure, token: str, code: str) -> None:
+    link = settings.BASE_URL + reverse("disclosure_open", kwargs={"token": token})
+    with translation.override(settings.LANGUAGE_CODE):
+        organisation = disclosure.organisation.name
+        send_mail(
+            _("%(organisation)s shares a recording with you") % {"organisation": organisation},
+            _(
+                "%(organisation)s makes a copy of one or more call recordings available to you. "
+                "Download it here until %(expires)s:\n%(link)s\n\nThe page asks for a code; you "
+                "receive it in a separate message.\n"
+            )
+            % {
+                "organisation": organisation,
+                "expires": timezone.localtime(disclosure.expires_at).strftime("%d-%m-%Y %H:%M"),
+                "link": link,
+            },
+            None,
+            [disclosure.recipient_email],
+        )
+        send_mail(
+            _("Your code for the recording of %(organisation)s") % {"organisation": organisation},
+            _("The code that opens the download link you received separately: %(code)s\n")
+            % {"code": code},
+            None,
+            [disclosure.recipient_email],
+        )
+
+
+def disclosure_for_token(token: str) -> Disclosure | None:
+    return (
+        Disclosure.objects.select_related("organisation", "recipient", "request__purpose")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+
+
+def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str | None) -> bool:
+    """True when the code is right. After MAX_CODE_ATTEMPTS wrong codes the link is closed."""
+    if not disclosure.is_open or disclosure.failed_code_attempts >= MAX_CODE_ATTEMPTS:
+        return False
+    if check_password((code or "").strip(), disclosure.code_hash):
+        return True
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        failed_code_attempts=F("failed_code_attempts") + 1
+    )
+    disclosure.refresh_from_db(fields=["failed_code_attempts"])
+    audit.record(
+        actor=None,
+        action="access.disclosure.code_failed",
+        organisation=disclosure.organisation,
+        target=disclosure,
+        purpose=disclosure.request.purpose.code,
+        detail={"attempts": disclosure.failed_code_attempts},
+        ip_address=ip_address,
+    )
+    return False
+
+
+def disclosure_record_download(*, disclosure: Disclosure, ip_address: str | None) -> None:
+    Disclosure.objects.filter(pk=disclosure.pk).update(downloads=F("downloads") + 1)
+    audit.record(
+        actor=None,
+        action="access.disclosure.downloaded",
+        organisation=disclosure.organisation,
+        target=disclosure,
+        purpose=disclosure.request.purpose.code,
+        detail={"recipient": disclosure.recipient.name[:100]},
+        ip_address=ip_address,
+    )
+
+
+def _delete_copy(disclosure: Disclosure) -> None:
+    storage = audio_storage()
+    if disclosure.storage_key and storage.exists(disclosure.storage_key):
+        storage.delete(disclosure.storage_key)
+    if storage.exists(disclosure.storage_key):
+        raise DisclosureError(_("The copy could not be deleted; it will be tried again."))
+    disclosure.copy_deleted_at = timezone.now()
+    disclosure.save(update_fields=["copy_deleted_at"])
+
+
+@transaction.atomic
+def disclosure_cancel(
+    *, membership: Membership, disclosure_id: Any, ip_address: str | None
+) -> Disclosure:
+    """The requester or an approver of the purpose stops the link and deletes the copy."""
+    from access.four_eyes import RequestError, decision_refusal
+
+    disclosure = (
+        Disclosure.objects.select_for_update()
+        .select_related("request__purpose", "organisation")
+        .filter(pk=disclosure_id, organisation=membership.organisation_id)
+        .first()
+    )
+    if disclosure is None:
+        raise RequestError(_("No such disclosure."))
+    if disclosure.request.requester_id != membership.user_id:
+        refusal = decision_refusal(membership, disclosure.request)
+        if refusal:
+            raise RequestError(refusal)
+    if disclosure.cancelled_at is not None:
+        raise RequestError(_("This link has already been cancelled."))
+    disclosure.cancelled_at = timezone.now()
+    disclosure.save(update_fields=["cancelled_at"])
+    _delete_copy(disclosure)
+    audit.record(
+        actor=membership.user,
+        action="access.disclosure.cancelled",
+        organisation=disclosure.organisation,
+        target=disclosure,
+        purpose=disclosure.request.purpose.code,
+        ip_address=ip_address,
+    )
+    return disclosure
+
+
+def disclosures_expire() -> int:
+    """Delete the copies of links that ended (hourly from beat). Returns how many."""
+    ended = Disclosure.objects.filter(copy_deleted_at__isnull=True).filter(
+        Q(expires_at__lte=timezone.now()) | Q(cancelled_at__isnull=False)
+    )
+    count = 0
+    for disclosure in ended.select_related("organisation", "request__purpose"):
+        _delete_copy(disclosure)
+        audit.record(
+            actor=None,
+            action="access.disclosure.copy_deleted",
+            organisation=disclosure.organisation,
+            target=disclosure,
+            purpose=disclosure.request.purpose.code,
+        )
+        count += 1
+    return count

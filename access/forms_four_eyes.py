@@ -1,0 +1,206 @@
+"""Forms of the four-eyes pages: asking, deciding, cases and the access policy."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind, Scope
+from access.models import PurposeRule
+from organisations.constants import Role
+from recordings.models import Recording
+
+MAX_RECORDINGS_PER_REQUEST = 50
+
+
+class AccessRequestForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"))
+    call_ids = forms.CharField(
+        label=_("Calls"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The call id of each recording, one per line."),
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Why you need to hear these calls. The approver reads this in full."),
+    )
+    case = forms.ChoiceField(label=_("Case"), required=False)
+    recipient = forms.ChoiceField(label=_("Recipient"), required=False)
+    recipient_email = forms.EmailField(label=_("Recipient's e-mail address"), required=False)
+
+    def __init__(self, *args, rules: list[PurposeRule], cases, kind: str, organisation, **kw):
+        super().__init__(*args, **kw)
+        self.kind = kind
+        self.organisation = organisation
+        if kind == RequestKind.DISCLOSURE:
+            rules = [rule for rule in rules if rule.disclosure_recipients.exists()]
+            self.fields["recipient"].required = True
+            self.fields["recipient_email"].required = True
+            self.fields["recipient"].choices = [("", "—")] + [
+                (str(r.pk), r.name) for rule in rules for r in rule.disclosure_recipients.all()
+            ]
+        else:
+            del self.fields["recipient"], self.fields["recipient_email"]
+        self.rules = {str(rule.purpose_id): rule for rule in rules}
+        self.fields["purpose"].choices = [
+            (str(rule.purpose_id), f"{rule.purpose.code}: {rule.purpose.description[:80]}")
+            for rule in rules
+        ]
+        self.fields["case"].choices = [("", "—")] + [
+            (str(case.pk), f"{case.reference} ({case.get_kind_display()})") for case in cases
+        ]
+        self.cases = {str(case.pk): case for case in cases}
+
+    def clean_call_ids(self) -> list[Recording]:
+        ids = [line.strip() for line in self.cleaned_data["call_ids"].split() if line.strip()]
+        if not ids:
+            raise forms.ValidationError(_("Name at least one call."))
+        if len(ids) > MAX_RECORDINGS_PER_REQUEST:
+            raise forms.ValidationError(
+                _("At most %(n)d calls per request.") % {"n": MAX_RECORDINGS_PER_REQUEST}
+            )
+        found = {
+            r.call_id: r
+            for r in Recording.objects.filter(organisation=self.organisation, call_id__in=ids)
+        }
+        missing = [call_id for call_id in ids if call_id not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
+            )
+        return [found[call_id] for call_id in dict.fromkeys(ids)]
+
+    def clean(self):
+        data = super().clean()
+        data["rule"] = self.rules.get(data.get("purpose", ""))
+        data["case_obj"] = self.cases.get(data.get("case") or "")
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    escalate_to = forms.ModelChoiceField(
+        label=_("Pass on to"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, approvers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if approvers is not None:
+            self.fields["escalate_to"].queryset = approvers
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=50,
+        help_text=_("As in your complaints register; leave empty to number automatically."),
+    )
+    received_via = forms.ChoiceField(label=_("Received via"), choices=ReceivedVia.choices)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    customer_contact = forms.CharField(label=_("Customer contact"), required=False, max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    call_ids = forms.CharField(
+        label=_("Calls"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Call ids of the recordings this case is about, one per line."),
+    )
+
+    def __init__(self, *args, kinds: set[str], organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["kind"].choices = [(k, v) for k, v in CaseKind.choices if k in kinds]
+
+    def clean_call_ids(self) -> list[Recording]:
+        ids = [line.strip() for line in self.cleaned_data["call_ids"].split() if line.strip()]
+        found = list(Recording.objects.filter(organisation=self.organisation, call_id__in=ids))
+        missing = sorted(set(ids) - {r.call_id for r in found})
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
+            )
+        return found
+
+
+ROLE_CHOICES = Role.choices
+STANDING_CHOICES = [("", _("no standing right")), *Scope.choices]
+
+
+class PurposeRuleForm(forms.ModelForm):
+    """One purpose's policy: the rule plus, per role, the standing right it holds."""
+
+    requester_roles = forms.MultipleChoiceField(
+        label=_("Who may ask"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approver_roles = forms.MultipleChoiceField(
+        label=_("Who may approve"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PurposeRule
+        fields = [
+            "requester_roles",
+            "approver_roles",
+            "approvals_required",
+            "grant_hours",
+            "max_plays",
+            "case_required",
+            "case_kind",
+            "request_expiry_hours",
+            "disclosure_recipients",
+            "disclosure_link_days",
+        ]
+        widgets = {"disclosure_recipients": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, purpose, standing: dict[str, str], approve_roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose = purpose
+        self.approve_roles = set(approve_roles)
+        self.fields["disclosure_recipients"].queryset = purpose.activity.recipients.filter(
+            kind="outside_party"
+        )
+        for role, label in ROLE_CHOICES:
+            self.fields[f"standing_{role}"] = forms.ChoiceField(
+                label=label, choices=STANDING_CHOICES, required=False, initial=standing.get(role)
+            )
+
+    def standing_fields(self):
+        return [self[f"standing_{role}"] for role, _label in ROLE_CHOICES]
+
+    def standing(self) -> dict[str, str]:
+        return {
+            role: self.cleaned_data[f"standing_{role}"]
+            for role, _label in ROLE_CHOICES
+            if self.cleaned_data.get(f"standing_{role}")
+        }
+
+    def clean_approver_roles(self):
+        roles = self.cleaned_data["approver_roles"]
+        unable = [role for role in roles if role not in self.approve_roles]
+        if unable:
+            raise forms.ValidationError(
+                _("These roles hold no approve right: %(roles)s")
+                % {"roles": ", ".join(str(Role(role).label) for role in unable)}
+            )
+        return roles
+
+    def clean(self):
+        data = super().clean()
+        if data.get("requester_roles") and not data.get("approver_roles"):
+            self.add_error("approver_roles", _("Who may ask needs someone who may approve."))
+        return data

@@ -1,0 +1,104 @@
+"""The case register pages: list, open a case, a case with its timeline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.cases import case_create, case_get, case_set_status, case_timeline
+from access.constants import CaseStatus
+from access.forms_four_eyes import CaseForm
+from access.four_eyes import RequestError, case_kinds_visible_to, cases_visible_to
+from organisations import roles
+from organisations.client_ip import client_ip
+from organisations.decorators import organisation_view
+
+
+@organisation_view(roles.VIEW_CASES)
+def case_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", CaseStatus.OPEN)
+    cases = cases_visible_to(request.membership)
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    return render(
+        request,
+        "access/case_list.html",
+        {
+            "cases": cases[:200],
+            "status": status,
+            "may_open": bool(case_kinds_visible_to(request.membership)),
+        },
+    )
+
+
+@organisation_view(roles.VIEW_CASES)
+def case_new(request: HttpRequest) -> HttpResponse:
+    kinds = case_kinds_visible_to(request.membership)
+    if not kinds:
+        raise Http404
+    form = CaseForm(
+        request.POST or None,
+        initial={"received_on": timezone.localdate()},
+        kinds=kinds,
+        organisation=request.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_create(
+                membership=request.membership,
+                kind=form.cleaned_data["kind"],
+                reference=form.cleaned_data["reference"],
+                received_via=form.cleaned_data["received_via"],
+                received_on=form.cleaned_data["received_on"],
+                customer_contact=form.cleaned_data["customer_contact"],
+                description=form.cleaned_data["description"],
+                recordings=form.cleaned_data["call_ids"],
+                ip_address=client_ip(request),
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("cases:detail", org_slug=request.organisation.slug, case_id=case.pk)
+    return render(request, "access/case_new.html", {"form": form})
+
+
+@organisation_view(roles.VIEW_CASES)
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    try:
+        case = case_get(membership=request.membership, case_id=case_id)
+    except RequestError:
+        raise Http404 from None
+    return render(
+        request,
+        "access/case_detail.html",
+        {
+            "case": case,
+            "recordings": case.recordings.select_related("employee").order_by("started_at"),
+            "requests": case.requests.select_related("purpose", "requester"),
+            "timeline": case_timeline(case),
+        },
+    )
+
+
+@organisation_view(roles.VIEW_CASES)
+@require_POST
+def case_status(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    try:
+        case_set_status(
+            membership=request.membership,
+            case_id=case_id,
+            status=request.POST.get("status", ""),
+            ip_address=client_ip(request),
+        )
+    except RequestError as error:
+        if str(error) == _("No such case."):
+            raise Http404 from None
+        messages.error(request, str(error))
+    return redirect("cases:detail", org_slug=request.organisation.slug, case_id=case_id)

@@ -1,0 +1,248 @@
+"""Pages of four eyes: ask, see what waits for you, decide, withdraw, revoke."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.constants import DecisionOutcome, RequestKind, RequestStatus
+from access.disclosures import disclosure_cancel
+from access.forms_four_eyes import AccessRequestForm, DecisionForm
+from access.four_eyes import (
+    RequestError,
+    cases_visible_to,
+    decision_refusal,
+    eligible_approvers,
+    grant_revoke,
+    request_create,
+    request_decide,
+    request_withdraw,
+    requester_history,
+)
+from access.models import AccessRequest
+from access.policy import requestable_rules
+from organisations import roles
+from organisations.client_ip import client_ip
+from organisations.decorators import organisation_view
+from recordings.models import Recording
+from register.models import Recipient
+
+
+def _request_for(request: HttpRequest, request_id: uuid.UUID) -> AccessRequest:
+    """The requester and the approvers of its purpose may open a request; nobody else."""
+    access_request = (
+        AccessRequest.objects.select_related("purpose", "case", "requester", "recipient")
+        .filter(pk=request_id, organisation=request.organisation)
+        .first()
+    )
+    if access_request is None:
+        raise Http404
+    if access_request.requester_id != request.user.pk and decision_refusal(
+        request.membership, access_request
+    ):
+        raise Http404
+    return access_request
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+def request_list(request: HttpRequest) -> HttpResponse:
+    base = AccessRequest.objects.filter(organisation=request.organisation).select_related(
+        "purpose", "requester", "grant"
+    )
+    waiting = []
+    if request.user.has_perm(f"organisations.{roles.APPROVE_REQUESTS}", request.organisation):
+        pending = base.filter(status=RequestStatus.PENDING).exclude(requester=request.user)
+        waiting = [
+            item
+            for item in pending.prefetch_related("decisions")
+            if not decision_refusal(request.membership, item)
+            and not any(d.approver_id == request.user.pk for d in item.decisions.all())
+        ]
+    return render(
+        request,
+        "access/request_list.html",
+        {
+            "waiting": waiting,
+            "mine": base.filter(requester=request.user)[:100],
+            "may_ask": bool(requestable_rules(request.membership)),
+        },
+    )
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+def request_new(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or request.POST.get("kind") or RequestKind.PLAYBACK
+    if kind not in RequestKind.values:
+        raise Http404
+    rules = requestable_rules(request.membership)
+    cases = list(cases_visible_to(request.membership).filter(status="open"))
+    initial = {}
+    recording_id = request.GET.get("recording", "")
+    try:
+        recording = Recording.objects.filter(
+            organisation=request.organisation, pk=uuid.UUID(recording_id)
+        ).first()
+    except ValueError:
+        recording = None
+    if recording is not None:
+        initial["call_ids"] = recording.call_id
+    form = AccessRequestForm(
+        request.POST or None,
+        initial=initial,
+        rules=rules,
+        cases=cases,
+        kind=kind,
+        organisation=request.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipient = None
+        if kind == RequestKind.DISCLOSURE:
+            recipient = Recipient.objects.filter(
+                pk=data["recipient"], activity__organisation=request.organisation
+            ).first()
+        try:
+            created = request_create(
+                membership=request.membership,
+                purpose=data["rule"].purpose,
+                motivation=data["motivation"],
+                recordings=data["call_ids"],
+                case=data["case_obj"],
+                kind=kind,
+                recipient=recipient,
+                recipient_email=data.get("recipient_email", ""),
+                ip_address=client_ip(request),
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request was sent to the approvers."))
+            return redirect(
+                "requests:detail", org_slug=request.organisation.slug, request_id=created.pk
+            )
+    return render(
+        request,
+        "access/request_new.html",
+        {"form": form, "kind": kind, "has_rules": bool(form.fields["purpose"].choices)},
+    )
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    access_request = _request_for(request, request_id)
+    refusal = decision_refusal(request.membership, access_request)
+    already = access_request.decisions.filter(approver=request.user).exists()
+    approvers = eligible_approvers(access_request).exclude(pk=request.user.pk)
+    return render(
+        request,
+        "access/request_detail.html",
+        {
+            "item": access_request,
+            "recordings": access_request.recordings.select_related("employee"),
+            "decisions": access_request.decisions.select_related("approver"),
+            "history": requester_history(access_request)[:20] if not refusal else [],
+            "may_decide": not refusal
+            and not already
+            and access_request.status == RequestStatus.PENDING,
+            "may_revoke": access_request.status == RequestStatus.APPROVED
+            and (not refusal or access_request.requester_id == request.user.pk),
+            "is_requester": access_request.requester_id == request.user.pk,
+            "grant": getattr(access_request, "grant", None),
+            "disclosure": getattr(access_request, "disclosure", None),
+            "decision_form": DecisionForm(approvers=approvers),
+            "approvers": approvers,
+        },
+    )
+
+
+def _back(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    return redirect("requests:detail", org_slug=request.organisation.slug, request_id=request_id)
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+@require_POST
+def request_decide_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    access_request = _request_for(request, request_id)
+    form = DecisionForm(request.POST, approvers=eligible_approvers(access_request))
+    if not form.is_valid():
+        messages.error(request, _("The decision could not be read; try again."))
+        return _back(request, request_id)
+    try:
+        decided = request_decide(
+            membership=request.membership,
+            request_id=request_id,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+            escalate_to=form.cleaned_data["escalate_to"],
+            ip_address=client_ip(request),
+        )
+    except RequestError as error:
+        messages.error(request, str(error))
+    else:
+        if form.cleaned_data["outcome"] == DecisionOutcome.ESCALATE:
+            messages.success(request, _("The request was passed on."))
+        else:
+            messages.success(
+                request,
+                _("Your decision was recorded. The request is now: %(status)s.")
+                % {"status": decided.get_status_display()},
+            )
+    return _back(request, request_id)
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+@require_POST
+def request_withdraw_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    _request_for(request, request_id)
+    try:
+        request_withdraw(
+            membership=request.membership, request_id=request_id, ip_address=client_ip(request)
+        )
+    except RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return _back(request, request_id)
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+@require_POST
+def grant_revoke_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    _request_for(request, request_id)
+    try:
+        grant_revoke(
+            membership=request.membership,
+            request_id=request_id,
+            comment=request.POST.get("comment", ""),
+            ip_address=client_ip(request),
+        )
+    except RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The grant was revoked; it stops working at once."))
+    return _back(request, request_id)
+
+
+@organisation_view(roles.VIEW_REQUESTS)
+@require_POST
+def disclosure_cancel_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    access_request = _request_for(request, request_id)
+    disclosure = getattr(access_request, "disclosure", None)
+    if disclosure is None:
+        raise Http404
+    try:
+        disclosure_cancel(
+            membership=request.membership,
+            disclosure_id=disclosure.pk,
+            ip_address=client_ip(request),
+        )
+    except RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The link was cancelled and the copy deleted."))
+    return _back(request, request_id)
