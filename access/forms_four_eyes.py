@@ -30,10 +30,11 @@ class AccessRequestForm(forms.Form):
     recipient = forms.ChoiceField(label=_("Recipient"), required=False)
     recipient_email = forms.EmailField(label=_("Recipient's e-mail address"), required=False)
 
-    def __init__(self, *args, rules: list[PurposeRule], cases, kind: str, organisation, **kw):
+    def __init__(self, *args, rules: list[PurposeRule], cases, kind: str, recordings, **kw):
+        """`recordings`: the calls the person may find; any other id reads as unknown."""
         super().__init__(*args, **kw)
         self.kind = kind
-        self.organisation = organisation
+        self.recordings = recordings
         if kind == RequestKind.DISCLOSURE:
             rules = [rule for rule in rules if rule.disclosure_recipients.exists()]
             self.fields["recipient"].required = True
@@ -61,10 +62,7 @@ class AccessRequestForm(forms.Form):
             raise forms.ValidationError(
                 _("At most %(n)d calls per request.") % {"n": MAX_RECORDINGS_PER_REQUEST}
             )
-        found = {
-            r.call_id: r
-            for r in Recording.objects.filter(organisation=self.organisation, call_id__in=ids)
-        }
+        found = {r.call_id: r for r in self.recordings.filter(call_id__in=ids)}
         missing = [call_id for call_id in ids if call_id not in found]
         if missing:
             raise forms.ValidationError(
@@ -115,14 +113,14 @@ class CaseForm(forms.Form):
         help_text=_("Call ids of the recordings this case is about, one per line."),
     )
 
-    def __init__(self, *args, kinds: set[str], organisation, **kwargs):
+    def __init__(self, *args, kinds: set[str], recordings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
+        self.recordings = recordings
         self.fields["kind"].choices = [(k, v) for k, v in CaseKind.choices if k in kinds]
 
     def clean_call_ids(self) -> list[Recording]:
         ids = [line.strip() for line in self.cleaned_data["call_ids"].split() if line.strip()]
-        found = list(Recording.objects.filter(organisation=self.organisation, call_id__in=ids))
+        found = list(self.recordings.filter(call_id__in=ids))
         missing = sorted(set(ids) - {r.call_id for r in found})
         if missing:
             raise forms.ValidationError(

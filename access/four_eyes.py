@@ -22,7 +22,7 @@ import audit
 from access import notify
 from access.constants import CaseKind, CaseStatus, DecisionOutcome, RequestKind, RequestStatus
 from access.models import AccessRequest, Case, Grant, PurposeRule, RequestDecision
-from access.policy import PLAYABLE
+from access.policy import recordings_visible_to
 from access.rules import current_policy_version, rule_for
 from organisations import roles
 from organisations.constants import Role
@@ -63,12 +63,19 @@ def _rule(purpose: Purpose, organisation: Organisation) -> PurposeRule:
     return rule
 
 
-def _check_recordings(organisation: Organisation, recordings: list[Recording]) -> None:
+def _check_recordings(membership: Membership, recordings: list[Recording]) -> None:
+    """Only calls the person may find in their list: a request is no way to learn that a call
+    exists, nor to reach a call outside the person's scope."""
     if not recordings:
         raise RequestError(_("Name at least one recording."))
     now = timezone.now()
+    visible = set(
+        recordings_visible_to(membership=membership)
+        .filter(pk__in=[r.pk for r in recordings])
+        .values_list("pk", flat=True)
+    )
     for recording in recordings:
-        if recording.organisation_id != organisation.pk or recording.status not in PLAYABLE:
+        if recording.pk not in visible:
             raise RequestError(_("One of the recordings does not exist or has been erased."))
         if recording.status != RecordingStatus.HELD and recording.purge_deadline <= now:
             raise RequestError(
@@ -131,7 +138,7 @@ def request_create(
     problem = motivation_problem(motivation)
     if problem:
         raise RequestError(problem)
-    _check_recordings(organisation, recordings)
+    _check_recordings(membership, recordings)
     _check_case(membership, rule, case)
     if kind == RequestKind.DISCLOSURE:
         if recipient is None or not rule.disclosure_recipients.filter(pk=recipient.pk).exists():

@@ -96,16 +96,31 @@ def _listen_start(request: HttpRequest, key: str) -> None:
     request.session["listens"] = listens
 
 
+# A refused play is logged once per call, purpose and session in this window: the player asks
+# once more to read the reason, and that is the same attempt, not a second one.
+REFUSAL_WINDOW_SECONDS = 60
+
+
 def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -> HttpResponse:
-    audit.record(
-        actor=request.user,
-        action="access.recording.refused",
-        organisation=request.organisation,
-        target=recording,
-        purpose=purpose,
-        detail={"status": decision.status},
-        ip_address=client_ip(request),
-    )
+    now = time.time()
+    refusals = {
+        key: at
+        for key, at in request.session.get("refusals", {}).items()
+        if now - at <= REFUSAL_WINDOW_SECONDS
+    }
+    key = f"{recording.pk}:{purpose}:{decision.status}"
+    if key not in refusals:
+        refusals[key] = now
+        audit.record(
+            actor=request.user,
+            action="access.recording.refused",
+            organisation=request.organisation,
+            target=recording,
+            purpose=purpose,
+            detail={"status": decision.status},
+            ip_address=client_ip(request),
+        )
+    request.session["refusals"] = refusals
     return HttpResponse(
         decision.reason, status=decision.status, content_type="text/plain; charset=utf-8"
     )

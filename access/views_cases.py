@@ -15,6 +15,7 @@ from access.cases import case_create, case_get, case_set_status, case_timeline
 from access.constants import CaseStatus
 from access.forms_four_eyes import CaseForm
 from access.four_eyes import RequestError, case_kinds_visible_to, cases_visible_to
+from access.policy import recordings_visible_to
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -46,7 +47,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"received_on": timezone.localdate()},
         kinds=kinds,
-        organisation=request.organisation,
+        recordings=recordings_visible_to(membership=request.membership),
     )
     if request.method == "POST" and form.is_valid():
         try:

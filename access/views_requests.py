@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,11 +26,10 @@ from access.four_eyes import (
     requester_history,
 )
 from access.models import AccessRequest
-from access.policy import requestable_rules
+from access.policy import recordings_visible_to, requestable_rules
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
-from recordings.models import Recording
 from register.models import Recipient
 
 
@@ -56,7 +56,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
     waiting = []
     if request.user.has_perm(f"organisations.{roles.APPROVE_REQUESTS}", request.organisation):
-        pending = base.filter(status=RequestStatus.PENDING).exclude(requester=request.user)
+        pending = base.filter(status=RequestStatus.PENDING, expires_at__gt=timezone.now()).exclude(
+            requester=request.user
+        )
         waiting = [
             item
             for item in pending.prefetch_related("decisions")
@@ -84,9 +86,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     recording_id = request.GET.get("recording", "")
     try:
-        recording = Recording.objects.filter(
-            organisation=request.organisation, pk=uuid.UUID(recording_id)
-        ).first()
+        recording = (
+            recordings_visible_to(membership=request.membership)
+            .filter(pk=uuid.UUID(recording_id))
+            .first()
+        )
     except ValueError:
         recording = None
     if recording is not None:
@@ -97,7 +101,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         rules=rules,
         cases=cases,
         kind=kind,
-        organisation=request.organisation,
+        recordings=recordings_visible_to(membership=request.membership),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -195,54 +199,61 @@ def request_decide_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
     return _back(request, request_id)
 
 
+def _act(request: HttpRequest, request_id: uuid.UUID, action, done: str) -> HttpResponse:
+    """Run one step on a request the person may open; its refusal becomes a message."""
+    try:
+        action()
+    except RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return _back(request, request_id)
+
+
 @organisation_view(roles.VIEW_REQUESTS)
 @require_POST
 def request_withdraw_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     _request_for(request, request_id)
-    try:
-        request_withdraw(
+    return _act(
+        request,
+        request_id,
+        lambda: request_withdraw(
             membership=request.membership, request_id=request_id, ip_address=client_ip(request)
-        )
-    except RequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The request was withdrawn."))
-    return _back(request, request_id)
+        ),
+        _("The request was withdrawn."),
+    )
 
 
 @organisation_view(roles.VIEW_REQUESTS)
 @require_POST
 def grant_revoke_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     _request_for(request, request_id)
-    try:
-        grant_revoke(
+    return _act(
+        request,
+        request_id,
+        lambda: grant_revoke(
             membership=request.membership,
             request_id=request_id,
             comment=request.POST.get("comment", ""),
             ip_address=client_ip(request),
-        )
-    except RequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The grant was revoked; it stops working at once."))
-    return _back(request, request_id)
+        ),
+        _("The grant was revoked; it stops working at once."),
+    )
 
 
 @organisation_view(roles.VIEW_REQUESTS)
 @require_POST
 def disclosure_cancel_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    access_request = _request_for(request, request_id)
-    disclosure = getattr(access_request, "disclosure", None)
+    disclosure = getattr(_request_for(request, request_id), "disclosure", None)
     if disclosure is None:
         raise Http404
-    try:
-        disclosure_cancel(
+    return _act(
+        request,
+        request_id,
+        lambda: disclosure_cancel(
             membership=request.membership,
             disclosure_id=disclosure.pk,
             ip_address=client_ip(request),
-        )
-    except RequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The link was cancelled and the copy deleted."))
-    return _back(request, request_id)
+        ),
+        _("The link was cancelled and the copy deleted."),
+    )

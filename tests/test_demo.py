@@ -69,3 +69,61 @@ def test_demo_multi_user_belongs_to_both_organisations(settings):
         )
     )
     assert slugs == {"rvo-klantcontact", "tbi-direct"}
+
+
+def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings):
+    """TBI: every playback is asked for and approved by a second person; RVO: a manager hears a
+    call only for misconduct or a threat, on a case; the police may get a copy of a threat."""
+    from django.test import TestCase
+
+    from access.four_eyes import RequestError, request_create, request_decide
+    from access.models import PolicyVersion, PurposeRule, StandingRight
+    from access.policy import listen_decision, recordings_visible_to
+    from recordings.models import Recording
+
+    settings.DEMO = True
+    call_command("loaddemo")
+    tbi = Organisation.objects.get(slug="tbi-direct")
+    rvo = Organisation.objects.get(slug="rvo-klantcontact")
+    assert not StandingRight.objects.filter(organisation=tbi).exists()
+    assert PolicyVersion.objects.filter(organisation=tbi, number=1).exists()
+    threat = PurposeRule.objects.get(purpose__code="threat-investigation", organisation=rvo)
+    assert threat.case_required and threat.requester_roles == [Role.MANAGER]
+    assert [r.name for r in threat.disclosure_recipients.all()] == [
+        "Politie, in geval van bedreiging."
+    ]
+
+    def member(username, organisation):
+        return Membership.objects.select_related("user", "organisation").get(
+            user__username=username, organisation=organisation
+        )
+
+    leader, manager = member("tbi-teamleader", tbi), member("tbi-manager", tbi)
+    call = Recording.objects.filter(organisation=tbi).first()
+    assert not listen_decision(
+        membership=leader, recording=call, purpose_code="reactive-request"
+    ).allowed
+    # An RVO manager cannot ask for a TBI purpose, nor a TBI manager for a complaint without a case.
+    with pytest.raises(RequestError):
+        request_create(
+            membership=manager,
+            purpose=PurposeRule.objects.get(purpose__code="complaint-investigation").purpose,
+            motivation="Klant klaagt over de afhandeling van zijn storing in dit gesprek.",
+            recordings=[call],
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        request = request_create(
+            membership=leader,
+            purpose=PurposeRule.objects.get(purpose__code="reactive-request").purpose,
+            motivation="Medewerker vraagt het gesprek terug te luisteren na een klacht.",
+            recordings=[call],
+        )
+        request_decide(membership=manager, request_id=request.pk, outcome="approve")
+    assert listen_decision(
+        membership=leader, recording=call, purpose_code="reactive-request"
+    ).allowed
+    # A TBI employee may ask about their own calls, so sees them listed (and nobody else's).
+    employee = member("tbi-employee", tbi)
+    visible = recordings_visible_to(membership=employee)
+    assert visible.exists()
+    assert set(visible.values_list("employee__user", flat=True)) == {employee.user_id}

@@ -48,9 +48,9 @@ KWARG_MAKERS = {
     "request_id": lambda cast: _victim_request(cast).pk,
     "case_id": lambda cast: _victim_case(cast).pk,
     "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
-    "number": lambda cast: policy_version_record(
-        organisation=cast.organisation, actor=None, summary="test"
-    ).number,
+    "number": lambda cast: (
+        policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
+    ),
 }
 
 

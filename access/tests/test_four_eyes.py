@@ -433,3 +433,25 @@ def test_a_stale_page_and_a_forged_id_change_nothing(four_eyes, client_for):
     forged = reverse("requests:decide", kwargs={"org_slug": "acme", "request_id": uuid.uuid4()})
     assert client.post(forged, {"outcome": "approve"}).status_code == 404
     assert Client().post(forged, {"outcome": "approve"}).status_code == 302  # to sign-in
+
+
+def test_a_request_reaches_only_calls_the_person_may_find(four_eyes, client_for):
+    """An employee allowed to ask may ask about their own calls, not a colleague's; an unknown
+    and a hidden call read the same, so a request reveals nothing."""
+    four_eyes.rule.requester_roles = ["manager", "employee"]
+    four_eyes.rule.save()
+    with pytest.raises(RequestError):
+        four_eyes.ask("employee", recordings=[four_eyes.call])
+    own = four_eyes.ask("employee", recordings=[four_eyes.gate.own_call])
+    assert list(own.recordings.all()) == [four_eyes.gate.own_call]
+    page = client_for(four_eyes.cast["employee"]).post(
+        reverse("requests:new", kwargs={"org_slug": "acme"}),
+        {
+            "kind": "playback",
+            "purpose": str(four_eyes.purpose.pk),
+            "call_ids": four_eyes.call.call_id,
+            "motivation": "Ik wil het gesprek van mijn collega terugluisteren voor mijn les.",
+        },
+    )
+    assert four_eyes.call.call_id in page.content.decode()  # named as unknown
+    assert AccessRequest.objects.count() == 1
