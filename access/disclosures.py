@@ -179,7 +179,10 @@ def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str 
         organisation=disclosure.organisation,
         target=disclosure,
         purpose=disclosure.request.purpose.code,
-        detail={"attempts": disclosure.failed_code_attempts},
+        detail={
+            "attempts": disclosure.failed_code_attempts,
+            "request": str(disclosure.request_id),
+        },
         ip_address=ip_address,
     )
     return False
@@ -193,7 +196,10 @@ def disclosure_record_download(*, disclosure: Disclosure, ip_address: str | None
         organisation=disclosure.organisation,
         target=disclosure,
         purpose=disclosure.request.purpose.code,
-        detail={"recipient": disclosure.recipient.name[:100]},
+        detail={
+            "recipient": disclosure.recipient.name[:100],
+            "request": str(disclosure.request_id),
+        },
         ip_address=ip_address,
     )
 
@@ -238,6 +244,7 @@ def disclosure_cancel(
         organisation=disclosure.organisation,
         target=disclosure,
         purpose=disclosure.request.purpose.code,
+        detail={"request": str(disclosure.request_id)},
         ip_address=ip_address,
     )
     return disclosure
@@ -257,6 +264,7 @@ def disclosures_expire() -> int:
             organisation=disclosure.organisation,
             target=disclosure,
             purpose=disclosure.request.purpose.code,
+            detail={"request": str(disclosure.request_id)},
         )
         count += 1
     return count

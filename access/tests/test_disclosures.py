@@ -179,3 +179,28 @@ def test_a_failed_approval_leaves_no_copy_behind(
     assert request.status == "pending"
     assert not Disclosure.objects.exists()
     assert timezone.now() - timedelta(minutes=1) < request.created_at
+
+
+def test_a_disclosure_under_a_case_shows_on_the_case_timeline(four_eyes, police):
+    from access.cases import case_create, case_timeline
+
+    four_eyes.rule.case_kind = "threat"
+    four_eyes.rule.save()
+    case = case_create(
+        membership=four_eyes.membership("manager"),
+        kind="threat",
+        received_via="phone",
+        received_on=timezone.localdate(),
+        description="Beller dreigde de medewerker op te wachten.",
+    )
+    request = four_eyes.ask(
+        kind=RequestKind.DISCLOSURE, recipient=police, recipient_email=EMAIL, case=case
+    )
+    mail.outbox.clear()
+    four_eyes.decide("privacy_officer", request)
+    link, code = _link_and_code()
+    recipient = Client()
+    recipient.post(link, {"code": code})
+    recipient.get(link + "download")
+    actions = [event.action for event in case_timeline(case)]
+    assert actions[-2:] == ["access.disclosure.produced", "access.disclosure.downloaded"]
