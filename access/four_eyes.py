@@ -301,6 +301,11 @@ def request_decide(
             request.save(update_fields=["escalated_to"])
         elif outcome not in (DecisionOutcome.APPROVE, DecisionOutcome.DENY):
             raise RequestError(_("Unknown decision."))
+        if request.decisions.filter(
+            approver=membership.user, outcome=DecisionOutcome.APPROVE
+        ).exists():
+            # The database refuses it too (one_approval_per_person); this says it kindly.
+            raise RequestError(_("You have already approved this request."))
         try:
             with transaction.atomic():
                 RequestDecision.objects.create(

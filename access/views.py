@@ -83,16 +83,25 @@ def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespo
     )
 
 
-def _listen_open(request: HttpRequest, key: str) -> bool:
-    """Is this a further byte range of a playback already counted in this session?"""
-    return time.time() - request.session.get("listens", {}).get(key, 0) <= LISTEN_WINDOW_SECONDS
+def _open_listen(request: HttpRequest, key: str) -> str | None:
+    """The playback already counted in this session for this call and purpose, if its window
+    is still open: the grant id it was charged to, or "" for a standing right."""
+    entry = request.session.get("listens", {}).get(key)
+    if not isinstance(entry, list | tuple) or len(entry) != 2:
+        return None
+    started, grant = entry
+    return grant if time.time() - started <= LISTEN_WINDOW_SECONDS else None
 
 
-def _listen_start(request: HttpRequest, key: str) -> None:
+def _listen_start(request: HttpRequest, key: str, grant_id: str) -> None:
     now = time.time()
     listens = request.session.get("listens", {})
-    listens = {k: v for k, v in listens.items() if now - v <= LISTEN_WINDOW_SECONDS}
-    listens[key] = now
+    listens = {
+        k: v
+        for k, v in listens.items()
+        if isinstance(v, list | tuple) and now - v[0] <= LISTEN_WINDOW_SECONDS
+    }
+    listens[key] = (now, grant_id)
     request.session["listens"] = listens
 
 
@@ -133,21 +142,23 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     purpose = request.GET.get("purpose", "")[:64]
     key = f"{recording.pk}:{purpose}"
-    continuing = _listen_open(request, key)
+    charged_to = _open_listen(request, key)
     decision = listen_decision(
         membership=request.membership,
         recording=recording,
         purpose_code=purpose,
-        continuing=continuing,
+        continuing=charged_to is not None,
     )
     if not decision.allowed:
         return _refuse(request, recording, purpose, decision)
-    if not continuing:
-        grant = decision.grant
+    grant = decision.grant
+    # A play is a listening session: its further byte ranges (seeking, the browser's own
+    # follow-up requests) within the window are not a new play, unless another grant pays.
+    if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
         if grant is not None and not grant_count_play(grant):
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
-        _listen_start(request, key)
+        _listen_start(request, key, str(grant.pk) if grant is not None else "")
         audit.record(
             actor=request.user,
             action="access.recording.listened",
