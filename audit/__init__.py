@@ -8,3 +8,11 @@ def record(**kwargs: Any) -> Any:
     from audit.services import audit_record
 
     return audit_record(**kwargs)
+
+
+def record_many(**kwargs: Any) -> int:
+    """Append many events of one action: record_many(actor=, action=, organisation=,
+    entries=[(target, detail), ...], purpose=)."""
+    from audit.services import audit_record_many
+
+    return audit_record_many(**kwargs)

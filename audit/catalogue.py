@@ -39,6 +39,17 @@ EVENTS = {
     "access.disclosure.downloaded": _("downloaded a disclosed copy"),
     "access.disclosure.cancelled": _("cancelled a disclosure link"),
     "access.disclosure.copy_deleted": _("deleted the copy of an ended disclosure"),
+    "retention.recording.purged": _("erased a recording whose retention ran out"),
+    "retention.recording.erased_early": _("erased a recording before its deadline"),
+    "retention.purge.finished": _("finished a purge run"),
+    "retention.hold.requested": _("asked for a legal hold"),
+    "retention.hold.approved": _("approved a legal hold"),
+    "retention.hold.denied": _("denied a legal hold"),
+    "retention.hold.release_requested": _("asked to release a legal hold"),
+    "retention.hold.released": _("released a legal hold"),
+    "retention.change.proposed": _("proposed to apply the current retention to existing calls"),
+    "retention.change.applied": _("applied the current retention to existing calls"),
+    "retention.change.denied": _("denied applying the current retention to existing calls"),
 }
 
 

@@ -31,6 +31,8 @@ DEFAULT_ENTRIES = [
     BeatEntry(
         "sweep-incomplete-ingests", "recordings.tasks.sweep_incomplete_ingests", "17 * * * *", 3000
     ),
+    # Erase what would outlive its retention before the next run, for every organisation.
+    BeatEntry("purge-recordings", "retention.tasks.purge_all", "0 2 * * *", 22 * 3600),
     # Pending requests past their time become expired; ended disclosure copies are deleted.
     BeatEntry("expire-requests", "access.tasks.expire_requests", "*/10 * * * *", 550),
     BeatEntry("expire-disclosures", "access.tasks.expire_disclosures", "*/10 * * * *", 550),

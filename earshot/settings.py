@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "register",
     "recordings",
     "access",
+    "retention",
     "rest_framework",
     "drf_spectacular",
 ]
@@ -206,6 +207,14 @@ if AUDIO_DELIVERY not in {"django", "nginx", "s3"}:
 DROP_FOLDER = env_str("EARSHOT_DROP_FOLDER", str(VAR_DIR / "drop"))
 # A file is taken only when it has not changed for this many seconds (still being written).
 DROP_SETTLE_SECONDS = env_int("EARSHOT_DROP_SETTLE_SECONDS", 10)
+
+# Retention ----------------------------------------------------------------------------------
+# The purge erases everything whose deadline falls before its next scheduled run plus this
+# margin (a late beat, a slow run), so no call outlives its declared retention.
+PURGE_MARGIN_MINUTES = env_int("EARSHOT_PURGE_MARGIN_MINUTES", 60)
+# Storage objects deleted in parallel, and rows locked per batch.
+PURGE_WORKERS = env_int("EARSHOT_PURGE_WORKERS", 4)
+PURGE_BATCH_SIZE = env_int("EARSHOT_PURGE_BATCH_SIZE", 1000)
 
 # Mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

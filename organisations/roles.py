@@ -19,6 +19,11 @@ APPROVE_REQUESTS = "approve_requests"
 VIEW_CASES = "view_cases"
 VIEW_ACCESS_POLICY = "view_access_policy"
 CHANGE_ACCESS_POLICY = "change_access_policy"
+VIEW_RETENTION = "view_retention"
+PLACE_LEGAL_HOLD = "place_legal_hold"
+APPROVE_LEGAL_HOLD = "approve_legal_hold"
+CHANGE_RETENTION = "change_retention"
+ERASE_EARLY = "erase_early"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -33,6 +38,14 @@ ORGANISATION_PERMISSIONS = [
     (VIEW_CASES, "Can open the case register (which kinds is decided by the policy)"),
     (VIEW_ACCESS_POLICY, "Can read the access policy"),
     (CHANGE_ACCESS_POLICY, "Can change the access policy"),
+    (VIEW_RETENTION, "Can read purge reports, overdue calls and legal holds"),
+    (PLACE_LEGAL_HOLD, "Can ask for a legal hold or its release"),
+    (APPROVE_LEGAL_HOLD, "Can approve another person's legal hold or release"),
+    (
+        CHANGE_RETENTION,
+        "Can propose or approve applying the register's retention to existing calls",
+    ),
+    (ERASE_EARLY, "Can erase calls before their deadline on a data subject's request"),
 ]
 
 _DECIDERS = frozenset(
@@ -43,9 +56,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS}),
     Role.COACH: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, UPLOAD_RECORDINGS, VIEW_REQUESTS}),
     Role.TEAM_LEADER: _DECIDERS,
-    Role.MANAGER: _DECIDERS | {VIEW_ACCESS_POLICY},
+    Role.MANAGER: _DECIDERS
+    | {VIEW_ACCESS_POLICY, VIEW_RETENTION, PLACE_LEGAL_HOLD, APPROVE_LEGAL_HOLD},
     Role.PRIVACY_OFFICER: _DECIDERS
-    | {VIEW_AUDIT_TRAIL, VIEW_REGISTER, CHANGE_REGISTER, VIEW_ACCESS_POLICY},
+    | {
+        VIEW_AUDIT_TRAIL,
+        VIEW_REGISTER,
+        CHANGE_REGISTER,
+        VIEW_ACCESS_POLICY,
+        VIEW_RETENTION,
+        APPROVE_LEGAL_HOLD,
+        CHANGE_RETENTION,
+        ERASE_EARLY,
+    },
     # The administrator configures and uploads, but sees no call list and hears nothing
     # unless the policy lets the role ask and a second person approves.
     Role.ADMINISTRATOR: frozenset(
@@ -58,9 +81,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_REQUESTS,
             VIEW_ACCESS_POLICY,
             CHANGE_ACCESS_POLICY,
+            VIEW_RETENTION,
+            CHANGE_RETENTION,
         }
     ),
-    Role.AUDITOR: frozenset({VIEW_DASHBOARD, VIEW_AUDIT_TRAIL, VIEW_REGISTER, VIEW_ACCESS_POLICY}),
+    Role.AUDITOR: frozenset(
+        {VIEW_DASHBOARD, VIEW_AUDIT_TRAIL, VIEW_REGISTER, VIEW_ACCESS_POLICY, VIEW_RETENTION}
+    ),
 }
 
 ALL_ROLE_PERMISSIONS = frozenset(code for code, _label in ORGANISATION_PERMISSIONS)

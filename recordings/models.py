@@ -57,6 +57,11 @@ class Recording(models.Model):
         choices=RecordingStatus.choices,
         default=RecordingStatus.INCOMING,
     )
+    # Set by the purge (retention/): when the audio was erased and the row became a tombstone,
+    # or why the last attempt failed (the next run retries; until then the call is overdue).
+    purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
+    purge_failed_at = models.DateTimeField(null=True, blank=True)
+    purge_error = models.CharField(max_length=300, blank=True)
     ingested_at = models.DateTimeField(_("ingested"), auto_now_add=True)
     ingested_via = models.CharField(_("ingested via"), max_length=16, choices=IngestChannel.choices)
 

@@ -21,6 +21,7 @@ from access.tests.conftest import register_for
 from organisations.models import Membership
 from recordings.tests.factories import recording_create
 from register.models import Purpose
+from retention.models import LegalHold
 
 # api_recording_ingest authenticates with an organisation's token instead (recordings/tests).
 PUBLIC_URL_NAMES = {
@@ -48,6 +49,7 @@ KWARG_MAKERS = {
     "request_id": lambda cast: _victim_request(cast).pk,
     "case_id": lambda cast: _victim_case(cast).pk,
     "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
+    "hold_id": lambda cast: _victim_hold(cast).pk,
     "number": lambda cast: (
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
     ),
@@ -70,6 +72,17 @@ def _victim_case(cast):
         received_on=date.today(),
         description="Vermoeden",
     )
+
+
+def _victim_hold(cast):
+    hold = LegalHold.objects.create(
+        organisation=cast.organisation,
+        motivation="Politie vraagt de opname te bewaren voor het onderzoek.",
+        review_on=date.today() + timedelta(days=30),
+        placed_by=cast["manager"],
+    )
+    hold.recordings.add(recording_create(organisation=cast.organisation))
+    return hold
 
 
 def _victim_request(cast):

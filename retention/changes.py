@@ -1,0 +1,119 @@
+"""Applying the register's current recording retention to calls stamped under an earlier
+period. New calls follow a change at once; existing ones only by this confirmed action, and
+because a shortening erases calls, a second person must approve it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ExpressionWrapper, F, QuerySet
+from django.db.models.fields import DateTimeField
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access.four_eyes import RequestError
+from organisations import roles
+from organisations.models import Membership, Organisation
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from register.constants import DataCategory
+from register.selectors import retention_for_category
+from retention.constants import ChangeStatus
+from retention.models import RetentionChange
+
+
+def declared_recording_days(organisation: Organisation) -> int | None:
+    period = retention_for_category(organisation=organisation, category=DataCategory.RECORDING)
+    return period.days if period else None
+
+
+def calls_on_earlier_period(organisation: Organisation) -> QuerySet[Recording]:
+    days = declared_recording_days(organisation)
+    live = Recording.objects.filter(
+        organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
+    )
+    return live.none() if days is None else live.exclude(retention_days=days)
+
+
+def _check(membership: Membership) -> None:
+    if not membership.user.has_perm(
+        f"organisations.{roles.CHANGE_RETENTION}", membership.organisation
+    ):
+        raise RequestError(_("Your role may not change the retention of existing calls."))
+
+
+@transaction.atomic
+def change_propose(*, membership: Membership) -> RetentionChange:
+    _check(membership)
+    organisation = membership.organisation
+    days = declared_recording_days(organisation)
+    affected = calls_on_earlier_period(organisation).count()
+    if days is None or not affected:
+        raise RequestError(_("All calls already follow the declared retention."))
+    if RetentionChange.objects.filter(
+        organisation=organisation, status=ChangeStatus.PENDING
+    ).exists():
+        raise RequestError(_("A proposal is already waiting for approval."))
+    change = RetentionChange.objects.create(
+        organisation=organisation,
+        retention_days=days,
+        affected=affected,
+        proposed_by=membership.user,
+    )
+    audit.record(
+        actor=membership.user,
+        action="retention.change.proposed",
+        organisation=organisation,
+        target=change,
+        detail={"retention_days": days, "affected": affected},
+    )
+    return change
+
+
+@transaction.atomic
+def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> RetentionChange:
+    _check(membership)
+    change = (
+        RetentionChange.objects.select_for_update()
+        .filter(pk=change_id, organisation=membership.organisation_id)
+        .first()
+    )
+    if change is None:
+        raise RequestError(_("No such proposal."))
+    if change.status != ChangeStatus.PENDING:
+        raise RequestError(_("This proposal has already been decided."))
+    if change.proposed_by_id == membership.user_id:
+        raise RequestError(_("A second person must approve this."))
+    change.decided_by, change.decided_at = membership.user, timezone.now()
+    if not approve:
+        change.status = ChangeStatus.DENIED
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(
+            actor=membership.user,
+            action="retention.change.denied",
+            organisation=membership.organisation,
+            target=change,
+        )
+        return change
+    if declared_recording_days(membership.organisation) != change.retention_days:
+        raise RequestError(_("The register changed after this proposal; propose again."))
+    updated = calls_on_earlier_period(membership.organisation).update(
+        retention_days=change.retention_days,
+        purge_deadline=ExpressionWrapper(
+            F("started_at") + timedelta(days=change.retention_days),
+            output_field=DateTimeField(),
+        ),
+    )
+    change.status, change.affected = ChangeStatus.APPLIED, updated
+    change.save(update_fields=["status", "affected", "decided_by", "decided_at"])
+    audit.record(
+        actor=membership.user,
+        action="retention.change.applied",
+        organisation=membership.organisation,
+        target=change,
+        detail={"retention_days": change.retention_days, "affected": updated},
+    )
+    return change

@@ -1,0 +1,170 @@
+"""Legal holds: erasure suspended for some calls, for a case, with four eyes to place and to
+release. Whether a call is held is a fact on the recording (status HELD), so the gate in
+access/ knows it without importing this app."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access.four_eyes import RequestError, motivation_problem
+from access.models import Case
+from organisations import roles
+from organisations.models import Membership
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from retention.constants import HoldStatus
+from retention.models import LegalHold
+
+HoldError = RequestError
+SUSPENDING = (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING)
+
+
+def _may(membership: Membership, permission: str) -> bool:
+    return membership.user.has_perm(f"organisations.{permission}", membership.organisation)
+
+
+def _event(membership: Membership, action: str, hold: LegalHold, **detail: Any) -> None:
+    audit.record(
+        actor=membership.user,
+        action=action,
+        organisation=membership.organisation,
+        target=hold,
+        detail={"case": str(hold.case_id or ""), **detail},
+    )
+
+
+@transaction.atomic
+def hold_request(
+    *,
+    membership: Membership,
+    recordings: list[Recording],
+    motivation: str,
+    review_on: date,
+    case: Case | None = None,
+) -> LegalHold:
+    if not _may(membership, roles.PLACE_LEGAL_HOLD):
+        raise HoldError(_("Your role may not place legal holds."))
+    problem = motivation_problem(motivation)
+    if problem:
+        raise HoldError(problem)
+    if review_on <= timezone.localdate():
+        raise HoldError(_("The review date must lie in the future."))
+    if not recordings:
+        raise HoldError(_("Name at least one recording."))
+    for recording in recordings:
+        if recording.organisation_id != membership.organisation_id or recording.status not in (
+            RecordingStatus.ACTIVE,
+            RecordingStatus.HELD,
+        ):
+            raise HoldError(_("One of the recordings does not exist or has been erased."))
+    if case is not None and case.organisation_id != membership.organisation_id:
+        raise HoldError(_("No such case."))
+    hold = LegalHold.objects.create(
+        organisation=membership.organisation,
+        case=case,
+        motivation=motivation.strip(),
+        review_on=review_on,
+        placed_by=membership.user,
+    )
+    hold.recordings.set(recordings)
+    _event(membership, "retention.hold.requested", hold, recordings=len(recordings))
+    return hold
+
+
+def _locked(membership: Membership, hold_id: Any) -> LegalHold:
+    hold = (
+        LegalHold.objects.select_for_update()
+        .filter(pk=hold_id, organisation=membership.organisation_id)
+        .first()
+    )
+    if hold is None:
+        raise HoldError(_("No such legal hold."))
+    return hold
+
+
+def _second_person(membership: Membership, first_user_id: int) -> None:
+    if membership.user_id == first_user_id:
+        raise HoldError(_("A second person must approve this."))
+    if not _may(membership, roles.APPROVE_LEGAL_HOLD):
+        raise HoldError(_("Your role may not approve legal holds."))
+
+
+@transaction.atomic
+def hold_decide(*, membership: Membership, hold_id: Any, approve: bool) -> LegalHold:
+    hold = _locked(membership, hold_id)
+    if hold.status != HoldStatus.PENDING:
+        raise HoldError(_("This hold is no longer waiting for approval."))
+    _second_person(membership, hold.placed_by_id)
+    if not approve:
+        hold.status = HoldStatus.DENIED
+        hold.save(update_fields=["status"])
+        _event(membership, "retention.hold.denied", hold)
+        return hold
+    recordings = Recording.objects.select_for_update().filter(pk__in=hold.recordings.values("pk"))
+    if recordings.exclude(status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)).exists():
+        raise HoldError(_("A recording of this hold has been erased meanwhile."))
+    recordings.update(status=RecordingStatus.HELD)
+    hold.status, hold.approved_by, hold.approved_at = (
+        HoldStatus.ACTIVE,
+        membership.user,
+        timezone.now(),
+    )
+    hold.save(update_fields=["status", "approved_by", "approved_at"])
+    _event(membership, "retention.hold.approved", hold)
+    return hold
+
+
+@transaction.atomic
+def hold_release_request(*, membership: Membership, hold_id: Any, reason: str) -> LegalHold:
+    if not (_may(membership, roles.PLACE_LEGAL_HOLD) or _may(membership, roles.APPROVE_LEGAL_HOLD)):
+        raise HoldError(_("Your role may not release legal holds."))
+    hold = _locked(membership, hold_id)
+    if hold.status != HoldStatus.ACTIVE:
+        raise HoldError(_("Only an active hold can be released."))
+    if not (reason or "").strip():
+        raise HoldError(_("Say why the hold may be released."))
+    hold.status = HoldStatus.RELEASE_PENDING
+    hold.release_requested_by, hold.release_reason = membership.user, reason.strip()
+    hold.save(update_fields=["status", "release_requested_by", "release_reason"])
+    _event(membership, "retention.hold.release_requested", hold)
+    return hold
+
+
+@transaction.atomic
+def hold_release_decide(*, membership: Membership, hold_id: Any, approve: bool) -> LegalHold:
+    """Approved: the calls are no longer held (unless another hold keeps them) and the next
+    purge erases those past their deadline. Refused: the hold stays active."""
+    hold = _locked(membership, hold_id)
+    if hold.status != HoldStatus.RELEASE_PENDING:
+        raise HoldError(_("No release of this hold is waiting for approval."))
+    _second_person(membership, hold.release_requested_by_id)
+    if not approve:
+        hold.status = HoldStatus.ACTIVE
+        hold.save(update_fields=["status"])
+        _event(membership, "retention.hold.denied", hold, release=True)
+        return hold
+    hold.status, hold.released_by, hold.released_at = (
+        HoldStatus.RELEASED,
+        membership.user,
+        timezone.now(),
+    )
+    hold.save(update_fields=["status", "released_by", "released_at"])
+    still_held = LegalHold.objects.filter(status__in=SUSPENDING).values("recordings")
+    Recording.objects.filter(
+        pk__in=hold.recordings.values("pk"), status=RecordingStatus.HELD
+    ).exclude(pk__in=still_held).update(status=RecordingStatus.ACTIVE)
+    _event(membership, "retention.hold.released", hold)
+    return hold
+
+
+def holds_past_review(organisation) -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(
+        organisation=organisation, status__in=SUSPENDING, review_on__lt=timezone.localdate()
+    )

@@ -1,0 +1,103 @@
+"""One source of truth: a changed declared retention applies to new calls at once, and to
+existing calls only by a confirmed action of two people."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from access.four_eyes import RequestError
+from access.tests.conftest import register_for
+from audit.models import AuditEvent
+from organisations.models import Membership
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from recordings.tests.factories import recording_create
+from register.models import DataSubjectEntry
+from retention.changes import calls_on_earlier_period, change_decide, change_propose
+from retention.constants import ChangeStatus
+from retention.purge import purge_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(cast, role):
+    return Membership.objects.select_related("user", "organisation").get(
+        user=cast[role], organisation=cast.organisation
+    )
+
+
+@pytest.fixture
+def shortened(cast):
+    """Calls stamped under 28 days; then the register shortens the period to 10 days."""
+    register_for(cast.organisation, retention_days=28)
+    calls = [
+        recording_create(
+            organisation=cast.organisation,
+            started_at=timezone.now() - timedelta(days=age),
+            retention_days=28,
+        )
+        for age in (2, 15)
+    ]
+    DataSubjectEntry.objects.filter(activity__organisation=cast.organisation).update(
+        retention_value=10
+    )
+    return calls
+
+
+def test_existing_calls_keep_their_deadline_until_the_change_is_applied(cast, shortened):
+    young, old = shortened
+    assert set(calls_on_earlier_period(cast.organisation)) == {young, old}
+    assert purge_organisation(cast.organisation).purged == 0
+    change = change_propose(membership=_member(cast, "privacy_officer"))
+    assert change.affected == 2
+    with pytest.raises(RequestError):  # not by the person who proposed it
+        change_decide(
+            membership=_member(cast, "privacy_officer"), change_id=change.pk, approve=True
+        )
+    with pytest.raises(RequestError):  # not by a role without the right
+        change_decide(membership=_member(cast, "manager"), change_id=change.pk, approve=True)
+    change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
+    young.refresh_from_db()
+    old.refresh_from_db()
+    assert (young.retention_days, old.retention_days) == (10, 10)
+    assert young.purge_deadline == young.started_at + timedelta(days=10)
+    assert not calls_on_earlier_period(cast.organisation).exists()
+    # The 15-day-old call is now past its 10 days: the next run erases it, the young one stays.
+    assert purge_organisation(cast.organisation).purged == 1
+    assert Recording.objects.get(pk=old.pk).status == RecordingStatus.PURGED
+    assert Recording.objects.get(pk=young.pk).status == RecordingStatus.ACTIVE
+    assert AuditEvent.objects.filter(action="retention.change.applied").count() == 1
+
+
+def test_a_proposal_overtaken_by_another_register_change_is_refused(cast, shortened):
+    change = change_propose(membership=_member(cast, "privacy_officer"))
+    DataSubjectEntry.objects.filter(activity__organisation=cast.organisation).update(
+        retention_value=20
+    )
+    with pytest.raises(RequestError):
+        change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.PENDING
+    assert Recording.objects.filter(retention_days=28).count() == 2
+
+
+def test_the_retention_page_shows_calls_on_an_earlier_period_and_runs(cast, shortened, client_for):
+    purge_organisation(cast.organisation)
+    page = client_for(cast["privacy_officer"]).get(
+        reverse("retention:overview", kwargs={"org_slug": "acme"})
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-earlier class="refusal">2<' in html
+    assert "data-runs" in html and 'name="action" value="propose"' in html
+    for role in ("coach", "employee", "team_leader"):
+        assert (
+            client_for(cast[role])
+            .get(reverse("retention:overview", kwargs={"org_slug": "acme"}))
+            .status_code
+            == 403
+        )

@@ -1,0 +1,238 @@
+"""The retention page: purge reports, overdue and held calls, legal holds, and applying the
+declared retention to existing calls."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Min
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from access.four_eyes import RequestError, cases_visible_to
+from organisations import roles
+from organisations.decorators import organisation_view
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from retention.changes import (
+    calls_on_earlier_period,
+    change_decide,
+    change_propose,
+    declared_recording_days,
+)
+from retention.constants import ChangeStatus, HoldStatus
+from retention.holds import (
+    hold_decide,
+    hold_release_decide,
+    hold_release_request,
+    hold_request,
+    holds_past_review,
+)
+from retention.models import LegalHold, PurgeRun, RetentionChange
+from retention.purge import erase_early, overdue_recordings
+
+
+class HoldForm(forms.Form):
+    call_ids = forms.CharField(
+        label=gettext_lazy("Calls"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The call id of each recording, one per line."),
+    )
+    case = forms.ChoiceField(label=gettext_lazy("Case"), required=False)
+    motivation = forms.CharField(
+        label=gettext_lazy("Motivation"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    review_on = forms.DateField(
+        label=gettext_lazy("Review on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, organisation, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.cases = {str(case.pk): case for case in cases}
+        self.fields["case"].choices = [("", "—")] + [
+            (key, str(case)) for key, case in self.cases.items()
+        ]
+
+    def clean_call_ids(self) -> list[Recording]:
+        ids = list(dict.fromkeys(self.cleaned_data["call_ids"].split()))
+        found = {
+            r.call_id: r
+            for r in Recording.objects.filter(organisation=self.organisation, call_id__in=ids)
+        }
+        missing = [call_id for call_id in ids if call_id not in found]
+        if missing or not ids:
+            raise forms.ValidationError(
+                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
+            )
+        return [found[call_id] for call_id in ids]
+
+
+@organisation_view(roles.VIEW_RETENTION)
+def overview(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    live = Recording.objects.filter(
+        organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
+    )
+    return render(
+        request,
+        "retention/overview.html",
+        {
+            "declared_days": declared_recording_days(organisation),
+            "oldest": live.aggregate(oldest=Min("started_at"))["oldest"],
+            "overdue": overdue_recordings(organisation).order_by("purge_deadline")[:50],
+            "overdue_count": overdue_recordings(organisation).count(),
+            "held_count": live.filter(status=RecordingStatus.HELD).count(),
+            "earlier_period_count": calls_on_earlier_period(organisation).count(),
+            "pending_change": RetentionChange.objects.filter(
+                organisation=organisation, status=ChangeStatus.PENDING
+            ).first(),
+            "runs": PurgeRun.objects.filter(organisation=organisation)[:30],
+            "holds": LegalHold.objects.filter(organisation=organisation)
+            .exclude(status__in=(HoldStatus.RELEASED, HoldStatus.DENIED))
+            .select_related("case", "placed_by"),
+            "past_review": set(holds_past_review(organisation).values_list("pk", flat=True)),
+            "may_place": request.user.has_perm(
+                f"organisations.{roles.PLACE_LEGAL_HOLD}", organisation
+            ),
+            "may_change": request.user.has_perm(
+                f"organisations.{roles.CHANGE_RETENTION}", organisation
+            ),
+            "may_erase": request.user.has_perm(f"organisations.{roles.ERASE_EARLY}", organisation),
+        },
+    )
+
+
+@organisation_view(roles.PLACE_LEGAL_HOLD)
+def hold_new(request: HttpRequest) -> HttpResponse:
+    form = HoldForm(
+        request.POST or None,
+        organisation=request.organisation,
+        cases=list(cases_visible_to(request.membership).filter(status="open")),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            hold = hold_request(
+                membership=request.membership,
+                recordings=form.cleaned_data["call_ids"],
+                motivation=form.cleaned_data["motivation"],
+                review_on=form.cleaned_data["review_on"],
+                case=form.cases.get(form.cleaned_data["case"] or ""),
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The hold waits for a second person's approval."))
+            return redirect("retention:hold", org_slug=request.organisation.slug, hold_id=hold.pk)
+    return render(request, "retention/hold_new.html", {"form": form})
+
+
+@organisation_view(roles.VIEW_RETENTION)
+def hold_detail(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
+    hold = (
+        LegalHold.objects.filter(pk=hold_id, organisation=request.organisation)
+        .select_related("case", "placed_by", "approved_by", "release_requested_by")
+        .first()
+    )
+    if hold is None:
+        raise Http404
+    return render(
+        request,
+        "retention/hold_detail.html",
+        {
+            "hold": hold,
+            "recordings": hold.recordings.order_by("started_at"),
+            "past_review": hold.review_on < timezone.localdate()
+            and hold.status in (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING),
+        },
+    )
+
+
+@organisation_view(roles.VIEW_RETENTION)
+@require_POST
+def hold_action(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
+    action = request.POST.get("action", "")
+    steps = {
+        "approve": lambda: hold_decide(
+            membership=request.membership, hold_id=hold_id, approve=True
+        ),
+        "deny": lambda: hold_decide(membership=request.membership, hold_id=hold_id, approve=False),
+        "request_release": lambda: hold_release_request(
+            membership=request.membership, hold_id=hold_id, reason=request.POST.get("reason", "")
+        ),
+        "approve_release": lambda: hold_release_decide(
+            membership=request.membership, hold_id=hold_id, approve=True
+        ),
+        "deny_release": lambda: hold_release_decide(
+            membership=request.membership, hold_id=hold_id, approve=False
+        ),
+    }
+    if action not in steps:
+        raise Http404
+    try:
+        hold = steps[action]()
+    except RequestError as error:
+        if str(error) == _("No such legal hold."):
+            raise Http404 from None
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Done. The hold is now: %(status)s.") % {"status": hold.get_status_display()}
+        )
+    return redirect("retention:hold", org_slug=request.organisation.slug, hold_id=hold_id)
+
+
+@organisation_view(roles.ERASE_EARLY)
+@require_POST
+def erase_early_view(request: HttpRequest) -> HttpResponse:
+    ids = list(dict.fromkeys(request.POST.get("call_ids", "").split()))
+    found = list(Recording.objects.filter(organisation=request.organisation, call_id__in=ids))
+    missing = sorted(set(ids) - {r.call_id for r in found})
+    if missing or not ids:
+        messages.error(request, _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])})
+    else:
+        try:
+            outcome = erase_early(
+                membership=request.membership,
+                recordings=found,
+                reason=request.POST.get("reason", ""),
+            )
+        except RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(n)d call(s) erased; %(failed)d could not be erased yet.")
+                % {"n": outcome.purged, "failed": outcome.failed},
+            )
+    return redirect("retention:overview", org_slug=request.organisation.slug)
+
+
+@organisation_view(roles.CHANGE_RETENTION)
+@require_POST
+def change_action(request: HttpRequest) -> HttpResponse:
+    try:
+        if request.POST.get("action") == "propose":
+            change_propose(membership=request.membership)
+            messages.success(request, _("Proposed. A second person must approve it."))
+        else:
+            change = change_decide(
+                membership=request.membership,
+                change_id=request.POST.get("change", ""),
+                approve=request.POST.get("action") == "approve",
+            )
+            messages.success(
+                request,
+                _("Done. %(n)d call(s) now follow the declared retention.") % {"n": change.affected}
+                if change.status == ChangeStatus.APPLIED
+                else _("The proposal was denied."),
+            )
+    except (RequestError, ValueError) as error:
+        messages.error(request, str(error))
+    return redirect("retention:overview", org_slug=request.organisation.slug)
