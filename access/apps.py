@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccessConfig(AppConfig):
     name = "access"
     verbose_name = _("Access to recordings")
+
+    def ready(self) -> None:
+        from access.evidence import access_evidence
+        from register.evidence import evidence_provider
+
+        evidence_provider(access_evidence)

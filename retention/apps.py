@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RetentionConfig(AppConfig):
     name = "retention"
     verbose_name = _("Retention")
+
+    def ready(self) -> None:
+        from register.evidence import evidence_provider
+        from retention.evidence import retention_evidence
+
+        evidence_provider(retention_evidence)

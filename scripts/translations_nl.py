@@ -664,6 +664,33 @@ NL.update(
     }
 )
 
+# The register's live evidence.
+NL.update(
+    {
+        "listens %(l30)d / %(l90)d, requests approved %(a30)d / %(a90)d, denied %(d30)d / %(d90)d (30 / 90 days)": "beluisterd %(l30)d / %(l90)d, verzoeken goedgekeurd %(a30)d / %(a90)d, afgewezen %(d30)d / %(d90)d (30 / 90 dagen)",
+        "Listens for a purpose the register does not declare (90 days)": "Beluisteringen voor een doel dat niet in het register staat (90 dagen)",
+        "%(n)d disclosure(s)": "%(n)d verstrekking(en)",
+        "Audit trail verified": "Audittrail gecontroleerd",
+        "not yet": "nog niet",
+        "intact": "intact",
+        "BROKEN": "GEBROKEN",
+        "Recording retention declared": "Vastgelegde bewaartermijn opnamen",
+        "%(days)s days": "%(days)s dagen",
+        "not declared": "niet vastgelegd",
+        "Retention stamped on the newest call": "Bewaartermijn op het nieuwste gesprek",
+        "Oldest call not under hold": "Oudste gesprek zonder bewaarplicht",
+        "%(days)s days old": "%(days)s dagen oud",
+        "Calls past their deadline": "Gesprekken voorbij hun uiterste datum",
+        "Calls under legal hold": "Gesprekken onder bewaarplicht",
+        "Calls still following an earlier period": "Gesprekken die nog een eerdere termijn volgen",
+        "Last purge": "Laatste wisronde",
+        "never run": "nooit gedraaid",
+        "%(when)s: %(status)s, %(purged)d erased, %(failed)d failed": "%(when)s: %(status)s, %(purged)d gewist, %(failed)d mislukt",
+        "Evidence": "Bewijs",
+        "computed from live data at %(when)s": "berekend uit actuele gegevens op %(when)s",
+    }
+)
+
 
 if __name__ == "__main__":
     import sys

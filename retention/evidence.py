@@ -1,0 +1,91 @@
+"""The retention lines of the register's evidence: declared against enforced, overdue, held,
+the last purge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations.models import Organisation
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from register.evidence import Evidence
+from retention.changes import calls_on_earlier_period, declared_recording_days
+from retention.constants import RunStatus
+from retention.models import PurgeRun
+from retention.purge import overdue_recordings
+
+# A nightly purge that has not finished in this long is itself a finding.
+PURGE_STALE_AFTER = timedelta(hours=26)
+
+
+def retention_evidence(organisation: Organisation) -> list[Evidence]:
+    url = reverse("retention:overview", kwargs={"org_slug": organisation.slug})
+    declared = declared_recording_days(organisation)
+    live = Recording.objects.filter(
+        organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
+    )
+    newest = live.order_by("-ingested_at").values_list("retention_days", flat=True).first()
+    oldest = live.exclude(status=RecordingStatus.HELD).aggregate(at=Min("started_at"))["at"]
+    overdue = overdue_recordings(organisation).count()
+    earlier = calls_on_earlier_period(organisation).count()
+    held = live.filter(status=RecordingStatus.HELD).count()
+    last = PurgeRun.objects.filter(organisation=organisation).first()
+    age_days = (timezone.now() - oldest).days if oldest else None
+    lines = [
+        Evidence(
+            "retention",
+            _("Recording retention declared"),
+            _("%(days)s days") % {"days": declared} if declared else _("not declared"),
+            ok=declared is not None,
+        ),
+        Evidence(
+            "retention",
+            _("Retention stamped on the newest call"),
+            _("%(days)s days") % {"days": newest} if newest is not None else "—",
+            ok=newest is None or newest == declared,
+            url=url,
+        ),
+        Evidence(
+            "retention",
+            _("Oldest call not under hold"),
+            _("%(days)s days old") % {"days": age_days} if age_days is not None else "—",
+            ok=age_days is None or declared is None or age_days <= declared,
+            url=url,
+        ),
+        Evidence(
+            "retention", _("Calls past their deadline"), str(overdue), ok=not overdue, url=url
+        ),
+        Evidence("retention", _("Calls under legal hold"), str(held), url=url),
+        Evidence(
+            "retention",
+            _("Calls still following an earlier period"),
+            str(earlier),
+            ok=not earlier,
+            url=url,
+        ),
+    ]
+    if last is None:
+        lines.append(Evidence("retention", _("Last purge"), _("never run"), ok=False, url=url))
+    else:
+        fresh = timezone.now() - last.started_at <= PURGE_STALE_AFTER
+        lines.append(
+            Evidence(
+                "retention",
+                _("Last purge"),
+                _("%(when)s: %(status)s, %(purged)d erased, %(failed)d failed")
+                % {
+                    "when": timezone.localtime(last.started_at).strftime("%d-%m-%Y %H:%M"),
+                    "status": last.get_status_display(),
+                    "purged": last.purged,
+                    "failed": last.failed,
+                },
+                ok=fresh and last.status == RunStatus.FINISHED and not last.failed,
+                url=url,
+            )
+        )
+    return lines
