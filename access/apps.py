@@ -7,7 +7,9 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access to recordings")
 
     def ready(self) -> None:
-        from access.evidence import access_evidence
+        from access.evidence import access_evidence, requests_waiting
+        from organisations.todo import todo_provider
         from register.evidence import evidence_provider
 
         evidence_provider(access_evidence)
+        todo_provider(requests_waiting)

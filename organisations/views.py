@@ -10,6 +10,7 @@ from organisations.decorators import organisation_view
 from organisations.forms import RoleChangeForm
 from organisations.selectors import memberships_for_user
 from organisations.services import membership_change_role
+from organisations.todo import todos_for
 
 
 @login_required
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(roles.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/dashboard.html")
+    return render(request, "organisations/dashboard.html", {"todos": todos_for(request.membership)})
 
 
 @organisation_view(roles.MANAGE_MEMBERS)

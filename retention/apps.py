@@ -7,7 +7,9 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Retention")
 
     def ready(self) -> None:
+        from organisations.todo import todo_provider
         from register.evidence import evidence_provider
-        from retention.evidence import retention_evidence
+        from retention.evidence import holds_waiting, retention_evidence
 
         evidence_provider(retention_evidence)
+        todo_provider(holds_waiting)

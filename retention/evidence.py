@@ -89,3 +89,25 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
             )
         )
     return lines
+
+
+def holds_waiting(membership) -> list:
+    """Dashboard: legal holds and releases another person asked for, for an approver."""
+    from organisations import roles
+    from organisations.todo import Todo
+    from retention.constants import HoldStatus
+    from retention.models import LegalHold
+
+    if not membership.user.has_perm(
+        f"organisations.{roles.APPROVE_LEGAL_HOLD}", membership.organisation
+    ):
+        return []
+    holds = LegalHold.objects.filter(organisation=membership.organisation_id)
+    count = (
+        holds.filter(status=HoldStatus.PENDING).exclude(placed_by=membership.user_id).count()
+        + holds.filter(status=HoldStatus.RELEASE_PENDING)
+        .exclude(release_requested_by=membership.user_id)
+        .count()
+    )
+    url = reverse("retention:overview", kwargs={"org_slug": membership.organisation.slug})
+    return [Todo(_("Legal holds waiting for your approval"), count, url)]

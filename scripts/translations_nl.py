@@ -688,6 +688,9 @@ NL.update(
         "%(when)s: %(status)s, %(purged)d erased, %(failed)d failed": "%(when)s: %(status)s, %(purged)d gewist, %(failed)d mislukt",
         "Evidence": "Bewijs",
         "computed from live data at %(when)s": "berekend uit actuele gegevens op %(when)s",
+        "Requests waiting for your decision": "Verzoeken die op uw besluit wachten",
+        "Legal holds waiting for your approval": "Bewaarplichten die op uw goedkeuring wachten",
+        "Waiting for you": "Wacht op u",
     }
 )
 

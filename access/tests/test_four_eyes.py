@@ -455,3 +455,13 @@ def test_a_request_reaches_only_calls_the_person_may_find(four_eyes, client_for)
     )
     assert four_eyes.call.call_id in page.content.decode()  # named as unknown
     assert AccessRequest.objects.count() == 1
+
+
+def test_the_dashboard_tells_an_approver_what_waits(four_eyes, client_for):
+    four_eyes.ask()
+    dashboard = reverse("organisations:dashboard", kwargs={"org_slug": "acme"})
+    page = client_for(four_eyes.cast["privacy_officer"]).get(dashboard).content.decode()
+    assert "data-todos" in page and "<strong>1</strong>" in page
+    # Not for the requester, nor for a role that cannot decide.
+    for role in ("manager", "coach"):
+        assert "data-todos" not in client_for(four_eyes.cast[role]).get(dashboard).content.decode()
