@@ -18,12 +18,13 @@ import logging
 import time as clock
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import CharField, F, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat, TruncDay
 from django.utils import timezone
 
 import audit
@@ -36,27 +37,6 @@ from retention.models import PurgeRun
 from retention.schedule import purge_horizon
 
 logger = logging.getLogger(__name__)
-
-# Fields a tombstone keeps; everything else that could identify a person is cleared.
-TOMBSTONE_FIELDS = [
-    "call_id",
-    "started_at",
-    "queue",
-    "employee",
-    "customer_phone",
-    "customer_name",
-    "customer_address",
-    "customer_postcode",
-    "customer_bsn",
-    "customer_gender",
-    "customer_date_of_birth",
-    "announcement",
-    "storage_key",
-    "status",
-    "purged_at",
-    "purge_failed_at",
-    "purge_error",
-]
 
 
 @dataclass
@@ -85,21 +65,28 @@ def _delete_confirmed(key: str) -> str | None:
     return None
 
 
-def _tombstone(recording: Recording, now: datetime, zone: ZoneInfo) -> None:
-    day = recording.started_at.astimezone(zone).date()
-    recording.call_id = str(recording.pk)
-    recording.started_at = datetime.combine(day, time.min, zone)
-    recording.queue = ""
-    recording.employee = None
-    recording.customer_phone = recording.customer_name = recording.customer_address = ""
-    recording.customer_postcode = recording.customer_bsn = recording.customer_gender = ""
-    recording.customer_date_of_birth = None
-    recording.announcement = ""
-    recording.storage_key = f"purged/{recording.pk}"
-    recording.status = RecordingStatus.PURGED
-    recording.purged_at = now
-    recording.purge_failed_at = None
-    recording.purge_error = ""
+def _tombstone(ids: list, now: datetime, zone: ZoneInfo) -> None:
+    """One UPDATE for the batch: keep id, organisation, the day of the call, the deadline, the
+    period applied, the audio's SHA-256 and size; clear everything that identifies a person."""
+    Recording.objects.filter(pk__in=ids).update(
+        call_id=Cast("id", CharField()),
+        started_at=TruncDay("started_at", tzinfo=zone),
+        queue="",
+        employee=None,
+        customer_phone="",
+        customer_name="",
+        customer_address="",
+        customer_postcode="",
+        customer_bsn="",
+        customer_gender="",
+        customer_date_of_birth=None,
+        announcement="",
+        storage_key=Concat(Value("purged/"), Cast("id", CharField())),
+        status=RecordingStatus.PURGED,
+        purged_at=now,
+        purge_failed_at=None,
+        purge_error="",
+    )
 
 
 def erase_batch(
@@ -130,14 +117,22 @@ def erase_batch(
         for recording, error in zip(batch, errors, strict=True):
             if error is None:
                 outcome.bytes_freed += recording.size_bytes
-                _tombstone(recording, now, zone)
                 erased.append(recording)
             else:
                 recording.purge_failed_at, recording.purge_error = now, error
                 failed.append(recording)
                 outcome.failed_ids.add(recording.pk)
-        Recording.objects.bulk_update(erased, TOMBSTONE_FIELDS, batch_size=500)
-        Recording.objects.bulk_update(failed, ["purge_failed_at", "purge_error"], batch_size=500)
+        _tombstone([r.pk for r in erased], now, zone)
+        if run is not None:
+            # In the batch's transaction: a killed run's report never counts a batch twice
+            # or misses one that committed.
+            PurgeRun.objects.filter(pk=run.pk).update(
+                purged=F("purged") + len(erased),
+                bytes_freed=F("bytes_freed") + outcome.bytes_freed,
+                failed=F("failed") + len(failed),
+            )
+        if failed:
+            Recording.objects.bulk_update(failed, ["purge_failed_at", "purge_error"])
         audit.record_many(
             actor=actor,
             action=action,
@@ -171,6 +166,7 @@ def purge_organisation(
     started = clock.monotonic()
     now = now or timezone.now()
     horizon = purge_horizon(now)
+    _close_interrupted_runs(organisation)
     run = PurgeRun.objects.create(
         organisation=organisation, trigger=trigger, started_at=timezone.now(), horizon=horizon
     )
@@ -193,9 +189,6 @@ def purge_organisation(
                 run.bytes_freed += outcome.bytes_freed
                 run.failed += outcome.failed
                 failed_ids |= outcome.failed_ids
-                PurgeRun.objects.filter(pk=run.pk).update(
-                    purged=run.purged, bytes_freed=run.bytes_freed, failed=run.failed
-                )
         run.status = RunStatus.FINISHED
     except Exception as error:
         logger.exception("purge of %s failed", organisation.slug)
@@ -213,13 +206,41 @@ def purge_organisation(
     return run
 
 
+# A run still "running" after this long was killed (a run of 100,000 calls takes minutes).
+INTERRUPTED_AFTER = timedelta(hours=3)
+
+
+def _close_interrupted_runs(organisation: Organisation) -> None:
+    """Report runs that were killed as failed, so the privacy officer sees and hears of them;
+    this run finishes their work."""
+    from retention.report import purge_report_send
+
+    stale = PurgeRun.objects.filter(
+        organisation=organisation,
+        status=RunStatus.RUNNING,
+        started_at__lt=timezone.now() - INTERRUPTED_AFTER,
+    )
+    for run in stale:
+        run.status, run.error = RunStatus.FAILED, "interrupted: the run stopped without finishing"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        purge_report_send(run)
+
+
 def _finish(run: PurgeRun, organisation: Organisation, horizon: datetime) -> None:
     from retention.report import purge_report_send
 
     run.held = Recording.objects.filter(
         organisation=organisation, status=RecordingStatus.HELD, purge_deadline__lte=horizon
     ).count()
-    run.overdue = overdue_recordings(organisation).count()
+    with transaction.atomic():
+        # Wait for batches another run still holds: what it erases is then no longer ACTIVE
+        # and must not be reported overdue here.
+        run.overdue = len(
+            overdue_recordings(organisation)
+            .select_for_update(of=("self",))
+            .values_list("pk", flat=True)
+        )
     run.finished_at = timezone.now()
     run.save()
     audit.record(

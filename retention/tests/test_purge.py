@@ -153,3 +153,18 @@ def test_early_erasure_uses_the_same_engine_and_refuses_held_calls(cast, client_
     assert event.actor_id == cast["privacy_officer"].pk
     assert event.detail["reason"] == "Verzoek betrokkene AVG art. 17"
     assert Recording.objects.get(pk=held.pk).status == RecordingStatus.HELD
+
+
+def test_a_killed_run_is_reported_as_failed_by_the_next(cast):
+    from retention.models import PurgeRun
+
+    killed = PurgeRun.objects.create(
+        organisation=cast.organisation,
+        trigger="schedule",
+        started_at=timezone.now() - timedelta(hours=5),
+        horizon=timezone.now(),
+    )
+    purge_organisation(cast.organisation)
+    killed.refresh_from_db()
+    assert killed.status == RunStatus.FAILED and "interrupted" in killed.error
+    assert [m.to for m in mail.outbox] == [[cast["privacy_officer"].email]]
