@@ -171,8 +171,46 @@ def audit_record_many(
                 "previous_hash": previous,
             }
             previous = event_hash(**fields)
-            events.append(AuditEvent(hash=previous, **fields))
-        AuditEvent.objects.bulk_create(events, batch_size=1000)
+            events.append({**fields, "hash": previous})
+        _insert_events(events)
         head.last_sequence, head.last_hash = sequence, previous
         head.save(update_fields=["last_sequence", "last_hash"])
     return len(events)
+
+
+_COPY_COLUMNS = [
+    "chain",
+    "sequence",
+    "created_at",
+    "organisation_id",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "purpose",
+    "detail",
+    "ip_address",
+    "previous_hash",
+    "hash",
+]
+
+
+def _insert_events(events: list[dict[str, Any]]) -> None:
+    """Insert many events: PostgreSQL's COPY where available (an order of magnitude faster
+    than a multi-row INSERT for the purge's thousands of events), bulk_create elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create([AuditEvent(**row) for row in events], batch_size=500)
+        return
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _COPY_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in events:
+            copy.write_row(
+                [json.dumps(row[name]) if name == "detail" else row[name] for name in _COPY_COLUMNS]
+            )

@@ -43,12 +43,24 @@ def next_run_after(moment: datetime, schedule: crontab | None = None) -> datetim
             continue
         for hour in sorted(schedule.hour):
             for minute in sorted(schedule.minute):
-                candidate = datetime.combine(day, time(hour, minute), zone)
-                # Normalise through UTC: a skipped local time becomes a real instant.
-                candidate = candidate.astimezone(ZoneInfo("UTC"))
+                candidate = _instant(datetime.combine(day, time(hour, minute)), zone)
                 if candidate > moment:
                     return candidate
     return None
+
+
+def _instant(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a naive local time. A time in the hour skipped in spring does not
+    exist: beat fires such times once, at the change itself, so they all become that instant."""
+    utc = ZoneInfo("UTC")
+    first = local.replace(tzinfo=zone, fold=1).astimezone(utc)
+    if first.astimezone(zone).replace(tzinfo=None) == local:
+        return local.replace(tzinfo=zone, fold=0).astimezone(utc)  # exists (first of two)
+    # Skipped: the change is the first minute whose local time has passed `local`.
+    probe = first
+    while probe.astimezone(zone).replace(tzinfo=None) < local:
+        probe += timedelta(minutes=1)
+    return probe.replace(second=0, microsecond=0)
 
 
 def purge_crontab() -> crontab | None:
