@@ -45,6 +45,12 @@ def _check(membership: Membership) -> None:
         raise RequestError(_("Your role may not change the retention of existing calls."))
 
 
+def _purge_soon(slug: str) -> None:
+    from retention.tasks import purge_organisation_task
+
+    purge_organisation_task.delay(slug)
+
+
 @transaction.atomic
 def change_propose(*, membership: Membership) -> RetentionChange:
     _check(membership)
@@ -108,6 +114,10 @@ def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> R
         ),
     )
     change.status, change.affected = ChangeStatus.APPLIED, updated
+    # A shortening may put calls past their new deadline now: erase them at once rather than
+    # at the next nightly run.
+    slug = membership.organisation.slug
+    transaction.on_commit(lambda: _purge_soon(slug))
     change.save(update_fields=["status", "affected", "decided_by", "decided_at"])
     audit.record(
         actor=membership.user,

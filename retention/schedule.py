@@ -29,38 +29,33 @@ def _days_match(schedule: crontab, day: date) -> bool:
 
 
 def next_run_after(moment: datetime, schedule: crontab | None = None) -> datetime | None:
-    """The first time after `moment` at which the crontab fires, in its zone, as an aware
-    datetime. A local time that does not exist (the hour skipped in spring) resolves to the
-    instant of the change, which is when beat fires it too."""
+    """The first time after `moment` at which beat fires the crontab, as an aware datetime.
+
+    Beat works in wall-clock time from its last run: a time in the hour skipped in spring fires
+    an hour late by the clock (02:30 at 03:30 CEST), and any later time that day the clock has
+    already passed is skipped. So the chain of runs is replayed from the day before `moment`.
+    """
     schedule = schedule if schedule is not None else purge_crontab()
     if schedule is None:
         return None
     zone = ZoneInfo(settings.CELERY_TIMEZONE)
-    local = moment.astimezone(zone)
-    for offset in range(0, 366 * 4 + 1):
-        day = local.date() + timedelta(days=offset)
+    utc = ZoneInfo("UTC")
+    first_day = moment.astimezone(zone).date() - timedelta(days=1)
+    last_wall = None
+    for offset in range(0, 366 * 4 + 2):
+        day = first_day + timedelta(days=offset)
         if not _days_match(schedule, day):
             continue
         for hour in sorted(schedule.hour):
             for minute in sorted(schedule.minute):
-                candidate = _instant(datetime.combine(day, time(hour, minute)), zone)
-                if candidate > moment:
-                    return candidate
+                wall = datetime.combine(day, time(hour, minute))
+                if last_wall is not None and wall <= last_wall:
+                    continue  # beat's clock has already passed this time
+                fired = wall.replace(tzinfo=zone).astimezone(utc)
+                if fired > moment:
+                    return fired
+                last_wall = fired.astimezone(zone).replace(tzinfo=None)
     return None
-
-
-def _instant(local: datetime, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a naive local time. A time in the hour skipped in spring does not
-    exist: beat fires such times once, at the change itself, so they all become that instant."""
-    utc = ZoneInfo("UTC")
-    first = local.replace(tzinfo=zone, fold=1).astimezone(utc)
-    if first.astimezone(zone).replace(tzinfo=None) == local:
-        return local.replace(tzinfo=zone, fold=0).astimezone(utc)  # exists (first of two)
-    # Skipped: the change is the first minute whose local time has passed `local`.
-    probe = first
-    while probe.astimezone(zone).replace(tzinfo=None) < local:
-        probe += timedelta(minutes=1)
-    return probe.replace(second=0, microsecond=0)
 
 
 def purge_crontab() -> crontab | None:
