@@ -171,9 +171,7 @@ def test_ids_digests_and_timestamps_in_detail_are_not_mistaken_for_phone_numbers
         "sha256": "1234567890" * 6 + "abcd",
         "expires_at": "2026-11-25T14:33:03.123456+00:00",
     }
-    event = audit.record(
-        actor=None, action="auth.signin.failed", organisation=None, detail=detail
-    )
+    event = audit.record(actor=None, action="auth.signin.failed", organisation=None, detail=detail)
     assert event.detail == detail
 
 
