@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import logging
 import time as clock
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, F, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Concat, TruncDay
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 import audit
@@ -65,28 +66,33 @@ def _delete_confirmed(key: str) -> str | None:
     return None
 
 
-def _tombstone(ids: list, now: datetime, zone: ZoneInfo) -> None:
-    """One UPDATE for the batch: keep id, organisation, the day of the call, the deadline, the
-    period applied, the audio's SHA-256 and size; clear everything that identifies a person."""
-    Recording.objects.filter(pk__in=ids).update(
-        call_id=Cast("id", CharField()),
-        started_at=TruncDay("started_at", tzinfo=zone),
-        queue="",
-        employee=None,
-        customer_phone="",
-        customer_name="",
-        customer_address="",
-        customer_postcode="",
-        customer_bsn="",
-        customer_gender="",
-        customer_date_of_birth=None,
-        announcement="",
-        storage_key=Concat(Value("purged/"), Cast("id", CharField())),
-        status=RecordingStatus.PURGED,
-        purged_at=now,
-        purge_failed_at=None,
-        purge_error="",
-    )
+def _tombstone(erased: list[Recording], now: datetime, zone: ZoneInfo) -> None:
+    """Keep id, organisation, the day of the call (local midnight), the deadline, the period
+    applied, the audio's SHA-256 and size; clear everything that identifies a person. One
+    UPDATE per local day in the batch (a batch, ordered by deadline, spans a day or two)."""
+    days: dict = defaultdict(list)
+    for recording in erased:
+        days[recording.started_at.astimezone(zone).date()].append(recording.pk)
+    for day, ids in days.items():
+        Recording.objects.filter(pk__in=ids).update(
+            call_id=Cast("id", CharField()),
+            started_at=datetime.combine(day, time.min, zone),
+            queue="",
+            employee=None,
+            customer_phone="",
+            customer_name="",
+            customer_address="",
+            customer_postcode="",
+            customer_bsn="",
+            customer_gender="",
+            customer_date_of_birth=None,
+            announcement="",
+            storage_key=Concat(Value("purged/"), Cast("id", CharField())),
+            status=RecordingStatus.PURGED,
+            purged_at=now,
+            purge_failed_at=None,
+            purge_error="",
+        )
 
 
 def erase_batch(
@@ -110,9 +116,15 @@ def erase_batch(
             .order_by("purge_deadline")
             # Only what the erasure and its audit event need: loading whole rows costs more
             # than deleting their objects.
-            .only("id", "storage_key", "size_bytes", "sha256", "purge_deadline", "retention_days")[
-                : settings.PURGE_BATCH_SIZE
-            ]
+            .only(
+                "id",
+                "started_at",
+                "storage_key",
+                "size_bytes",
+                "sha256",
+                "purge_deadline",
+                "retention_days",
+            )[: settings.PURGE_BATCH_SIZE]
         )
         if not batch:
             return None
@@ -127,7 +139,7 @@ def erase_batch(
                 recording.purge_failed_at, recording.purge_error = now, error
                 failed.append(recording)
                 outcome.failed_ids.add(recording.pk)
-        _tombstone([r.pk for r in erased], now, zone)
+        _tombstone(erased, now, zone)
         if run is not None:
             # In the batch's transaction: a killed run's report never counts a batch twice
             # or misses one that committed.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -68,9 +69,9 @@ def test_a_tombstone_keeps_nothing_that_identifies_a_person(cast):
     assert tombstone.call_id == str(recording.pk)
     assert tombstone.employee_id is None
     assert (tombstone.customer_phone, tombstone.queue, tombstone.announcement) == ("", "", "")
-    assert tombstone.started_at.astimezone(timezone.get_current_timezone()).time().hour == 0 or (
-        tombstone.started_at.minute == 0 and tombstone.started_at.second == 0
-    )
+    local = tombstone.started_at.astimezone(ZoneInfo(cast.organisation.timezone))
+    assert (local.hour, local.minute, local.second) == (0, 0, 0)
+    assert local.date() == recording.started_at.astimezone(local.tzinfo).date()
     assert (tombstone.sha256, tombstone.size_bytes, tombstone.purge_deadline) == (
         sha256,
         size,
@@ -168,3 +169,16 @@ def test_a_killed_run_is_reported_as_failed_by_the_next(cast):
     killed.refresh_from_db()
     assert killed.status == RunStatus.FAILED and "interrupted" in killed.error
     assert [m.to for m in mail.outbox] == [[cast["privacy_officer"].email]]
+
+
+def test_a_tombstone_keeps_the_local_day_also_west_of_utc(cast):
+    from organisations.models import Organisation
+
+    Organisation.objects.filter(pk=cast.organisation.pk).update(timezone="America/New_York")
+    cast.organisation.refresh_from_db()
+    zone = ZoneInfo("America/New_York")
+    evening = datetime(2026, 10, 19, 22, 30, tzinfo=zone)  # 02:30 UTC on the 20th
+    recording = _call(cast.organisation, deadline_in=-timedelta(hours=1), started_at=evening)
+    purge_organisation(cast.organisation)
+    tombstone = Recording.objects.get(pk=recording.pk)
+    assert tombstone.started_at == datetime(2026, 10, 19, 0, 0, tzinfo=zone)
