@@ -3,6 +3,11 @@
 list: p50/p95 server time of the recordings list selector at 1,000,000 rows in PostgreSQL,
 for the first page, a filtered page and a page deep in the list, beside the baseline of the
 same first page fetched with OFFSET pagination at the same depth.
+
+ingest: drop-folder ingest of BENCH_INGEST_FILES WAVs beside cp + sha256sum of the same files.
+
+purge: bench/purge.py, the purge of BENCH_PURGE_ROWS expired recordings beside the raw serial
+work (find -delete + one SQL DELETE), the naive ORM way and peak memory at two sizes.
 """
 
 from __future__ import annotations
@@ -51,13 +56,13 @@ def populate(organisation, employees) -> None:
               customer_address, customer_postcode, customer_bsn, customer_gender, announcement,
               storage_key, size_bytes, sha256, container, codec, channels, sample_rate,
               audio_duration_seconds, purge_deadline, retention_days, status, ingested_at,
-              ingested_via)
+              ingested_via, purge_error)
             SELECT gen_random_uuid(), %s, 'bench-' || g, now() - (g || ' seconds')::interval * 2,
               120, CASE WHEN g %% 3 = 0 THEN 'outbound' ELSE 'inbound' END,
               'queue-' || (g %% 10), (%s::bigint[])[1 + g %% {len(employees)}],
               '+316' || lpad((g %% 100000000)::text, 8, '0'), '', '', '', '', '', '',
               'bench/' || g, 8000, md5(g::text) || md5((g + 1)::text), 'wav', 'pcm_s16le', 1,
-              8000, 120, now() + interval '28 days', 28, 'active', now(), 'api'
+              8000, 120, now() + interval '28 days', 28, 'active', now(), 'api', ''
             FROM generate_series(%s, %s) AS g
             """,
             [organisation.pk, ids, have + 1, ROWS],
@@ -220,6 +225,9 @@ def main() -> None:
         f"{ingest['raw_cp_sha256sum_files_per_s']} files/s"
     )
     print(f"  Earshot takes {ingest['ratio_raw_over_earshot']}x the raw copy-and-hash time")
+    from bench.purge import bench_purge
+
+    results["purge"] = bench_purge()
     out = ROOT / "bench" / "results" / f"list-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"rows": ROWS, "runs": RUNS, "results": results}, indent=2))

@@ -1,0 +1,424 @@
+"""purge: erase BENCH_PURGE_ROWS (default 100,000) expired recordings, beside raw serial work.
+
+In one run, on the earshot_bench database and a temporary folder on local disk:
+
+- Earshot: `purge_organisation` on N due recordings with 8 KB audio objects in the storage's
+  fan-out layout (delete and confirm each object, tombstone each row, one audit event each);
+- baseline: the raw physical work on an identical copy, serially: `find DIR -type f -delete`
+  on a byte-for-byte copy of the same tree plus one SQL `DELETE` of N identical rows (commit
+  included);
+- naive: ORM `delete()` per recording with a storage delete each, on BENCH_PURGE_NAIVE_ROWS
+  (default 5,000);
+- memory: the purge of N/10 and of N recordings, each in a fresh process (`--memory N`), with
+  the peak RSS during the purge, so that growth with the number of recordings shows.
+
+Goal: the purge takes no longer than the raw serial work. `python bench/purge.py` runs this on
+its own; `make bench` (bench/run.py) runs it after the other benches.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "100000"))
+NAIVE_ROWS = int(os.environ.get("BENCH_PURGE_NAIVE_ROWS", "5000"))
+OBJECT_BYTES = 8 * 1024
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
+os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SLUG = "bench-purge"  # purged by Earshot
+RAW_SLUG = "bench-purge-raw"  # the same rows, deleted with one SQL DELETE
+NAIVE_SLUG = "bench-purge-naive"
+MEMORY_SLUG = "bench-purge-memory"
+
+
+def _audio_object() -> bytes:
+    """A valid 8 KB WAV (8 kHz mono 16-bit silence)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\0" * (OBJECT_BYTES - 44))
+    data = buffer.getvalue()
+    assert len(data) == OBJECT_BYTES, len(data)
+    return data
+
+
+def _key_hex(tag: str, n: int) -> str:
+    # The same as md5(tag || '-' || g) in _insert_rows, so each row's key names its file.
+    return hashlib.md5(f"{tag}-{n}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _relative_keys(tag: str, count: int) -> list[str]:
+    """The fan-out part of each storage key (`<aa>/<bb>/<hex>.wav`), rows 1..count."""
+    keys = []
+    for n in range(1, count + 1):
+        name = _key_hex(tag, n)
+        keys.append(f"{name[:2]}/{name[2:4]}/{name}.wav")
+    return keys
+
+
+def _write_tree(root: Path, keys: list[str]) -> None:
+    payload = _audio_object()
+    made: set[str] = set()
+    for key in keys:
+        path = os.path.join(root, key)
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(path, "wb") as handle:
+            handle.write(payload)
+
+
+def _count_files(root: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+def _organisation(slug: str):
+    from organisations.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=slug, defaults={"name": slug.replace("-", " ").title()}
+    )
+    return organisation
+
+
+def _reset(organisation) -> None:
+    """Drop the rows a previous (or interrupted) run left in this bench organisation."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM recordings_recording WHERE organisation_id = %s", [organisation.pk]
+        )
+
+
+def _insert_rows(organisation, tag: str, count: int) -> None:
+    """`count` ACTIVE recordings past their deadline, in one INSERT … SELECT. Their storage keys
+    are `<organisation id>/<aa>/<bb>/<md5(tag-g)>.wav`, as _relative_keys computes them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO recordings_recording (id, organisation_id, call_id, started_at,
+              duration_seconds, direction, queue, employee_id, customer_phone, customer_name,
+              customer_address, customer_postcode, customer_bsn, customer_gender, announcement,
+              storage_key, size_bytes, sha256, container, codec, channels, sample_rate,
+              audio_duration_seconds, purge_deadline, retention_days, status, ingested_at,
+              ingested_via, purge_error)
+            SELECT gen_random_uuid(), %(org)s, %(tag)s || '-' || g,
+              now() - interval '30 days' - (g || ' seconds')::interval,
+              120, CASE WHEN g %% 3 = 0 THEN 'outbound' ELSE 'inbound' END,
+              'queue-' || (g %% 10), NULL,
+              '+316' || lpad((g %% 100000000)::text, 8, '0'), 'Customer', 'Street 1',
+              '1234AB', '', '', 'v1',
+              %(org)s || '/' || substr(h, 1, 2) || '/' || substr(h, 3, 2) || '/' || h || '.wav',
+              %(size)s, h || md5(h), 'wav', 'pcm_s16le', 1, 8000, 120,
+              now() - interval '2 days' - (g || ' seconds')::interval, 28, 'active',
+              now() - interval '30 days', 'api', ''
+            FROM generate_series(1, %(count)s) AS g, LATERAL md5(%(tag)s || '-' || g) AS h
+            """,
+            {"org": organisation.pk, "tag": tag, "size": OBJECT_BYTES, "count": count},
+        )
+        assert cursor.rowcount == count, cursor.rowcount
+
+
+def _vacuum_analyze() -> None:
+    """Before anything is timed. Each run leaves hundreds of thousands of dead row versions (the
+    SQL DELETE, the tombstones' old versions, the naive and memory runs); without autovacuum (off
+    on some machines, this one included) they would pile up and slow every later run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE recordings_recording")
+
+
+def _storage_settings(location: Path) -> dict:
+    """settings.STORAGES with the audio storage on local disk at `location`."""
+    from django.conf import settings
+
+    audio = settings.STORAGES["audio"]
+    options = dict(audio["OPTIONS"]) if "FileSystemStorage" in audio["BACKEND"] else {}
+    options.update(location=str(location), base_url=None)
+    return {
+        **settings.STORAGES,
+        "audio": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": options},
+    }
+
+
+def _prepare(organisation, tag: str, count: int, audio_dir: Path) -> None:
+    _reset(organisation)
+    _write_tree(audio_dir / str(organisation.pk), _relative_keys(tag, count))
+    _insert_rows(organisation, tag, count)
+
+
+def _purge(organisation, count: int) -> tuple[float, object]:
+    """Time purge_organisation and check it erased everything, with an audit event each."""
+    from audit.models import AuditEvent
+    from recordings.constants import RecordingStatus
+    from recordings.models import Recording
+    from retention.constants import RunStatus, RunTrigger
+    from retention.purge import purge_organisation
+
+    start = time.perf_counter()
+    run = purge_organisation(organisation, trigger=RunTrigger.COMMAND)
+    seconds = time.perf_counter() - start
+    assert run.status == RunStatus.FINISHED, run.error
+    assert (run.purged, run.failed) == (count, 0), (run.purged, run.failed)
+    tombstones = Recording.objects.filter(
+        organisation=organisation, status=RecordingStatus.PURGED, storage_key__startswith="purged/"
+    )
+    assert tombstones.count() == count
+    events = AuditEvent.objects.filter(
+        organisation=organisation, action="retention.recording.purged", detail__run=run.pk
+    )
+    assert events.count() == count
+    return seconds, run
+
+
+def _rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds else 0.0
+
+
+def _mb(kilobytes: int) -> float:
+    return round(kilobytes / 1024, 1)
+
+
+def _proc_status_kb(field: str) -> int | None:
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def memory_child(count: int) -> dict:
+    """In a fresh process: set up `count` due recordings, purge them, report peak memory."""
+    import django
+
+    django.setup()
+    from django.test import override_settings
+
+    organisation = _organisation(MEMORY_SLUG)
+    tag = f"memory-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    with tempfile.TemporaryDirectory(prefix="earshot-bench-purge-memory-") as work:
+        audio_dir = Path(work) / "audio"
+        with override_settings(STORAGES=_storage_settings(audio_dir)):
+            _prepare(organisation, tag, count, audio_dir)
+            _vacuum_analyze()
+            os.sync()
+            gc.collect()
+            # Reset the peak-RSS mark (Linux: "5" clears VmHWM), so the peak is the purge's.
+            try:
+                Path("/proc/self/clear_refs").write_text("5")
+                reset = True
+            except OSError:
+                reset = False
+            before = _proc_status_kb("VmRSS")
+            seconds, _ = _purge(organisation, count)
+            peak = _proc_status_kb("VmHWM") if reset else None
+            left = _count_files(audio_dir)
+        _reset(organisation)
+    assert left == 0, left
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    return {
+        "recordings": count,
+        "seconds": round(seconds, 2),
+        "rss_before_purge_mb": _mb(before) if before is not None else None,
+        "peak_rss_during_purge_mb": _mb(peak) if peak is not None else None,
+        "peak_growth_during_purge_mb": _mb(peak - before) if peak and before else None,
+        "process_max_rss_mb": _mb(maxrss),
+    }
+
+
+def _memory(count: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--memory", str(count)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"memory run of {count} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_purge() -> dict:
+    """Run the purge bench (Django set up, earshot_bench migrated); print and return figures."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from recordings.models import Recording
+    from recordings.storage import audio_storage
+
+    tag = f"purge-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    organisation = _organisation(SLUG)
+    raw_organisation = _organisation(RAW_SLUG)
+    naive_organisation = _organisation(NAIVE_SLUG)
+    print(f"\npreparing the purge bench: 2 x {ROWS:,} recordings and 8 KB objects …", flush=True)
+    with tempfile.TemporaryDirectory(prefix="earshot-bench-purge-") as work:
+        audio_dir, raw_dir = Path(work) / "audio", Path(work) / "raw"
+        with override_settings(STORAGES=_storage_settings(audio_dir)):
+            _prepare(organisation, tag, ROWS, audio_dir)
+            # The identical copy: a second, real tree (not hard links) of the same files.
+            subprocess.run(["cp", "-r", str(audio_dir), str(raw_dir)], check=True)
+            _reset(raw_organisation)
+            _insert_rows(raw_organisation, tag, ROWS)
+            assert _count_files(raw_dir) == _count_files(audio_dir) == ROWS
+            _vacuum_analyze()
+
+            # Baseline: the raw physical work, serially.
+            os.sync()
+            start = time.perf_counter()
+            subprocess.run(["find", str(raw_dir), "-type", "f", "-delete"], check=True)
+            find_seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM recordings_recording WHERE organisation_id = %s",
+                    [raw_organisation.pk],
+                )
+                deleted = cursor.rowcount
+            sql_seconds = time.perf_counter() - start
+            assert deleted == ROWS, deleted
+            assert _count_files(raw_dir) == 0
+            raw_seconds = find_seconds + sql_seconds
+
+            # Earshot.
+            os.sync()
+            purge_seconds, run = _purge(organisation, ROWS)
+            assert _count_files(audio_dir) == 0
+
+            # Naive: ORM delete() per object with a storage delete each.
+            _prepare(naive_organisation, tag, NAIVE_ROWS, audio_dir)
+            _vacuum_analyze()
+            os.sync()
+            storage = audio_storage()
+            start = time.perf_counter()
+            for recording in Recording.objects.filter(organisation=naive_organisation):
+                storage.delete(recording.storage_key)
+                recording.delete()
+            naive_seconds = time.perf_counter() - start
+            assert _count_files(audio_dir) == 0
+            assert not Recording.objects.filter(organisation=naive_organisation).exists()
+        # Keep the bench database small: tombstones of this run go too (the audit trail keeps
+        # its events; it refuses deletes by design).
+        _reset(organisation)
+
+    print(f"measuring peak memory of the purge at {ROWS // 10:,} and {ROWS:,} …", flush=True)
+    memory = [_memory(count) for count in (max(1, ROWS // 10), ROWS)]
+
+    figures = {
+        "recordings": ROWS,
+        "object_bytes": OBJECT_BYTES,
+        "purge_workers": settings.PURGE_WORKERS,
+        "purge_batch_size": settings.PURGE_BATCH_SIZE,
+        "cpus": os.cpu_count(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "purge_s": round(purge_seconds, 2),
+        "purge_files_per_s": _rate(ROWS, purge_seconds),
+        "purge_run": run.pk,
+        "raw_s": round(raw_seconds, 2),
+        "raw_files_per_s": _rate(ROWS, raw_seconds),
+        "raw_find_delete_s": round(find_seconds, 2),
+        "raw_find_delete_files_per_s": _rate(ROWS, find_seconds),
+        "raw_sql_delete_s": round(sql_seconds, 3),
+        "ratio_raw_over_purge": round(raw_seconds / purge_seconds, 2),
+        "goal_purge_at_most_raw_met": purge_seconds <= raw_seconds,
+        "naive_recordings": NAIVE_ROWS,
+        "naive_s": round(naive_seconds, 2),
+        "naive_files_per_s": _rate(NAIVE_ROWS, naive_seconds),
+        "memory": memory,
+    }
+    _print(figures)
+    out = ROOT / "bench" / "results" / "purge.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"written_at": datetime.now(UTC).isoformat(), "results": figures}, indent=2)
+    )
+    print(f"  written to {out.relative_to(ROOT)}")
+    return figures
+
+
+def _print(f: dict) -> None:
+    rows = f["recordings"]
+    print(
+        f"\npurge of {rows:,} expired recordings ({f['object_bytes'] // 1024} KB objects on "
+        f"local disk; PURGE_WORKERS={f['purge_workers']}, PURGE_BATCH_SIZE="
+        f"{f['purge_batch_size']}; {f['cpus']} CPUs, load {f['load_average_1m_at_end']})"
+    )
+    print(
+        f"  Earshot purge (delete + confirm objects, tombstones, audit events): "
+        f"{f['purge_s']:7.2f} s  {f['purge_files_per_s']:9,.1f} files/s"
+    )
+    print(
+        f"  baseline find -type f -delete + one SQL DELETE (serial, raw):        "
+        f"{f['raw_s']:7.2f} s  {f['raw_files_per_s']:9,.1f} files/s"
+    )
+    print(
+        f"    of which find -delete {f['raw_find_delete_s']:.2f} s "
+        f"({f['raw_find_delete_files_per_s']:,.1f} files/s), "
+        f"SQL DELETE with commit {f['raw_sql_delete_s']:.3f} s"
+    )
+    verdict = "met" if f["goal_purge_at_most_raw_met"] else "NOT met"
+    print(
+        f"  raw / purge = {f['ratio_raw_over_purge']:.2f}  "
+        f"(goal: purge no slower than the raw serial work: {verdict})"
+    )
+    naive = f["naive_recordings"]
+    projected = rows / f["naive_files_per_s"] if f["naive_files_per_s"] else 0
+    print(
+        f"  naive ORM delete() + storage delete per object, {naive:,} recordings: "
+        f"{f['naive_s']:.2f} s  {f['naive_files_per_s']:,.1f} files/s "
+        f"(~{projected:,.0f} s for {rows:,})"
+    )
+    print("  peak memory of the purge, each in a fresh process (goal: flat in the row count):")
+    for m in f["memory"]:
+        print(
+            f"    {m['recordings']:>9,} recordings: peak RSS during purge "
+            f"{m['peak_rss_during_purge_mb']} MB (+{m['peak_growth_during_purge_mb']} MB over "
+            f"{m['rss_before_purge_mb']} MB before), process max RSS "
+            f"{m['process_max_rss_mb']} MB, purge {m['seconds']} s"
+        )
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--memory"]:
+        print(json.dumps(memory_child(int(sys.argv[2]))))
+        return
+    from bench.run import ensure_database
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    bench_purge()
+
+
+if __name__ == "__main__":
+    main()
