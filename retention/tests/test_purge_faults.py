@@ -160,14 +160,15 @@ def _worker_pid() -> int:
     return found[0]
 
 
-def _other_backends() -> int:
-    """Sessions on the test database other than ours (the worker's, while it lives)."""
+def _other_backends() -> set[int]:
+    """Sessions on the test database other than ours. Earlier tests in the same run may have
+    left some open, so callers compare with the set taken before the worker started."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
+            "SELECT pid FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        return cursor.fetchone()[0]
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _forget_unacked(task_id: str) -> int:
@@ -202,6 +203,7 @@ def test_a_worker_killed_mid_purge_leaves_nothing_a_rerun_cannot_finish(
     keys = [r.storage_key for r in recordings]
     purged = Recording.objects.filter(pk__in=ids, status=RecordingStatus.PURGED)
     result, unacked = None, 0
+    before = _other_backends()
     try:
         with celery_worker(env=env):
             pid = _worker_pid()
@@ -223,7 +225,9 @@ def test_a_worker_killed_mid_purge_leaves_nothing_a_rerun_cannot_finish(
                 time.sleep(0.005)
             # A dead client's transaction is rolled back and its row locks released once
             # PostgreSQL notices the closed socket; the rerun must not race that.
-            wait_for(lambda: _other_backends() == 0, timeout=30, what="the worker's session")
+            wait_for(
+                lambda: not (_other_backends() - before), timeout=30, what="the worker's session"
+            )
     finally:
         if result is not None:
             unacked = _forget_unacked(result.id)
