@@ -29,6 +29,7 @@ from recordings.constants import IngestChannel, RecordingStatus
 from recordings.metadata import RecordingMetadataForm, metadata_errors
 from recordings.models import Recording
 from recordings.probe import AudioRejected, probe_audio
+from recordings.signals import recording_stored
 from recordings.storage import audio_storage, file_sha256, new_storage_key
 from register.constants import DataCategory
 from register.selectors import retention_for_category
@@ -160,6 +161,7 @@ def recording_ingest(
         raise
     recording.status = RecordingStatus.ACTIVE
     recording.storage_key = stored_name
+    recording_stored.send(sender=Recording, recording=recording)
     return recording
 
 

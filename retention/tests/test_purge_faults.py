@@ -520,3 +520,45 @@ def test_beat_fires_the_purge_on_its_schedule_and_a_real_worker_erases(
     kept = Recording.objects.get(pk=not_due.pk)
     assert kept.status == RecordingStatus.ACTIVE and (location / kept.storage_key).exists()
     assert Recording.objects.get(pk=other_tenant.pk).status == RecordingStatus.PURGED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_stored_too_late_for_the_next_run_is_erased_by_a_purge_queued_now(
+    cast, isolated_audio_storage, tmp_path
+):
+    """A call whose deadline falls before the next nightly run must not wait for it."""
+    from django.core.cache import cache
+
+    from access.tests.conftest import register_for
+    from recordings.services import recording_ingest
+    from recordings.tests.factories import wav_bytes
+
+    cache.clear()
+    register_for(cast.organisation, retention_days=28)
+    now = timezone.now()
+    calls = {}
+    # The worker first: it empties the queue when it starts.
+    with celery_worker(env=_worker_env(isolated_audio_storage)):
+        for name, age in (
+            ("late", timedelta(days=28) - timedelta(minutes=30)),
+            ("fresh", timedelta()),
+        ):
+            source = tmp_path / f"{name}.wav"
+            source.write_bytes(wav_bytes(seconds=1, seed=len(name)))
+            calls[name] = recording_ingest(
+                organisation=cast.organisation,
+                source=source,
+                metadata={
+                    "call_id": name,
+                    "started_at": (now - age - timedelta(minutes=1)).isoformat(),
+                    "direction": "inbound",
+                },
+                channel=IngestChannel.API,
+            )
+        wait_for(
+            lambda: Recording.objects.get(pk=calls["late"].pk).status == RecordingStatus.PURGED,
+            timeout=60,
+            what="the queued purge",
+        )
+    assert Recording.objects.get(pk=calls["fresh"].pk).status == RecordingStatus.ACTIVE
+    assert not audio_storage().exists(calls["late"].storage_key)
