@@ -14,6 +14,20 @@ from recordings.models import Recording
 MAX_RECORDINGS_PER_REQUEST = 50
 
 
+def recordings_by_call_ids(text: str, recordings) -> list[Recording]:
+    """The recordings named by call id (whitespace-separated, in the order given, once each),
+    looked up in `recordings` only: an id outside it reads as unknown, so a form reveals no
+    call the person may not find. Raises ValidationError naming the unknown ids."""
+    ids = list(dict.fromkeys(text.split()))
+    found = {r.call_id: r for r in recordings.filter(call_id__in=ids)}
+    missing = [call_id for call_id in ids if call_id not in found]
+    if missing:
+        raise forms.ValidationError(
+            _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
+        )
+    return [found[call_id] for call_id in ids]
+
+
 class AccessRequestForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"))
     call_ids = forms.CharField(
@@ -55,20 +69,14 @@ class AccessRequestForm(forms.Form):
         self.cases = {str(case.pk): case for case in cases}
 
     def clean_call_ids(self) -> list[Recording]:
-        ids = [line.strip() for line in self.cleaned_data["call_ids"].split() if line.strip()]
-        if not ids:
+        text = self.cleaned_data["call_ids"]
+        if not text.split():
             raise forms.ValidationError(_("Name at least one call."))
-        if len(ids) > MAX_RECORDINGS_PER_REQUEST:
+        if len(set(text.split())) > MAX_RECORDINGS_PER_REQUEST:
             raise forms.ValidationError(
                 _("At most %(n)d calls per request.") % {"n": MAX_RECORDINGS_PER_REQUEST}
             )
-        found = {r.call_id: r for r in self.recordings.filter(call_id__in=ids)}
-        missing = [call_id for call_id in ids if call_id not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
-            )
-        return [found[call_id] for call_id in dict.fromkeys(ids)]
+        return recordings_by_call_ids(text, self.recordings)
 
     def clean(self):
         data = super().clean()
@@ -119,14 +127,7 @@ class CaseForm(forms.Form):
         self.fields["kind"].choices = [(k, v) for k, v in CaseKind.choices if k in kinds]
 
     def clean_call_ids(self) -> list[Recording]:
-        ids = [line.strip() for line in self.cleaned_data["call_ids"].split() if line.strip()]
-        found = list(self.recordings.filter(call_id__in=ids))
-        missing = sorted(set(ids) - {r.call_id for r in found})
-        if missing:
-            raise forms.ValidationError(
-                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
-            )
-        return found
+        return recordings_by_call_ids(self.cleaned_data["call_ids"], self.recordings)
 
 
 ROLE_CHOICES = Role.choices

@@ -180,15 +180,20 @@ def request_create(
     return request
 
 
-def eligible_approvers(request: AccessRequest) -> QuerySet:
-    """Members of the request's organisation whose role the rule names as approver and who hold
-    the approve right, never the requester."""
-    rule = rule_for(request.purpose)
-    approver_roles = [
+def _approver_roles(purpose: Purpose) -> list[str]:
+    """The roles the purpose's rule names as approver that also hold the approve right."""
+    rule = rule_for(purpose)
+    return [
         role
         for role in (rule.approver_roles if rule else [])
         if roles.APPROVE_REQUESTS in roles.ROLE_PERMISSIONS.get(role, ())
     ]
+
+
+def eligible_approvers(request: AccessRequest) -> QuerySet:
+    """Members of the request's organisation whose role the rule names as approver and who hold
+    the approve right, never the requester."""
+    approver_roles = _approver_roles(request.purpose)
     return (
         User.objects.filter(
             is_active=True,
@@ -210,7 +215,7 @@ def decision_refusal(membership: Membership, request: AccessRequest) -> str | No
         f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation
     ):
         return _("Your role may not approve requests.")
-    if not eligible_approvers(request).filter(pk=membership.user_id).exists():
+    if membership.role not in _approver_roles(request.purpose):
         return _("The policy does not name your role as approver for this purpose.")
     return None
 
@@ -229,18 +234,23 @@ def _expire_if_due(request: AccessRequest) -> None:
         )
 
 
-def _expire_due(membership: Membership, request_id: Any) -> None:
-    """Mark the request expired if it waited past its time, committed on its own: the refusal
-    that follows must not roll the expiry back. (Callers run outside any transaction.)"""
+def _expire_one(request_id: Any, organisation_id: int | None = None) -> bool:
+    """Mark one request expired if it waited past its time, under a row lock, in a transaction
+    of its own (callers run outside any transaction): a refusal that follows must not roll the
+    expiry back. True when this call expired it."""
+    requests = AccessRequest.objects.select_for_update().select_related("purpose", "organisation")
+    if organisation_id is not None:
+        requests = requests.filter(organisation=organisation_id)
     with transaction.atomic():
-        request = (
-            AccessRequest.objects.select_for_update()
-            .select_related("purpose", "organisation")
-            .filter(pk=request_id, organisation=membership.organisation_id)
-            .first()
-        )
-        if request is not None:
-            _expire_if_due(request)
+        request = requests.filter(pk=request_id).first()
+        if request is None or request.status != RequestStatus.PENDING:
+            return False
+        _expire_if_due(request)
+        return request.status == RequestStatus.EXPIRED
+
+
+def _expire_due(membership: Membership, request_id: Any) -> None:
+    _expire_one(request_id, membership.organisation_id)
 
 
 def _locked(membership: Membership, request_id: Any) -> AccessRequest:
@@ -423,21 +433,10 @@ def grant_revoke(
 
 def requests_expire() -> int:
     """Mark pending requests past their time as expired (hourly from beat). Returns the count."""
-    expired = 0
     due = AccessRequest.objects.filter(
         status=RequestStatus.PENDING, expires_at__lte=timezone.now()
     ).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            request = (
-                AccessRequest.objects.select_for_update()
-                .select_related("purpose", "organisation")
-                .get(pk=pk)
-            )
-            if request.status == RequestStatus.PENDING:
-                _expire_if_due(request)
-                expired += request.status == RequestStatus.EXPIRED
-    return expired
+    return sum(_expire_one(pk) for pk in list(due))
 
 
 def requester_history(request: AccessRequest) -> QuerySet[AccessRequest]:

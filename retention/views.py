@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from access.forms_four_eyes import recordings_by_call_ids
 from access.four_eyes import RequestError, cases_visible_to
 from organisations import roles
 from organisations.decorators import organisation_view
@@ -61,17 +62,9 @@ class HoldForm(forms.Form):
         ]
 
     def clean_call_ids(self) -> list[Recording]:
-        ids = list(dict.fromkeys(self.cleaned_data["call_ids"].split()))
-        found = {
-            r.call_id: r
-            for r in Recording.objects.filter(organisation=self.organisation, call_id__in=ids)
-        }
-        missing = [call_id for call_id in ids if call_id not in found]
-        if missing or not ids:
-            raise forms.ValidationError(
-                _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])}
-            )
-        return [found[call_id] for call_id in ids]
+        return recordings_by_call_ids(
+            self.cleaned_data["call_ids"], Recording.objects.filter(organisation=self.organisation)
+        )
 
 
 @organisation_view(roles.VIEW_RETENTION)
@@ -191,11 +184,17 @@ def hold_action(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
 @organisation_view(roles.ERASE_EARLY)
 @require_POST
 def erase_early_view(request: HttpRequest) -> HttpResponse:
-    ids = list(dict.fromkeys(request.POST.get("call_ids", "").split()))
-    found = list(Recording.objects.filter(organisation=request.organisation, call_id__in=ids))
-    missing = sorted(set(ids) - {r.call_id for r in found})
-    if missing or not ids:
-        messages.error(request, _("Unknown call ids: %(ids)s") % {"ids": ", ".join(missing[:10])})
+    try:
+        found = recordings_by_call_ids(
+            request.POST.get("call_ids", ""),
+            Recording.objects.filter(organisation=request.organisation),
+        )
+    except forms.ValidationError as error:
+        found, problem = [], " ".join(error.messages)
+    else:
+        problem = "" if found else _("Name at least one recording.")
+    if problem:
+        messages.error(request, problem)
     else:
         try:
             outcome = erase_early(
