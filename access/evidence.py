@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,91 +19,115 @@ from register.evidence import Evidence
 from register.models import Purpose
 
 WINDOWS = (30, 90)
+# A request counts as approved once a grant came of it, also when it was revoked later.
+_GRANTED = (RequestStatus.APPROVED, RequestStatus.REVOKED)
+
+
+def _per_purpose(rows, key: str) -> dict[str, dict[int, int]]:
+    return {row[key]: {30: row["n30"], 90: row["n90"]} for row in rows}
+
+
+def _window_counts(queryset, *, group_by: str, since):
+    """Counts per group in the last 30 and 90 days, in one query."""
+    return (
+        queryset.filter(created_at__gte=since[90])
+        .values(group_by)
+        .annotate(n30=Count("pk", filter=Q(created_at__gte=since[30])), n90=Count("pk"))
+    )
 
 
 def access_evidence(organisation: Organisation) -> list[Evidence]:
     now = timezone.now()
-    declared = set(
-        Purpose.objects.filter(activity__organisation=organisation).values_list("code", flat=True)
+    since = {days: now - timedelta(days=days) for days in WINDOWS}
+    declared = list(
+        Purpose.objects.filter(activity__organisation=organisation)
+        .order_by("activity__reference", "position")
+        .values_list("code", flat=True)
     )
     audit_url = reverse("audit:trail", kwargs={"org_slug": organisation.slug})
-    lines = []
-    listens = {}
-    for days in WINDOWS:
-        rows = (
+    listens = _per_purpose(
+        _window_counts(
             AuditEvent.objects.filter(
-                organisation=organisation,
-                action="access.recording.listened",
-                created_at__gte=now - timedelta(days=days),
-            )
-            .values("purpose")
-            .annotate(n=Count("id"))
+                organisation=organisation, action="access.recording.listened"
+            ),
+            group_by="purpose",
+            since=since,
+        ),
+        "purpose",
+    )
+    requests = AccessRequest.objects.filter(organisation=organisation)
+    approved = _per_purpose(
+        _window_counts(requests.filter(status__in=_GRANTED), group_by="purpose__code", since=since),
+        "purpose__code",
+    )
+    denied = _per_purpose(
+        _window_counts(
+            requests.filter(status=RequestStatus.DENIED), group_by="purpose__code", since=since
+        ),
+        "purpose__code",
+    )
+    disclosed = _per_purpose(
+        _window_counts(
+            Disclosure.objects.filter(organisation=organisation),
+            group_by="request__purpose__code",
+            since=since,
+        ),
+        "request__purpose__code",
+    )
+    zero = {30: 0, 90: 0}
+    lines = []
+    undeclared = [code for code in listens if code not in declared]
+    for code in declared + sorted(undeclared):
+        heard, yes, no, out = (
+            table.get(code, zero) for table in (listens, approved, denied, disclosed)
         )
-        listens[days] = {row["purpose"]: row["n"] for row in rows}
-    requests = {}
-    for days in WINDOWS:
-        rows = (
-            AccessRequest.objects.filter(
-                organisation=organisation, created_at__gte=now - timedelta(days=days)
-            )
-            .values("purpose__code", "status")
-            .annotate(n=Count("id"))
-        )
-        requests[days] = rows
-    for code in sorted(declared | set(listens[90])):
-        approved = {
-            days: sum(
-                r["n"]
-                for r in requests[days]
-                if r["purpose__code"] == code and r["status"] == RequestStatus.APPROVED
-            )
-            for days in WINDOWS
-        }
-        denied = {
-            days: sum(
-                r["n"]
-                for r in requests[days]
-                if r["purpose__code"] == code and r["status"] == RequestStatus.DENIED
-            )
-            for days in WINDOWS
-        }
         lines.append(
             Evidence(
                 "purposes",
                 code,
                 _(
-                    "listens %(l30)d / %(l90)d, requests approved %(a30)d / %(a90)d, "
-                    "denied %(d30)d / %(d90)d (30 / 90 days)"
+                    "listens %(l30)d / %(l90)d; requests approved %(a30)d / %(a90)d, "
+                    "denied %(d30)d / %(d90)d; disclosures %(x30)d / %(x90)d (30 / 90 days)"
                 )
                 % {
-                    "l30": listens[30].get(code, 0),
-                    "l90": listens[90].get(code, 0),
-                    "a30": approved[30],
-                    "a90": approved[90],
-                    "d30": denied[30],
-                    "d90": denied[90],
+                    "l30": heard[30],
+                    "l90": heard[90],
+                    "a30": yes[30],
+                    "a90": yes[90],
+                    "d30": no[30],
+                    "d90": no[90],
+                    "x30": out[30],
+                    "x90": out[90],
                 },
                 ok=code in declared,
                 url=audit_url,
+                key=f"purpose:{code}" if code in declared else "",
             )
         )
-    undeclared = sum(n for code, n in listens[90].items() if code not in declared)
+    undeclared_listens = sum(listens[code][90] for code in undeclared)
     lines.append(
         Evidence(
             "purposes",
             _("Listens for a purpose the register does not declare (90 days)"),
-            str(undeclared),
-            ok=not undeclared,
+            str(undeclared_listens),
+            ok=not undeclared_listens,
             url=audit_url,
         )
     )
     for row in (
         Disclosure.objects.filter(organisation=organisation)
         .values("recipient__name")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by("recipient__name")
     ):
-        lines.append(Evidence("recipients", row["recipient__name"], _("%(n)d disclosure(s)") % row))
+        lines.append(
+            Evidence(
+                "recipients",
+                row["recipient__name"],
+                _("%(n)d disclosure(s)") % row,
+                key=f"recipient:{row['recipient__name']}",
+            )
+        )
     return lines
 
 

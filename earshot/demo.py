@@ -20,8 +20,9 @@ from organisations.services import (
     organisation_create,
     team_create,
 )
-from register.models import ProcessingActivity
-from register.seed_data import ORGANISATIONS
+from register.acknowledgement import policy_publish
+from register.models import ProcessingActivity, RecordingPolicy
+from register.seed_data import ORGANISATIONS, RECORDING_POLICIES
 from register.services import activity_create
 
 DEMO_PASSWORD = "earshot-demo"
@@ -148,11 +149,22 @@ def demo_load() -> DemoSummary:
         _people(organisation, PEOPLE[organisation.slug], summary)
     for organisation in organisations.values():
         summary.created += demo_access_and_calls(organisation)
+        summary.created += _recording_policy(organisation)
     username, roles = MULTI_USER
     user = _user(username, summary)
     for slug, role in roles.items():
         _membership(user, organisations[slug], role, list(organisations[slug].teams.all()))
     return summary
+
+
+def _recording_policy(organisation: Organisation) -> int:
+    """Publish the organisation's recording policy once; every demo user acknowledges it at
+    their first sign-in, as a real member would."""
+    text = RECORDING_POLICIES.get(organisation.slug)
+    if text is None or RecordingPolicy.objects.filter(organisation=organisation).exists():
+        return 0
+    policy_publish(organisation=organisation, actor=None, **text)
+    return 1
 
 
 # Standing rights as the seeds state them: RVO's coaches for the first four purposes (their

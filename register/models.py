@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -169,3 +170,107 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegisterVersion(models.Model):
+    """One processing activity as it stood after a change: the register's own history.
+
+    The snapshot has the shape of the JSON export (register.document.activity_document), so
+    any version can be read, compared and exported as the current one is."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="register_versions"
+    )
+    activity = models.ForeignKey(
+        ProcessingActivity, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    summary = models.CharField(_("what changed"), max_length=500)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["activity", "-number"]
+        verbose_name = _("register version")
+        verbose_name_plural = _("register versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "number"], name="register_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.reference} v{self.number}"
+
+
+class RecordingPolicy(models.Model):
+    """The organisation's recording policy text as published to its employees, one row per
+    version. A published version is never edited: publishing again makes the next one, and
+    every member is asked to acknowledge it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recording_policies"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    text_nl = models.TextField(_("text (Dutch)"))
+    text_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        ordering = ["organisation", "-version"]
+        verbose_name = _("recording policy")
+        verbose_name_plural = _("recording policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="recording_policy_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_en} v{self.version}"
+
+    def title_in(self, language: str) -> str:
+        return self.title_nl if language.startswith("nl") else self.title_en
+
+    def text_in(self, language: str) -> str:
+        return self.text_nl if language.startswith("nl") else self.text_en
+
+
+class PolicyAcknowledgement(models.Model):
+    policy = models.ForeignKey(
+        RecordingPolicy, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+    language = models.CharField(_("language read"), max_length=8)
+
+    class Meta:
+        verbose_name = _("policy acknowledgement")
+        verbose_name_plural = _("policy acknowledgements")
+        constraints = [
+            # A second click on "I have read it" changes nothing.
+            models.UniqueConstraint(fields=["policy", "user"], name="one_acknowledgement_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged {self.policy_id}"

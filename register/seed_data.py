@@ -487,3 +487,92 @@ ORGANISATIONS = [
         "activities": [TBI_ACTIVITY],
     },
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# Recording policies employees acknowledge (register.RecordingPolicy), per organisation slug.
+# TBI's Dutch text is the seed policy verbatim (the PDF's line wraps joined); the English is
+# our translation. RVO's seed is a register entry, not a policy text: its policy is worded from
+# the entry's own sentences ("privacyrichtlijnen voor het opnemen en terugluisteren").
+# --------------------------------------------------------------------------------------------
+
+_TBI_POLICY_NL = """Met welk doel worden onze gesprekken opgenomen?
+
+Onze gesprekken worden opgenomen voor trainingsdoeleinden (proactief) en kwaliteitsdoeleinden (reactief)
+
+Wij verwerken deze gegevens omdat wij een rechtmatig belang hebben in het optimaliseren van onze dienstverlening.
+
+Proactief:
+
+- In het kader van trainingsdoeleinden selecteren wij 1 x per kwartaal, 3 willekeurig gekozen gesprekken per medewerker. Aan de hand hiervan coachen en trainen wij onze medewerkers. De medewerker zelf is direct betrokken bij het terugluisteren.
+
+Reactief :
+
+- Op verzoek van klanten of van medewerkers, zullen we een gesprek terugluisteren. Wij behandelen alleen met redenen omklede verzoeken en zullen een verzoek enkel honoreren wanneer dit gerechtvaardigd is.
+- Incidenteel kan het noodzakelijk zijn de inhoud van het gesprek, uitgetypt naar de betreffende klant te sturen. Hierbij worden alle persoonsgegevens geanonimiseerd.
+- Daarnaast kan er n.a.v. klachten over ons werkproces een onderzoek gestart worden naar het verloop van onze dienstverlening. Dit wordt geregistreerd in het klachtenregistratiesysteem.
+
+Wie hebben er allemaal toegang tot de opnames?
+
+Binnen Croonwolter&dros hebben de Manager en Teamleiders van Croonwolter&dros van TBI Direct/Telecontrol toegang tot geluidsopnames alsook de bevoegde personen binnen het ICT backoffice van Croonwolter&dros: TBI SSC-ICT Dienst b.v..
+
+Het ophalen en beluisteren van geluidsopnames wordt altijd door middel van het vier ogen principe uitgevoerd en vastgelegd in het klachtenregistratiesysteem.
+
+Wat is de bewaartermijn van de gespreksopnames?
+
+De bewaartermijn van de gespreksopnames is 62 dagen."""  # noqa: E501
+
+_TBI_POLICY_EN = """Why are our calls recorded?
+
+Our calls are recorded for training (proactive) and quality (reactive) purposes.
+
+We process these data because we have a legitimate interest in improving our service.
+
+Proactive:
+
+- For training, once a quarter we select 3 randomly chosen calls per employee. We coach and train our employees with them. The employee takes part in listening back.
+
+Reactive:
+
+- At the request of customers or employees we listen back to a call. We only handle motivated requests and grant a request only where it is justified.
+- Occasionally the content of a call may have to be sent, typed out, to the customer concerned. All personal data are then anonymised.
+- After complaints about our way of working an investigation into the course of our service may be started. It is recorded in the complaints register.
+
+Who has access to the recordings?
+
+The manager and team leaders of TBI Direct/Telecontrol, and the authorised persons of the ICT back office (TBI SSC-ICT Dienst b.v.).
+
+Recordings are always retrieved and listened to under the four-eyes principle and recorded in the complaints register.
+
+How long are recordings kept?
+
+Recordings are kept for 62 days."""  # noqa: E501
+
+_RVO_POLICY_NL = """Telefoongesprekken van het Klantcontact worden opgenomen en teruggeluisterd overeenkomstig de privacyrichtlijnen voor het opnemen en terugluisteren van telefoongesprekken.
+
+- Coaches luisteren gesprekken terug voor monitoring en coaching, voor opleidingen van klantcontactmedewerkers en voor opleidingen van coaches en kalibratie. Tijdens het monitoren vult de coach een QM-formulier in.
+- Een gesprek wordt alleen als casus bij een opleiding of kalibratie gebruikt als de medewerker daar toestemming voor geeft.
+- Een manager luistert een gesprek alleen terug bij een vermoeden van ernstig verwijtbaar gedrag of een mogelijke bedreiging, na goedkeuring door een tweede persoon.
+- Uiterlijk 28 dagen na de opnamedatum wordt de opname automatisch gewist."""  # noqa: E501
+
+_RVO_POLICY_EN = """Calls of Customer Contact are recorded and listened back to under the privacy guidelines for recording and listening back to telephone calls.
+
+- Coaches listen back to calls for monitoring and coaching, for training customer contact employees, and for training coaches and calibration. While monitoring, the coach fills in a QM form.
+- A call is used as a case in training or calibration only when the employee consents.
+- A manager listens back to a call only on a suspicion of serious misconduct or a possible threat, after a second person approves.
+- A recording is erased automatically at the latest 28 days after the day it was made."""  # noqa: E501
+
+RECORDING_POLICIES = {
+    "rvo-klantcontact": {
+        "title_nl": "Privacyrichtlijnen opnemen en terugluisteren van telefoongesprekken",
+        "title_en": "Privacy guidelines for recording and listening back to calls",
+        "text_nl": _RVO_POLICY_NL,
+        "text_en": _RVO_POLICY_EN,
+    },
+    "tbi-direct": {
+        "title_nl": "Beleid en grondslag gespreksopname TBI Direct/Telecontrol",
+        "title_en": "Call recording policy and legal basis, TBI Direct/Telecontrol",
+        "text_nl": _TBI_POLICY_NL,
+        "text_en": _TBI_POLICY_EN,
+    },
+}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Organisation
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
+from register.constants import DataCategory
 from register.evidence import Evidence
 from retention.changes import calls_on_earlier_period, declared_recording_days
 from retention.constants import RunStatus
@@ -21,6 +22,8 @@ from retention.purge import overdue_recordings
 
 # A nightly purge that has not finished in this long is itself a finding.
 PURGE_STALE_AFTER = timedelta(hours=26)
+# The register lines these stand beside: those declaring the retention of recordings.
+KEY = f"category:{DataCategory.RECORDING}"
 
 
 def retention_evidence(organisation: Organisation) -> list[Evidence]:
@@ -42,6 +45,7 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
             _("Recording retention declared"),
             _("%(days)s days") % {"days": declared} if declared else _("not declared"),
             ok=declared is not None,
+            key=KEY,
         ),
         Evidence(
             "retention",
@@ -49,6 +53,7 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
             _("%(days)s days") % {"days": newest} if newest is not None else "—",
             ok=newest is None or newest == declared,
             url=url,
+            key=KEY,
         ),
         Evidence(
             "retention",
@@ -56,21 +61,30 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
             _("%(days)s days old") % {"days": age_days} if age_days is not None else "—",
             ok=age_days is None or declared is None or age_days <= declared,
             url=url,
+            key=KEY,
         ),
         Evidence(
-            "retention", _("Calls past their deadline"), str(overdue), ok=not overdue, url=url
+            "retention",
+            _("Calls past their deadline"),
+            str(overdue),
+            ok=not overdue,
+            url=url,
+            key=KEY,
         ),
-        Evidence("retention", _("Calls under legal hold"), str(held), url=url),
+        Evidence("retention", _("Calls under legal hold"), str(held), url=url, key=KEY),
         Evidence(
             "retention",
             _("Calls still following an earlier period"),
             str(earlier),
             ok=not earlier,
             url=url,
+            key=KEY,
         ),
     ]
     if last is None:
-        lines.append(Evidence("retention", _("Last purge"), _("never run"), ok=False, url=url))
+        lines.append(
+            Evidence("retention", _("Last purge"), _("never run"), ok=False, url=url, key=KEY)
+        )
     else:
         fresh = timezone.now() - last.started_at <= PURGE_STALE_AFTER
         lines.append(
@@ -86,6 +100,7 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
                 },
                 ok=fresh and last.status == RunStatus.FINISHED and not last.failed,
                 url=url,
+                key=KEY,
             )
         )
     return lines

@@ -695,6 +695,155 @@ NL.update(
 )
 
 
+# The processing register: editing, versions, exports, the recording policy (issue 5).
+NL.update(
+    {
+        "listens %(l30)d / %(l90)d; requests approved %(a30)d / %(a90)d, denied %(d30)d / "
+        "%(d90)d; disclosures %(x30)d / %(x90)d (30 / 90 days)": (
+            "beluisterd %(l30)d / %(l90)d; verzoeken goedgekeurd %(a30)d / %(a90)d, "
+            "afgewezen %(d30)d / %(d90)d; verstrekkingen %(x30)d / %(x90)d (30 / 90 dagen)"
+        ),
+        "changed a processing activity in the register": (
+            "wijzigde een verwerking in het register"
+        ),
+        "exported the processing register": "exporteerde het verwerkingsregister",
+        "published a version of the recording policy": (
+            "publiceerde een versie van het opnamebeleid"
+        ),
+        "acknowledged the recording policy": "bevestigde het opnamebeleid",
+        "Recording policy acknowledged": "Opnamebeleid bevestigd",
+        "no policy published": "geen beleid gepubliceerd",
+        "version %(version)d: %(done)d of %(members)d members, %(missing)d not yet": (
+            "versie %(version)d: %(done)d van %(members)d leden, %(missing)d nog niet"
+        ),
+        "%(organisation)s, exported %(when)s": "%(organisation)s, geëxporteerd %(when)s",
+        "Visiting address": "Bezoekadres",
+        "Postal address": "Postadres",
+        "Related processing activities": "Gerelateerde verwerkingen",
+        "MISMATCH": "AFWIJKING",
+        "Value": "Waarde",
+        "Holds": "Klopt",
+        "Customer identification recorded with calls": (
+            "Klantgegevens die bij gesprekken worden vastgelegd"
+        ),
+        "The form refers to lines that are not in this activity.": (
+            "Het formulier verwijst naar regels die niet bij deze verwerking horen."
+        ),
+        "version": "versie",
+        "saved at": "opgeslagen op",
+        "saved by": "opgeslagen door",
+        "what changed": "wat is gewijzigd",
+        "register version": "registerversie",
+        "register versions": "registerversies",
+        "title (Dutch)": "titel (Nederlands)",
+        "title (English)": "titel (Engels)",
+        "text (Dutch)": "tekst (Nederlands)",
+        "text (English)": "tekst (Engels)",
+        "published at": "gepubliceerd op",
+        "published by": "gepubliceerd door",
+        "recording policy": "opnamebeleid",
+        "recording policies": "opnamebeleid",
+        "acknowledged at": "bevestigd op",
+        "language read": "gelezen in taal",
+        "policy acknowledgement": "bevestiging van het beleid",
+        "policy acknowledgements": "bevestigingen van het beleid",
+        "“%(line)s” cannot be removed: it is still used by %(users)s.": (
+            "“%(line)s” kan niet worden verwijderd: het wordt nog gebruikt door %(users)s."
+        ),
+        "The code of an existing purpose cannot be changed.": (
+            "De code van een bestaand doel kan niet worden gewijzigd."
+        ),
+        "A processing activity needs at least one purpose.": (
+            "Een verwerking heeft ten minste één doel nodig."
+        ),
+        "The register must keep a line that declares how long recordings are kept.": (
+            "Het register moet een regel houden die zegt hoe lang opnames worden bewaard."
+        ),
+        "Nothing changed; no new version was made.": (
+            "Er is niets gewijzigd; er is geen nieuwe versie gemaakt."
+        ),
+        "Saved as version %(number)d of %(reference)s.": (
+            "Opgeslagen als versie %(number)d van %(reference)s."
+        ),
+        "Version %(version)d is published; every member will be asked to acknowledge it.": (
+            "Versie %(version)d is gepubliceerd; ieder lid wordt gevraagd haar te bevestigen."
+        ),
+        "A newer version of the policy was published. Please read it first.": (
+            "Er is een nieuwere versie van het beleid gepubliceerd. Lees die eerst."
+        ),
+        "Edit %(ref)s": "%(ref)s bewerken",
+        "Saving makes a new version of this entry and an event in the audit trail. A changed "
+        "retention period applies to new calls; existing calls follow it once it is applied "
+        "under Retention.": (
+            "Opslaan maakt een nieuwe versie van deze verwerking en een gebeurtenis in het "
+            "auditlogboek. Een gewijzigde bewaartermijn geldt voor nieuwe gesprekken; bestaande "
+            "gesprekken volgen haar zodra ze onder Bewaren is toegepast."
+        ),
+        "Description of the processing": "Beschrijving van gegevensverwerking",
+        "New line (leave empty to add nothing)": "Nieuwe regel (leeg laten om niets toe te voegen)",
+        "Cancel": "Annuleren",
+        "Export as PDF": "Exporteren als PDF",
+        "Export as JSON": "Exporteren als JSON",
+        "Export as CSV": "Exporteren als CSV",
+        "Recording policy": "Opnamebeleid",
+        "%(n)s line does not hold what the register declares:": (
+            "%(n)s regel klopt niet met wat het register zegt:",
+            "%(n)s regels kloppen niet met wat het register zegt:",
+        ),
+        "Every line holds what the register declares.": (
+            "Elke regel klopt met wat het register zegt."
+        ),
+        "Edit": "Bewerken",
+        "Purposes of the processing": "Doelen van de verwerking",
+        "evidence below": "bewijs hieronder",
+        "Evidence: retention of recordings": "Bewijs: bewaartermijn van opnames",
+        "no disclosures": "geen verstrekkingen",
+        "Publish a new version": "Een nieuwe versie publiceren",
+        "Publish the recording policy": "Het opnamebeleid publiceren",
+        "Acknowledged by members (version %(n)s)": "Bevestigd door leden (versie %(n)s)",
+        "%(done)s of %(members)s members have acknowledged the current version.": (
+            "%(done)s van %(members)s leden hebben de huidige versie bevestigd."
+        ),
+        "Not yet acknowledged": "Nog niet bevestigd",
+        "version %(n)s": "versie %(n)s",
+        "Version": "Versie",
+        "Published at": "Gepubliceerd op",
+        "Published by": "Gepubliceerd door",
+        "Acknowledged": "Bevestigd",
+        "No recording policy has been published yet.": (
+            "Er is nog geen opnamebeleid gepubliceerd."
+        ),
+        "%(org)s, version %(n)s of %(when)s": "%(org)s, versie %(n)s van %(when)s",
+        "You have acknowledged this version.": "U hebt deze versie bevestigd.",
+        "Continue": "Verder",
+        "Please read the policy. You can go on once you have acknowledged it.": (
+            "Lees het beleid. U kunt verder zodra u het hebt bevestigd."
+        ),
+        "I have read this policy and will follow it": (
+            "Ik heb dit beleid gelezen en zal het volgen"
+        ),
+        "The current version is %(n)s. Publishing makes the next version; every member is "
+        "asked to acknowledge it at their next page.": (
+            "De huidige versie is %(n)s. Publiceren maakt de volgende versie; ieder lid wordt "
+            "bij de volgende pagina gevraagd haar te bevestigen."
+        ),
+        "Every member is asked to acknowledge the policy at their next page.": (
+            "Ieder lid wordt bij de volgende pagina gevraagd het beleid te bevestigen."
+        ),
+        "Publish": "Publiceren",
+        "%(ref)s, version %(n)s": "%(ref)s, versie %(n)s",
+        "All versions": "Alle versies",
+        "Versions of %(ref)s": "Versies van %(ref)s",
+        "Saved at": "Opgeslagen op",
+        "Saved by": "Opgeslagen door",
+        "What changed": "Wat is gewijzigd",
+        "No versions kept yet: the first change makes one.": (
+            "Nog geen versies bewaard: de eerste wijziging maakt er een."
+        ),
+        "Back to the register": "Terug naar het register",
+    }
+)
+
 if __name__ == "__main__":
     import sys
 

@@ -50,6 +50,9 @@ KWARG_MAKERS = {
     "case_id": lambda cast: _victim_case(cast).pk,
     "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
     "hold_id": lambda cast: _victim_hold(cast).pk,
+    "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
+    # Every export format names the same register; JSON carries all of it.
+    "fmt": lambda cast: "json",
     "number": lambda cast: (
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
     ),

@@ -31,10 +31,11 @@ def test_a_healthy_organisation_shows_no_mismatch_but_a_missing_purge_run(cast, 
     recording_create(organisation=cast.organisation, retention_days=28)
     html = _page(cast, client_for)
     assert "data-evidence" in html
-    # The only red line: no purge has run yet (and the trail was never verified).
-    assert html.count("data-mismatch") == 2
+    # The only red lines: no purge has run yet, the trail was never verified and no recording
+    # policy is published.
+    assert html.count("data-mismatch") == 3
     purge_organisation(cast.organisation)
-    assert _page(cast, client_for).count("data-mismatch") == 1
+    assert _page(cast, client_for).count("data-mismatch") == 2
 
 
 def test_each_mismatch_is_shown_in_red(cast, client_for):
@@ -62,6 +63,7 @@ def test_each_mismatch_is_shown_in_red(cast, client_for):
     )
     html = _page(cast, client_for)
     # stamped ≠ declared, oldest older than declared, overdue, earlier period,
-    # undeclared purpose line, its count, and the unverified audit trail.
-    assert html.count("data-mismatch") == 7
+    # undeclared purpose line, its count, the unverified audit trail and the unpublished
+    # recording policy.
+    assert html.count("data-mismatch") == 8
     assert "marketing" in html
