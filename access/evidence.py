@@ -4,8 +4,6 @@ declare."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from access.constants import RequestStatus
 from access.models import AccessRequest, Disclosure
-from audit.models import AuditEvent
+from audit.daily import counts_per_purpose, window_start
 from organisations.models import Organisation
 from register.evidence import Evidence
 from register.models import Purpose
@@ -38,23 +36,17 @@ def _window_counts(queryset, *, group_by: str, since):
 
 def access_evidence(organisation: Organisation) -> list[Evidence]:
     now = timezone.now()
-    since = {days: now - timedelta(days=days) for days in WINDOWS}
+    # Windows of whole local days (today and the days before), as the listen counts are.
+    since = {days: window_start(organisation, days, now=now) for days in WINDOWS}
     declared = list(
         Purpose.objects.filter(activity__organisation=organisation)
         .order_by("activity__reference", "position")
         .values_list("code", flat=True)
     )
     audit_url = reverse("audit:trail", kwargs={"org_slug": organisation.slug})
-    listens = _per_purpose(
-        _window_counts(
-            AuditEvent.objects.filter(
-                organisation=organisation, action="access.recording.listened"
-            ),
-            group_by="purpose",
-            since=since,
-        ),
-        "purpose",
-    )
+    # Listens come from the audit trail: read from its daily counts, plus today live.
+    heard = counts_per_purpose(organisation, "access.recording.listened", WINDOWS, now=now)
+    listens = {code: {days: heard[days][code] for days in WINDOWS} for code in heard[max(WINDOWS)]}
     requests = AccessRequest.objects.filter(organisation=organisation)
     approved = _per_purpose(
         _window_counts(requests.filter(status__in=_GRANTED), group_by="purpose__code", since=since),

@@ -15,3 +15,11 @@ def verify_audit_chains() -> dict[str, bool]:
         if not report.ok:
             logger.error("Audit chain broken: %s", report.describe())
     return {report.chain: report.ok for report in reports}
+
+
+@shared_task(name="audit.tasks.count_audit_days")
+def count_audit_days() -> int:
+    """Nightly: count the day that ended, per organisation, action and purpose (audit.daily)."""
+    from audit.daily import daily_counts_refresh
+
+    return daily_counts_refresh()

@@ -97,6 +97,13 @@ class Recording(models.Model):
                 name="rec_org_phone_start",
             ),
             models.Index(fields=["status", "purge_deadline"], name="rec_status_deadline"),
+            # The register's retention evidence: oldest live call, calls on an earlier period.
+            models.Index(
+                fields=["organisation", "status", "started_at"], name="rec_org_status_start"
+            ),
+            models.Index(
+                fields=["organisation", "status", "retention_days"], name="rec_org_status_period"
+            ),
         ]
 
     def __str__(self) -> str:

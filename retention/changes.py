@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ExpressionWrapper, F, QuerySet
+from django.db.models import ExpressionWrapper, F, Q, QuerySet
 from django.db.models.fields import DateTimeField
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,10 @@ def calls_on_earlier_period(organisation: Organisation) -> QuerySet[Recording]:
     live = Recording.objects.filter(
         organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
     )
-    return live.none() if days is None else live.exclude(retention_days=days)
+    if days is None:
+        return live.none()
+    # "Less or more" rather than "not equal": two index ranges instead of a scan of every call.
+    return live.filter(Q(retention_days__lt=days) | Q(retention_days__gt=days))
 
 
 def _check(membership: Membership) -> None:

@@ -32,8 +32,10 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
     live = Recording.objects.filter(
         organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
     )
-    newest = live.order_by("-ingested_at").values_list("retention_days", flat=True).first()
-    oldest = live.exclude(status=RecordingStatus.HELD).aggregate(at=Min("started_at"))["at"]
+    # The newest call by start (the list's own index), not by ingest time (no index).
+    newest = live.order_by("-started_at", "-id").values_list("retention_days", flat=True).first()
+    # Not held is ACTIVE: one probe of the (organisation, status, started_at) index.
+    oldest = live.filter(status=RecordingStatus.ACTIVE).aggregate(at=Min("started_at"))["at"]
     overdue = overdue_recordings(organisation).count()
     earlier = calls_on_earlier_period(organisation).count()
     held = live.filter(status=RecordingStatus.HELD).count()
