@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from organisations.selectors import user_requires_two_factor
 
@@ -27,5 +29,9 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and user_requires_two_factor(user=user)
         ):
-            return redirect("two_factor")
+            # Keep where they were going: a link followed before sign-in still leads there.
+            target = reverse("two_factor")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
         return self.get_response(request)

@@ -55,7 +55,8 @@ def test_sensitive_roles_must_set_up_totp_before_anything_else(cast, role):
     assert _sign_in(client, f"acme-{role}").status_code == 302
     response = client.get(reverse("organisations:dashboard", kwargs={"org_slug": "acme"}))
     assert response.status_code == 302
-    assert response["Location"] == reverse("two_factor")
+    # Where they were going is kept through the TOTP step.
+    assert response["Location"] == reverse("two_factor") + "?next=%2Fo%2Facme%2F"
     setup = client.get(reverse("two_factor"))
     assert b"<svg" in setup.content  # the QR code, inline SVG, no script
 
@@ -82,8 +83,11 @@ def test_totp_setup_confirms_the_device_and_opens_the_dashboard(cast):
     assert not device.confirmed
     # django-otp throttles a device after a wrong code (1 s, doubling); this test does not wait.
     device.throttle_reset()
-    right = client.post(reverse("two_factor"), {"token": f"{totp(device.bin_key):06d}"})
+    right = client.post(
+        reverse("two_factor"), {"token": f"{totp(device.bin_key):06d}", "next": "/o/acme/audit/"}
+    )
     assert right.status_code == 302
+    assert right["Location"] == "/o/acme/audit/"  # the link they followed before signing in
     device.refresh_from_db()
     assert device.confirmed
     dashboard = client.get(reverse("organisations:dashboard", kwargs={"org_slug": "acme"}))
