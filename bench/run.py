@@ -8,6 +8,9 @@ ingest: drop-folder ingest of BENCH_INGEST_FILES WAVs beside cp + sha256sum of t
 
 purge: bench/purge.py, the purge of BENCH_PURGE_ROWS expired recordings beside the raw serial
 work (find -delete + one SQL DELETE), the naive ORM way and peak memory at two sizes.
+
+register: bench/register.py, the register page at 1,000,000 recordings and 1,000,000 audit
+events beside the goal (300 ms) and the live count of listens it replaced.
 """
 
 from __future__ import annotations
@@ -228,6 +231,9 @@ def main() -> None:
     from bench.purge import bench_purge
 
     results["purge"] = bench_purge()
+    from bench.register import bench_register
+
+    results["register"] = bench_register()
     out = ROOT / "bench" / "results" / f"list-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"rows": ROWS, "runs": RUNS, "results": results}, indent=2))
