@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from access.constants import RequestStatus
 from access.models import AccessRequest, Disclosure
-from audit.daily import counts_per_purpose, window_start
+from audit.daily import counted_through, counts_per_purpose, window_start
 from organisations.models import Organisation
 from register.evidence import Evidence
 from register.models import Purpose
@@ -94,6 +94,19 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
                 ok=code in declared,
                 url=audit_url,
                 key=f"purpose:{code}" if code in declared else "",
+            )
+        )
+    done = counted_through(organisation)
+    if done is not None:
+        lines.append(
+            Evidence(
+                "purposes",
+                _("Listen counts"),
+                _("days up to %(day)s counted at %(when)s; today counted live")
+                % {
+                    "day": done.through_day.strftime("%d-%m-%Y"),
+                    "when": timezone.localtime(done.counted_at).strftime("%d-%m-%Y %H:%M"),
+                },
             )
         )
     undeclared_listens = sum(listens[code][90] for code in undeclared)

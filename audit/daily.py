@@ -81,7 +81,7 @@ def _refresh_one(organisation, now: datetime) -> int:
     DailyActionCount.objects.bulk_create(counts, batch_size=1000)
     DailyCountsDone.objects.update_or_create(
         organisation=organisation, defaults={"through_day": through}
-    )
+    )  # counted_at (auto_now) is the time the page shows beside the figures
     return len(counts)
 
 
@@ -90,6 +90,11 @@ def window_start(organisation, days: int, *, now: datetime | None = None) -> dat
     zone = _zone(organisation)
     today = (now or timezone.now()).astimezone(zone).date()
     return _start_of(today - timedelta(days=days - 1), zone)
+
+
+def counted_through(organisation) -> DailyCountsDone | None:
+    """Up to which day the counts are precomputed and when that was done (for the page)."""
+    return DailyCountsDone.objects.filter(organisation=organisation).first()
 
 
 def counts_per_purpose(

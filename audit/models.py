@@ -106,6 +106,7 @@ class DailyCountsDone(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     through_day = models.DateField()
+    counted_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.organisation_id} through {self.through_day}"

@@ -841,6 +841,10 @@ NL.update(
             "Nog geen versies bewaard: de eerste wijziging maakt er een."
         ),
         "Back to the register": "Terug naar het register",
+        "Listen counts": "Tellingen van beluisteren",
+        "days up to %(day)s counted at %(when)s; today counted live": (
+            "dagen tot en met %(day)s geteld op %(when)s; vandaag live geteld"
+        ),
     }
 )
 

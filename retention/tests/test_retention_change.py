@@ -101,3 +101,45 @@ def test_the_retention_page_shows_calls_on_an_earlier_period_and_runs(cast, shor
             .status_code
             == 403
         )
+
+
+def test_a_retention_edited_on_the_register_page_reaches_new_calls_then_existing_ones(
+    cast, client_for, tmp_path
+):
+    """The whole path a privacy officer takes: edit the register, ingest, apply with a second
+    person. The register is the only place the period is set."""
+    from recordings.constants import IngestChannel
+    from recordings.services import recording_ingest
+    from recordings.tests.factories import wav_bytes
+    from register.models import ProcessingActivity
+    from register.tests.helpers import edit_form_data, edit_url
+
+    register_for(cast.organisation, retention_days=28)
+    activity = ProcessingActivity.objects.get(organisation=cast.organisation)
+    existing = recording_create(organisation=cast.organisation, retention_days=28)
+    data = edit_form_data(activity)
+    data["entries-0-retention_value"] = "14"
+    response = client_for(cast["privacy_officer"]).post(edit_url(activity), data)
+    assert response.status_code == 302
+    source = tmp_path / "call.wav"
+    source.write_bytes(wav_bytes(seconds=1, seed=99))
+    started = timezone.now() - timedelta(minutes=5)
+    new = recording_ingest(
+        organisation=cast.organisation,
+        source=source,
+        metadata={
+            "call_id": "after-edit",
+            "direction": "inbound",
+            "started_at": started.isoformat(),
+        },
+        channel=IngestChannel.UPLOAD,
+    )
+    assert new.retention_days == 14
+    assert new.purge_deadline == new.started_at + timedelta(days=14)
+    existing.refresh_from_db()
+    assert existing.retention_days == 28  # until the confirmed action applies it
+    change = change_propose(membership=_member(cast, "privacy_officer"))
+    change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
+    existing.refresh_from_db()
+    assert existing.retention_days == 14
+    assert existing.purge_deadline == existing.started_at + timedelta(days=14)
