@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "register",
     "recordings",
     "access",
+    "coaching",
     "retention",
     "rest_framework",
     "drf_spectacular",

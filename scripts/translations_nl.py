@@ -848,6 +848,90 @@ NL.update(
     }
 )
 
+# Coaching: QM forms and evaluations (issue 6).
+NL.update(
+    {
+        "published a version of a QM form": "publiceerde een versie van een QM-formulier",
+        "started an evaluation of a call": "begon een beoordeling van een gesprek",
+        "released an evaluation to the employee": ("gaf een beoordeling vrij aan de medewerker"),
+        "Coaching": "Coaching",
+        "Yes / no / not applicable": "Ja / nee / niet van toepassing",
+        "1 to 5": "1 tot en met 5",
+        "0 to 10": "0 tot en met 10",
+        "Counts in the score": "Telt mee in de score",
+        "Critical: scored separately": "Kritiek: apart gescoord",
+        "Fatal: failing it fails the evaluation": (
+            "Fataal: niet voldaan betekent een onvoldoende beoordeling"
+        ),
+        "Draft": "Concept",
+        "In use": "In gebruik",
+        "Replaced by a newer version": "Vervangen door een nieuwere versie",
+        "Released to the employee": "Vrijgegeven aan de medewerker",
+        "Disputed": "Betwist",
+        "Retracted": "Ingetrokken",
+        "This call or form is not of this organisation.": (
+            "Dit gesprek of formulier hoort niet bij deze organisatie."
+        ),
+        "Only a published form version can be used.": (
+            "Alleen een gepubliceerde versie van een formulier kan worden gebruikt."
+        ),
+        "This call's audio is no longer available.": (
+            "De opname van dit gesprek is niet meer beschikbaar."
+        ),
+        "You may not hear this call for that purpose.": (
+            "U mag dit gesprek niet voor dat doel beluisteren."
+        ),
+        "“%(criterion)s” cannot be answered “not applicable”.": (
+            "“%(criterion)s” kan niet met “niet van toepassing” worden beantwoord."
+        ),
+        "An answer is either a value or “not applicable”.": (
+            "Een antwoord is een waarde of “niet van toepassing”, niet allebei."
+        ),
+        "“%(value)s” is not an answer to “%(criterion)s”.": (
+            "“%(value)s” is geen antwoord op “%(criterion)s”."
+        ),
+        "This evaluation is not yours to change.": "U kunt deze beoordeling niet wijzigen.",
+        "This evaluation has been released and can no longer change.": (
+            "Deze beoordeling is vrijgegeven en kan niet meer worden gewijzigd."
+        ),
+        "The answers refer to criteria that are not on this form.": (
+            "De antwoorden verwijzen naar criteria die niet op dit formulier staan."
+        ),
+        "Answer every criterion first; still open: %(open)s": (
+            "Beantwoord eerst alle criteria; nog open: %(open)s"
+        ),
+        "A comment needs text.": "Een opmerking heeft tekst nodig.",
+        "That moment is not in the call.": "Dat moment valt niet in het gesprek.",
+        "QM form": "QM-formulier",
+        "QM forms": "QM-formulieren",
+        "QM form version": "versie van een QM-formulier",
+        "QM form versions": "versies van QM-formulieren",
+        "section": "onderdeel",
+        "sections": "onderdelen",
+        "criterion": "criterium",
+        "guidance": "toelichting",
+        "answer": "antwoord",
+        "weight": "gewicht",
+        "counts as": "telt als",
+        "may be answered not applicable": "mag met “niet van toepassing” worden beantwoord",
+        "criteria": "criteria",
+        "call": "gesprek",
+        "score": "score",
+        "critical score": "kritieke score",
+        "failed on a fatal criterion": "onvoldoende op een fataal criterium",
+        "summary for the employee": "samenvatting voor de medewerker",
+        "reason for retracting": "reden van intrekken",
+        "evaluation": "beoordeling",
+        "evaluations": "beoordelingen",
+        "A form needs at least one criterion.": "Een formulier heeft ten minste één criterium.",
+        "Every section needs a title.": "Elk onderdeel heeft een titel nodig.",
+        "A fatal criterion is met or not: give it the answer yes / no.": (
+            "Aan een fataal criterium is voldaan of niet: geef het het antwoord ja / nee."
+        ),
+        "There is already a form with this name.": "Er is al een formulier met deze naam.",
+    }
+)
+
 if __name__ == "__main__":
     import sys
 

@@ -1,0 +1,216 @@
+"""Evaluations: a coach scores one call against a published QM form version.
+
+Draft answers are saved as the coach goes (the page saves them automatically); releasing
+computes the score and shows the evaluation to the employee. A coach evaluates only a call they
+may hear for the purpose the evaluation names: the same gate as the player.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access.policy import granted_purposes, standing_purposes
+from coaching.constants import ANSWER_VALUES, AnswerType, EvaluationStatus, VersionStatus
+from coaching.models import Answer, Criterion, Evaluation, FormVersion, TimedComment
+from coaching.scoring import Score, ScoredCriterion, compute_score
+from organisations.models import Membership
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+
+
+class EvaluationError(Exception):
+    """Refused; the message is for the person who tried."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    value: int | None = None
+    not_applicable: bool = False
+    comment: str = ""
+
+
+def hearable_purposes(membership: Membership, recording: Recording) -> list:
+    """The purposes for which this member may hear (and so evaluate) this call now."""
+    purposes = standing_purposes(membership=membership, recording=recording)
+    purposes += [p for p, _grant in granted_purposes(membership=membership, recording=recording)]
+    return purposes
+
+
+@transaction.atomic
+def evaluation_start(
+    *, membership: Membership, recording: Recording, version: FormVersion, purpose_code: str
+) -> Evaluation:
+    organisation = membership.organisation
+    if recording.organisation_id != organisation.pk or version.form.organisation_id != (
+        organisation.pk
+    ):
+        raise EvaluationError(_("This call or form is not of this organisation."))
+    if version.status != VersionStatus.PUBLISHED:
+        raise EvaluationError(_("Only a published form version can be used."))
+    if recording.status not in (RecordingStatus.ACTIVE, RecordingStatus.HELD):
+        raise EvaluationError(_("This call's audio is no longer available."))
+    purpose = next(
+        (p for p in hearable_purposes(membership, recording) if p.code == purpose_code), None
+    )
+    if purpose is None:
+        raise EvaluationError(_("You may not hear this call for that purpose."))
+    evaluation = Evaluation.objects.create(
+        organisation=organisation,
+        form_version=version,
+        recording=recording,
+        purpose=purpose,
+        employee=recording.employee,
+        call_started_at=recording.started_at,
+        coach=membership.user,
+    )
+    audit.record(
+        actor=membership.user,
+        action="coaching.evaluation.started",
+        organisation=organisation,
+        target=evaluation,
+        purpose=purpose.code,
+        detail={"recording": str(recording.pk), "form_version": version.pk},
+    )
+    return evaluation
+
+
+def _criteria(evaluation: Evaluation) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(section__version=evaluation.form_version).order_by(
+            "section__position", "position"
+        )
+    )
+
+
+def _check_answer(criterion: Criterion, answer: AnswerInput) -> None:
+    if answer.not_applicable:
+        if not criterion.not_applicable_allowed:
+            raise EvaluationError(
+                _("“%(criterion)s” cannot be answered “not applicable”.")
+                % {"criterion": criterion.text}
+            )
+        if answer.value is not None:
+            raise EvaluationError(_("An answer is either a value or “not applicable”."))
+        return
+    if (
+        answer.value is not None
+        and answer.value not in ANSWER_VALUES[AnswerType(criterion.answer_type)]
+    ):
+        raise EvaluationError(
+            _("“%(value)s” is not an answer to “%(criterion)s”.")
+            % {"value": answer.value, "criterion": criterion.text}
+        )
+
+
+def _editable(membership: Membership, evaluation_id: Any) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.select_for_update()
+        .filter(pk=evaluation_id, organisation=membership.organisation_id)
+        .first()
+    )
+    if evaluation is None or evaluation.coach_id != membership.user_id:
+        raise EvaluationError(_("This evaluation is not yours to change."))
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise EvaluationError(_("This evaluation has been released and can no longer change."))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_save_draft(
+    *,
+    membership: Membership,
+    evaluation_id: Any,
+    answers: dict[int, AnswerInput],
+    summary: str | None = None,
+) -> Evaluation:
+    """Save what the coach has answered so far. Unknown criteria are refused; nothing is
+    saved when one answer is wrong."""
+    evaluation = _editable(membership, evaluation_id)
+    criteria = {criterion.pk: criterion for criterion in _criteria(evaluation)}
+    unknown = set(answers) - criteria.keys()
+    if unknown:
+        raise EvaluationError(_("The answers refer to criteria that are not on this form."))
+    for criterion_id, answer in answers.items():
+        _check_answer(criteria[criterion_id], answer)
+    for criterion_id, answer in answers.items():
+        Answer.objects.update_or_create(
+            evaluation=evaluation,
+            criterion_id=criterion_id,
+            defaults={
+                "value": answer.value,
+                "not_applicable": answer.not_applicable,
+                "comment": answer.comment[:2000],
+            },
+        )
+    if summary is not None:
+        evaluation.summary = summary[:5000]
+    evaluation.save()
+    return evaluation
+
+
+def evaluation_score(evaluation: Evaluation) -> Score:
+    answers = {answer.criterion_id: answer for answer in evaluation.answers.all()}
+    return compute_score(
+        ScoredCriterion(
+            answer_type=criterion.answer_type,
+            weight=criterion.weight,
+            kind=criterion.kind,
+            value=None if criterion.pk not in answers else answers[criterion.pk].value,
+        )
+        for criterion in _criteria(evaluation)
+    )
+
+
+@transaction.atomic
+def evaluation_release(*, membership: Membership, evaluation_id: Any) -> Evaluation:
+    """Compute the score and show the evaluation to the employee. Every criterion must be
+    answered (a value, or "not applicable" where the form allows it)."""
+    evaluation = _editable(membership, evaluation_id)
+    answered = {
+        a.criterion_id for a in evaluation.answers.all() if a.not_applicable or a.value is not None
+    }
+    missing = [c.text for c in _criteria(evaluation) if c.pk not in answered]
+    if missing:
+        raise EvaluationError(
+            _("Answer every criterion first; still open: %(open)s")
+            % {"open": "; ".join(missing[:5]) + (" …" if len(missing) > 5 else "")}
+        )
+    score = evaluation_score(evaluation)
+    evaluation.score = score.score
+    evaluation.critical_score = score.critical_score
+    evaluation.fatal_failed = score.fatal_failed
+    evaluation.status = EvaluationStatus.RELEASED
+    evaluation.released_at = timezone.now()
+    evaluation.save()
+    audit.record(
+        actor=membership.user,
+        action="coaching.evaluation.released",
+        organisation=evaluation.organisation,
+        target=evaluation,
+        purpose=evaluation.purpose.code,
+        detail={
+            "score": None if score.score is None else str(score.score),
+            "fatal_failed": score.fatal_failed,
+        },
+    )
+    return evaluation
+
+
+@transaction.atomic
+def timed_comment_add(
+    *, membership: Membership, evaluation_id: Any, second: float, text: str
+) -> TimedComment:
+    evaluation = _editable(membership, evaluation_id)
+    if not text.strip():
+        raise EvaluationError(_("A comment needs text."))
+    if second < 0 or second > float(evaluation.recording.audio_duration_seconds or 0) + 1:
+        raise EvaluationError(_("That moment is not in the call."))
+    return TimedComment.objects.create(
+        evaluation=evaluation, second=round(second, 1), text=text.strip()[:2000]
+    )

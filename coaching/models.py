@@ -1,0 +1,230 @@
+"""QM forms in versions, and evaluations of calls against a version.
+
+A form version that an evaluation has used never changes: its sections and criteria refuse to
+be saved or deleted (FormVersionInUse), and editing the form makes a new version
+(coaching.forms_service.version_for_editing). Evaluations keep working after the recording is
+purged: the recording row stays as a tombstone, and the evaluation holds its own copy of the
+call's date and employee.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coaching.constants import AnswerType, CriterionKind, EvaluationStatus, VersionStatus
+from organisations.models import Employee, Organisation
+from recordings.models import Recording
+from register.models import Purpose
+
+
+class FormVersionInUse(Exception):
+    """A used form version was about to change; make a new version instead."""
+
+
+class QMForm(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="qm_forms"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("QM form")
+        verbose_name_plural = _("QM forms")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="qm_form_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormVersion(models.Model):
+    form = models.ForeignKey(QMForm, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["form", "-number"]
+        verbose_name = _("QM form version")
+        verbose_name_plural = _("QM form versions")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "number"], name="qm_version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.name} v{self.number}"
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and self.evaluations.exists()
+
+
+class _PartOfVersion(models.Model):
+    """Sections and criteria: frozen once their version is used."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_used()
+        return super().delete(*args, **kwargs)
+
+    def _version(self) -> FormVersion:
+        raise NotImplementedError
+
+    def _refuse_if_used(self) -> None:
+        version = self._version()
+        if version.pk and Evaluation.objects.filter(form_version=version).exists():
+            raise FormVersionInUse(f"{version} is used by evaluations; edit a new version")
+
+
+class FormSection(_PartOfVersion):
+    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("section"), max_length=200)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _version(self) -> FormVersion:
+        return self.version
+
+
+class Criterion(_PartOfVersion):
+    section = models.ForeignKey(FormSection, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("criterion"), max_length=300)
+    guidance = models.TextField(_("guidance"), blank=True)
+    answer_type = models.CharField(
+        _("answer"), max_length=16, choices=AnswerType.choices, default=AnswerType.YES_NO
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    kind = models.CharField(
+        _("counts as"), max_length=16, choices=CriterionKind.choices, default=CriterionKind.NORMAL
+    )
+    not_applicable_allowed = models.BooleanField(_("may be answered not applicable"), default=True)
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _version(self) -> FormVersion:
+        return self.section.version
+
+
+class Evaluation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    form_version = models.ForeignKey(
+        FormVersion, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    # The recording row outlives its audio as a tombstone, so the link stays.
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="+")
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluations"
+    )
+    # The call's start, kept so the evaluation reads the same after the purge.
+    call_started_at = models.DateTimeField(_("call"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations_given"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.DRAFT,
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True)
+    critical_score = models.DecimalField(
+        _("critical score"), max_digits=5, decimal_places=2, null=True
+    )
+    fatal_failed = models.BooleanField(_("failed on a fatal criterion"), default=False)
+    summary = models.TextField(_("summary for the employee"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    retracted_reason = models.TextField(_("reason for retracting"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        indexes = [
+            models.Index(fields=["organisation", "status", "-created_at"], name="eval_org_status"),
+            models.Index(fields=["organisation", "employee", "-created_at"], name="eval_org_emp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_version} / {self.call_started_at:%Y-%m-%d}"
+
+
+class Answer(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(null=True, blank=True)  # None with not_applicable
+    not_applicable = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="one_answer_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(not_applicable=True) & models.Q(value__isnull=False)),
+                name="not_applicable_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {'n/a' if self.not_applicable else self.value}"
+
+
+class TimedComment(models.Model):
+    """A comment pinned to a second of the call; clicking it moves the player there."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="timed_comments"
+    )
+    second = models.DecimalField(max_digits=8, decimal_places=1)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evaluation", "second"]
+
+    def __str__(self) -> str:
+        return f"{self.second}s: {self.text[:40]}"
