@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import audit
+from access.actions import recording_actions
 from access.forms import RecordingFilterForm
 from access.policy import (
     Decision,
@@ -79,6 +80,7 @@ def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespo
             "purposes": options,
             "decision": decision,
             "may_ask": bool(requestable_rules(request.membership)),
+            "actions": recording_actions(request.membership, recording),
         },
     )
 

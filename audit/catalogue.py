@@ -27,6 +27,7 @@ EVENTS = {
     "coaching.form.published": _("published a version of a QM form"),
     "coaching.evaluation.started": _("started an evaluation of a call"),
     "coaching.evaluation.released": _("released an evaluation to the employee"),
+    "coaching.evaluation.acknowledged": _("acknowledged an evaluation"),
     "access.recording.listened": _("listened to a recording"),
     "access.recording.refused": _("was refused access to a recording"),
     "access.policy.changed": _("changed the access policy"),

@@ -214,3 +214,82 @@ def timed_comment_add(
     return TimedComment.objects.create(
         evaluation=evaluation, second=round(second, 1), text=text.strip()[:2000]
     )
+
+
+def evaluations_of_employee(membership: Membership):
+    """The released evaluations of the calls of this member's own employee record."""
+    return (
+        Evaluation.objects.filter(
+            organisation=membership.organisation_id, employee__user=membership.user_id
+        )
+        .exclude(status__in=(EvaluationStatus.DRAFT, EvaluationStatus.RETRACTED))
+        .select_related("form_version__form", "purpose")
+    )
+
+
+def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluation | None:
+    """The evaluation if this member may read it: its coach, or the employee once released.
+    Anyone else (another coach, another organisation) finds nothing."""
+    evaluation = (
+        Evaluation.objects.filter(pk=evaluation_id, organisation=membership.organisation_id)
+        .select_related("form_version__form", "purpose", "employee", "recording", "coach")
+        .first()
+    )
+    if evaluation is None:
+        return None
+    if evaluation.coach_id == membership.user_id:
+        return evaluation
+    if evaluations_of_employee(membership).filter(pk=evaluation.pk).exists():
+        return evaluation
+    return None
+
+
+@transaction.atomic
+def evaluation_acknowledge(*, membership: Membership, evaluation_id: Any) -> Evaluation:
+    """The employee has read their released evaluation. A second click changes nothing."""
+    evaluation = (
+        evaluations_of_employee(membership).select_for_update().filter(pk=evaluation_id).first()
+    )
+    if evaluation is None:
+        raise EvaluationError(_("This evaluation is not yours to acknowledge."))
+    if evaluation.status != EvaluationStatus.RELEASED:
+        return evaluation
+    evaluation.status = EvaluationStatus.ACKNOWLEDGED
+    evaluation.acknowledged_at = timezone.now()
+    evaluation.save(update_fields=["status", "acknowledged_at", "updated_at"])
+    audit.record(
+        actor=membership.user,
+        action="coaching.evaluation.acknowledged",
+        organisation=evaluation.organisation,
+        target=evaluation,
+        purpose=evaluation.purpose.code,
+    )
+    return evaluation
+
+
+def answers_from_post(post, criteria: list[Criterion]) -> dict[int, AnswerInput]:
+    """The answers a form post holds: answer-<id> is a number or "na"; comment-<id> is text.
+    A criterion left blank is not in the result (a draft may be incomplete)."""
+    answers = {}
+    for criterion in criteria:
+        raw = (post.get(f"answer-{criterion.pk}") or "").strip()
+        comment = post.get(f"comment-{criterion.pk}") or ""
+        if not raw and not comment:
+            continue
+        if raw == "na":
+            answers[criterion.pk] = AnswerInput(not_applicable=True, comment=comment)
+        elif raw:
+            try:
+                answers[criterion.pk] = AnswerInput(value=int(raw), comment=comment)
+            except ValueError as error:
+                raise EvaluationError(
+                    _("“%(value)s” is not an answer to “%(criterion)s”.")
+                    % {"value": raw[:20], "criterion": criterion.text}
+                ) from error
+        else:
+            answers[criterion.pk] = AnswerInput(comment=comment)
+    return answers
+
+
+def criteria_of(evaluation: Evaluation) -> list[Criterion]:
+    return _criteria(evaluation)

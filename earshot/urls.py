@@ -20,6 +20,7 @@ tenant_patterns = [
     path("requests/", include("access.urls_requests")),
     path("cases/", include("access.urls_cases")),
     path("policy/", include("access.urls_policy")),
+    path("coaching/", include("coaching.urls")),
     path("retention/", include("retention.urls")),
 ]
 

@@ -16,6 +16,7 @@ NAVIGATION = [
     (roles.VIEW_DASHBOARD, "organisations:dashboard", _("Dashboard")),
     (roles.VIEW_RECORDINGS, "access:recording_list", _("Recordings")),
     (roles.UPLOAD_RECORDINGS, "recordings:upload", _("Upload")),
+    (roles.VIEW_RECORDINGS, "coaching:overview", _("Coaching")),
     (roles.VIEW_REQUESTS, "requests:list", _("Requests")),
     (roles.VIEW_CASES, "cases:list", _("Cases")),
     (roles.VIEW_ACCESS_POLICY, "policy:overview", _("Access policy")),

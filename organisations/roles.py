@@ -24,6 +24,8 @@ PLACE_LEGAL_HOLD = "place_legal_hold"
 APPROVE_LEGAL_HOLD = "approve_legal_hold"
 CHANGE_RETENTION = "change_retention"
 ERASE_EARLY = "erase_early"
+EVALUATE_CALLS = "evaluate_calls"
+MANAGE_QM_FORMS = "manage_qm_forms"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -46,6 +48,8 @@ ORGANISATION_PERMISSIONS = [
         "Can propose or approve applying the register's retention to existing calls",
     ),
     (ERASE_EARLY, "Can erase calls before their deadline on a data subject's request"),
+    (EVALUATE_CALLS, "Can evaluate calls they may hear with a QM form"),
+    (MANAGE_QM_FORMS, "Can build and publish QM forms"),
 ]
 
 _DECIDERS = frozenset(
@@ -54,7 +58,16 @@ _DECIDERS = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS}),
-    Role.COACH: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, UPLOAD_RECORDINGS, VIEW_REQUESTS}),
+    Role.COACH: frozenset(
+        {
+            VIEW_DASHBOARD,
+            VIEW_RECORDINGS,
+            UPLOAD_RECORDINGS,
+            VIEW_REQUESTS,
+            EVALUATE_CALLS,
+            MANAGE_QM_FORMS,
+        }
+    ),
     Role.TEAM_LEADER: _DECIDERS,
     Role.MANAGER: _DECIDERS
     | {VIEW_ACCESS_POLICY, VIEW_RETENTION, PLACE_LEGAL_HOLD, APPROVE_LEGAL_HOLD},

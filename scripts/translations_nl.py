@@ -929,6 +929,52 @@ NL.update(
             "Aan een fataal criterium is voldaan of niet: geef het het antwoord ja / nee."
         ),
         "There is already a form with this name.": "Er is al een formulier met deze naam.",
+        "acknowledged an evaluation": "bevestigde een beoordeling",
+        "This evaluation is not yours to acknowledge.": (
+            "Deze beoordeling is niet door u te bevestigen."
+        ),
+        "Choose a QM form.": "Kies een QM-formulier.",
+        "Draft saved at %(time)s.": "Concept opgeslagen om %(time)s.",
+        "Released to the employee. Score: %(score)s.": (
+            "Vrijgegeven aan de medewerker. Score: %(score)s."
+        ),
+        "You have acknowledged this evaluation.": "U hebt deze beoordeling bevestigd.",
+        "Evaluate this call with a QM form": "Dit gesprek beoordelen met een QM-formulier",
+        "Evaluation": "Beoordeling",
+        "The audio of this call is erased at %(when)s: finish the evaluation before then.": (
+            "De opname van dit gesprek wordt op %(when)s gewist: rond de beoordeling daarvoor af."
+        ),
+        "Recording purged on %(when)s. The evaluation stays readable.": (
+            "Opname gewist op %(when)s. De beoordeling blijft leesbaar."
+        ),
+        "Comments at a moment of the call": "Opmerkingen bij een moment in het gesprek",
+        "Comment at the current moment": "Opmerking bij het huidige moment",
+        "Pin to this moment": "Vastzetten op dit moment",
+        "Score": "Score",
+        "weight %(w)s": "gewicht %(w)s",
+        "not applicable": "niet van toepassing",
+        "Comment (optional)": "Opmerking (niet verplicht)",
+        "Summary for the employee": "Samenvatting voor de medewerker",
+        "Draft saved at": "Concept opgeslagen om",
+        "Not saved": "Niet opgeslagen",
+        "Save draft": "Concept opslaan",
+        "Release to the employee": "Vrijgeven aan de medewerker",
+        "Summary": "Samenvatting",
+        "I have read this evaluation": "Ik heb deze beoordeling gelezen",
+        "Evaluate this call": "Dit gesprek beoordelen",
+        "No QM form is published yet.": "Er is nog geen QM-formulier gepubliceerd.",
+        "Start the evaluation": "De beoordeling beginnen",
+        "Evaluations of your calls": "Beoordelingen van uw gesprekken",
+        "Form": "Formulier",
+        "Your evaluations": "Uw beoordelingen",
+        "No evaluations yet. A coach starts one from a call's page: “Evaluate this call with a "
+        "QM form”.": (
+            "Nog geen beoordelingen. Een coach begint er een vanaf de pagina van een gesprek: "
+            "“Dit gesprek beoordelen met een QM-formulier”."
+        ),
+        "failed (fatal criterion)": "onvoldoende (fataal criterium)",
+        "no score": "geen score",
+        "critical %(score)s %%": "kritiek %(score)s %%",
     }
 )
 

@@ -50,6 +50,7 @@ KWARG_MAKERS = {
     "case_id": lambda cast: _victim_case(cast).pk,
     "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
     "hold_id": lambda cast: _victim_hold(cast).pk,
+    "evaluation_id": lambda cast: _victim_evaluation(cast).pk,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
     # Every export format names the same register; JSON carries all of it.
     "fmt": lambda cast: "json",
@@ -57,6 +58,29 @@ KWARG_MAKERS = {
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
     ),
 }
+
+
+def _victim_evaluation(cast):
+    from coaching.models import Evaluation
+    from coaching.qm_forms import form_create, version_publish
+    from coaching.tests.conftest import SECTIONS
+
+    purposes = _victim_purposes(cast)
+    version = version_publish(
+        version=form_create(
+            organisation=cast.organisation, name="Tenancy", sections=SECTIONS, actor=None
+        ),
+        actor=None,
+    )
+    call = recording_create(organisation=cast.organisation)
+    return Evaluation.objects.create(
+        organisation=cast.organisation,
+        form_version=version,
+        recording=call,
+        purpose=purposes["coaching"],
+        call_started_at=call.started_at,
+        coach=cast["coach"],
+    )
 
 
 def _victim_purposes(cast):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from audit.models import AuditEvent
 from coaching.constants import EvaluationStatus, VersionStatus
@@ -201,7 +202,7 @@ def test_bad_answers_are_refused_and_change_nothing(world, published_form):
         with pytest.raises(EvaluationError):
             evaluation_save_draft(membership=member, evaluation_id=evaluation.pk, answers=answers)
     assert not evaluation.answers.exists()
-    with pytest.raises(EvaluationError, match="Answer every criterion"):
+    with translation.override("en"), pytest.raises(EvaluationError, match="Answer every"):
         evaluation_release(membership=member, evaluation_id=evaluation.pk)
 
 

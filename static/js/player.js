@@ -151,6 +151,10 @@ function setUp(root) {
     showError();
   }
 
+  // Other scripts on the page (a comment pinned to a moment) move the player this way.
+  root.addEventListener("player:seek", (event) => seekTo(Number(event.detail.seconds) || 0));
+  root.dataset.ready = "true";
+
   playButton.addEventListener("click", togglePlay);
   backButton.addEventListener("click", () => skip(-SKIP_SECONDS));
   forwardButton.addEventListener("click", () => skip(SKIP_SECONDS));
