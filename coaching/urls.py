@@ -1,10 +1,19 @@
 from django.urls import path
 
-from coaching import views
+from coaching import views, views_forms
 
 app_name = "coaching"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("forms/", views_forms.form_list, name="forms"),
+    path("forms/new/", views_forms.form_edit, name="form_new"),
+    path("forms/<int:form_id>/edit/", views_forms.form_edit, name="form_edit"),
+    path("forms/<int:form_id>/v<int:number>/", views_forms.version_detail, name="form_version"),
+    path(
+        "forms/<int:form_id>/v<int:number>/publish",
+        views_forms.form_publish,
+        name="form_publish",
+    ),
     path("evaluate/<uuid:recording_id>/", views.evaluation_new, name="evaluation_new"),
     path("evaluations/<uuid:evaluation_id>/", views.evaluation_detail, name="evaluation"),
     path("evaluations/<uuid:evaluation_id>/draft", views.evaluation_draft, name="draft"),

@@ -55,7 +55,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/overview.html",
-        {"given": given, "received": evaluations_of_employee(request.membership)[:100]},
+        {
+            "given": given,
+            "received": evaluations_of_employee(request.membership)[:100],
+            "may_manage_forms": request.user.has_perm(
+                f"organisations.{roles.MANAGE_QM_FORMS}", request.organisation
+            ),
+        },
     )
 
 

@@ -975,6 +975,39 @@ NL.update(
         "failed (fatal criterion)": "onvoldoende (fataal criterium)",
         "no score": "geen score",
         "critical %(score)s %%": "kritiek %(score)s %%",
+        "Section": "Onderdeel",
+        "Criterion": "Criterium",
+        "Guidance": "Toelichting",
+        "Answer": "Antwoord",
+        "Weight": "Gewicht",
+        "Counts as": "Telt als",
+        "N/A allowed": "N.v.t. toegestaan",
+        "Name of the form": "Naam van het formulier",
+        "Saved as version %(number)d (not yet in use: publish it).": (
+            "Opgeslagen als versie %(number)d (nog niet in gebruik: publiceer haar)."
+        ),
+        "Version %(number)d of “%(name)s” is now the one new evaluations use.": (
+            "Versie %(number)d van “%(name)s” wordt nu gebruikt voor nieuwe beoordelingen."
+        ),
+        "New form": "Nieuw formulier",
+        "Version %(n)s has been used by evaluations and never changes: saving makes a new "
+        "version.": (
+            "Versie %(n)s is gebruikt in beoordelingen en verandert nooit: opslaan maakt een "
+            "nieuwe versie."
+        ),
+        "One row per criterion. Rows with the same section title form one section, in the "
+        "order the titles first appear. Critical criteria are scored separately; a fatal "
+        "criterion (yes / no) not met fails the whole evaluation. Leave the extra rows empty to "
+        "add nothing.": (
+            "Eén regel per criterium. Regels met dezelfde onderdeeltitel vormen één onderdeel, in "
+            "de volgorde waarin de titels voor het eerst voorkomen. Kritieke criteria worden apart "
+            "gescoord; een fataal criterium (ja / nee) waaraan niet is voldaan maakt de hele "
+            "beoordeling onvoldoende. Laat de extra regels leeg om niets toe te voegen."
+        ),
+        "Remove": "Verwijderen",
+        "Evaluations": "Beoordelingen",
+        "No QM forms yet.": "Nog geen QM-formulieren.",
+        "All forms": "Alle formulieren",
     }
 )
 

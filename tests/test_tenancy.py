@@ -51,6 +51,7 @@ KWARG_MAKERS = {
     "purpose_id": lambda cast: _victim_purposes(cast)["misconduct"].pk,
     "hold_id": lambda cast: _victim_hold(cast).pk,
     "evaluation_id": lambda cast: _victim_evaluation(cast).pk,
+    "form_id": lambda cast: _victim_evaluation(cast).form_version.form_id,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
     # Every export format names the same register; JSON carries all of it.
     "fmt": lambda cast: "json",
