@@ -37,3 +37,20 @@ ANSWER_VALUES = {
     AnswerType.SCALE_1_5: (1, 2, 3, 4, 5),
     AnswerType.SCALE_0_10: tuple(range(11)),
 }
+
+
+class ConsentUse(models.TextChoices):
+    CALIBRATION = "calibration", _("as a calibration case")
+    TRAINING = "training", _("as training material")
+
+
+class ConsentStatus(models.TextChoices):
+    PENDING = "pending", _("Asked, not yet answered")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", _("Open: scoring blind")
+    CLOSED = "closed", _("Closed: compared")

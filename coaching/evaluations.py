@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 import audit
 from access.policy import granted_purposes, standing_purposes
-from coaching.constants import ANSWER_VALUES, AnswerType, EvaluationStatus, VersionStatus
+from coaching.constants import (
+    ANSWER_VALUES,
+    AnswerType,
+    EvaluationStatus,
+    SessionStatus,
+    VersionStatus,
+)
 from coaching.models import Answer, Criterion, Evaluation, FormVersion, TimedComment
 from coaching.scoring import Score, ScoredCriterion, compute_score
 from organisations.models import Membership
@@ -55,24 +61,39 @@ def evaluation_start(
         raise EvaluationError(_("Only a published form version can be used."))
     if recording.status not in (RecordingStatus.ACTIVE, RecordingStatus.HELD):
         raise EvaluationError(_("This call's audio is no longer available."))
+    return evaluation_create(
+        membership=membership, recording=recording, version=version, purpose_code=purpose_code
+    )
+
+
+def evaluation_create(
+    *,
+    membership: Membership,
+    recording: Recording,
+    version: FormVersion,
+    purpose_code: str,
+    calibration: Any = None,
+) -> Evaluation:
+    """An evaluation of a call this member may hear for the purpose (the player's gate)."""
     purpose = next(
         (p for p in hearable_purposes(membership, recording) if p.code == purpose_code), None
     )
     if purpose is None:
         raise EvaluationError(_("You may not hear this call for that purpose."))
     evaluation = Evaluation.objects.create(
-        organisation=organisation,
+        organisation=membership.organisation,
         form_version=version,
         recording=recording,
         purpose=purpose,
         employee=recording.employee,
         call_started_at=recording.started_at,
         coach=membership.user,
+        calibration=calibration,
     )
     audit.record(
         actor=membership.user,
         action="coaching.evaluation.started",
-        organisation=organisation,
+        organisation=membership.organisation,
         target=evaluation,
         purpose=purpose.code,
         detail={"recording": str(recording.pk), "form_version": version.pk},
@@ -172,6 +193,8 @@ def evaluation_release(*, membership: Membership, evaluation_id: Any) -> Evaluat
     """Compute the score and show the evaluation to the employee. Every criterion must be
     answered (a value, or "not applicable" where the form allows it)."""
     evaluation = _editable(membership, evaluation_id)
+    if evaluation.calibration_id and evaluation.calibration.status != SessionStatus.OPEN:
+        raise EvaluationError(_("This calibration session is closed."))
     answered = {
         a.criterion_id for a in evaluation.answers.all() if a.not_applicable or a.value is not None
     }
@@ -190,7 +213,11 @@ def evaluation_release(*, membership: Membership, evaluation_id: Any) -> Evaluat
     evaluation.save()
     audit.record(
         actor=membership.user,
-        action="coaching.evaluation.released",
+        action=(
+            "coaching.calibration.scored"
+            if evaluation.calibration_id
+            else "coaching.evaluation.released"
+        ),
         organisation=evaluation.organisation,
         target=evaluation,
         purpose=evaluation.purpose.code,
@@ -220,7 +247,10 @@ def evaluations_of_employee(membership: Membership):
     """The released evaluations of the calls of this member's own employee record."""
     return (
         Evaluation.objects.filter(
-            organisation=membership.organisation_id, employee__user=membership.user_id
+            organisation=membership.organisation_id,
+            employee__user=membership.user_id,
+            # Calibration scores never count in (nor show up among) the employee's results.
+            calibration__isnull=True,
         )
         .exclude(status__in=(EvaluationStatus.DRAFT, EvaluationStatus.RETRACTED))
         .select_related("form_version__form", "purpose")

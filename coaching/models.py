@@ -16,7 +16,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coaching.constants import AnswerType, CriterionKind, EvaluationStatus, VersionStatus
+from coaching.constants import (
+    AnswerType,
+    ConsentStatus,
+    ConsentUse,
+    CriterionKind,
+    EvaluationStatus,
+    SessionStatus,
+    VersionStatus,
+)
 from organisations.models import Employee, Organisation
 from recordings.models import Recording
 from register.models import Purpose
@@ -177,6 +185,15 @@ class Evaluation(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     retracted_reason = models.TextField(_("reason for retracting"), blank=True)
+    # Set for a coach's blind score in a calibration session: it never counts in the
+    # employee's own results and is never shown to the employee.
+    calibration = models.ForeignKey(
+        "CalibrationSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scores",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -228,3 +245,76 @@ class TimedComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.second}s: {self.text[:40]}"
+
+
+class Consent(models.Model):
+    """The employee's answer to "may I use this call as a calibration case / for training?"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="consents")
+    use = models.CharField(_("use"), max_length=16, choices=ConsentUse.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.PENDING
+    )
+    note = models.TextField(_("why the coach asks"), blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            # One open question or one standing consent per call and use: asking twice
+            # returns the same question.
+            models.UniqueConstraint(
+                fields=["recording", "use"],
+                condition=models.Q(status__in=["pending", "granted"]),
+                name="one_live_consent_per_call_and_use",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recording_id} {self.use}: {self.status}"
+
+
+class CalibrationSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="calibration_sessions"
+    )
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="+")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("expert (the reference)"),
+    )
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    hide_employee = models.BooleanField(_("hide the employee's name until closed"), default=True)
+    closes_by = models.DateField(_("to be closed by"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.OPEN
+    )
+    call_started_at = models.DateTimeField(_("call"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calibration session")
+        verbose_name_plural = _("calibration sessions")
+
+    def __str__(self) -> str:
+        return f"{self.form_version} / {self.call_started_at:%Y-%m-%d}"

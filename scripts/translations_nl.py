@@ -1011,6 +1011,69 @@ NL.update(
     }
 )
 
+# Coaching: consent and calibration (issue 6).
+NL.update(
+    {
+        "asked an employee's consent to use a call": (
+            "vroeg een medewerker toestemming om een gesprek te gebruiken"
+        ),
+        "gave consent to use a call": "gaf toestemming om een gesprek te gebruiken",
+        "refused consent to use a call": "weigerde toestemming om een gesprek te gebruiken",
+        "withdrew consent to use a call": "trok toestemming om een gesprek te gebruiken in",
+        "opened a calibration session": "opende een kalibratiesessie",
+        "submitted blind calibration scores": "leverde blinde kalibratiescores in",
+        "closed a calibration session": "sloot een kalibratiesessie",
+        "The employee has not consented to this call being a calibration case.": (
+            "De medewerker heeft geen toestemming gegeven om dit gesprek als kalibratiecasus "
+            "te gebruiken."
+        ),
+        "The closing date lies in the past.": "De sluitingsdatum ligt in het verleden.",
+        "Invite only coaches of this organisation.": "Nodig alleen coaches van deze organisatie uit.",
+        "These people may not hear this call for calibration: %(names)s": (
+            "Deze personen mogen dit gesprek niet beluisteren voor kalibratie: %(names)s"
+        ),
+        "A calibration needs at least two coaches.": "Een kalibratie vraagt ten minste twee coaches.",
+        "The expert must take part in the session.": "De expert moet aan de sessie deelnemen.",
+        "You do not take part in this session.": "U neemt niet deel aan deze sessie.",
+        "This calibration session is closed.": "Deze kalibratiesessie is gesloten.",
+        "Only the lead closes a session.": "Alleen de leider sluit een sessie.",
+        "At least two coaches must have submitted their scores.": (
+            "Ten minste twee coaches moeten hun scores hebben ingeleverd."
+        ),
+        "The comparison is shown once the lead closes the session.": (
+            "De vergelijking is te zien zodra de leider de sessie sluit."
+        ),
+        "You may not hear this call, so you cannot ask to use it.": (
+            "U mag dit gesprek niet beluisteren en kunt dus niet vragen het te gebruiken."
+        ),
+        "This call's employee has no account in Earshot to answer; ask them in person.": (
+            "De medewerker van dit gesprek heeft geen account in Earshot om te antwoorden; "
+            "vraag het persoonlijk."
+        ),
+        "This question is not yours to answer.": "Deze vraag is niet aan u gesteld.",
+        "This question has already been answered.": "Deze vraag is al beantwoord.",
+        "There is no consent of yours to withdraw here.": (
+            "Hier is geen toestemming van u om in te trekken."
+        ),
+        "as a calibration case": "als kalibratiecasus",
+        "as training material": "als opleidingsmateriaal",
+        "Asked, not yet answered": "Gevraagd, nog niet beantwoord",
+        "Granted": "Gegeven",
+        "Refused": "Geweigerd",
+        "Open: scoring blind": "Open: blind scoren",
+        "Closed: compared": "Gesloten: vergeleken",
+        "use": "gebruik",
+        "why the coach asks": "waarom de coach het vraagt",
+        "consent": "toestemming",
+        "consents": "toestemmingen",
+        "expert (the reference)": "expert (de referentie)",
+        "hide the employee's name until closed": "naam van de medewerker verbergen tot sluiting",
+        "to be closed by": "te sluiten uiterlijk op",
+        "calibration session": "kalibratiesessie",
+        "calibration sessions": "kalibratiesessies",
+    }
+)
+
 if __name__ == "__main__":
     import sys
 
