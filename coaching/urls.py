@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views, views_forms
+from coaching import views, views_calibration, views_forms
 
 app_name = "coaching"
 urlpatterns = [
@@ -22,5 +22,33 @@ urlpatterns = [
         "evaluations/<uuid:evaluation_id>/acknowledge",
         views.evaluation_acknowledge_view,
         name="acknowledge",
+    ),
+    path(
+        "consent/ask/<uuid:recording_id>/", views_calibration.consent_ask_view, name="consent_ask"
+    ),
+    path(
+        "consent/<uuid:consent_id>/answer",
+        views_calibration.consent_answer_view,
+        name="consent_answer",
+    ),
+    path(
+        "calibration/new/<uuid:recording_id>/",
+        views_calibration.calibration_new,
+        name="calibration_new",
+    ),
+    path(
+        "calibration/<uuid:session_id>/",
+        views_calibration.calibration_detail,
+        name="calibration",
+    ),
+    path(
+        "calibration/<uuid:session_id>/score",
+        views_calibration.calibration_score_view,
+        name="calibration_score",
+    ),
+    path(
+        "calibration/<uuid:session_id>/close",
+        views_calibration.calibration_close_view,
+        name="calibration_close",
     ),
 ]

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from access.actions import RecordingAction
 from access.selectors import recording_get_for_user
-from coaching.constants import ANSWER_VALUES, AnswerType, EvaluationStatus
+from coaching.calibration import sessions_for
+from coaching.constants import ANSWER_VALUES, AnswerType, EvaluationStatus, SessionStatus
 from coaching.evaluations import (
     EvaluationError,
     answers_from_post,
@@ -30,7 +31,7 @@ from coaching.evaluations import (
     hearable_purposes,
     timed_comment_add,
 )
-from coaching.models import Evaluation
+from coaching.models import Consent, Evaluation
 from coaching.qm_forms import published_versions
 from organisations import roles
 from organisations.decorators import organisation_view
@@ -58,6 +59,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "given": given,
             "received": evaluations_of_employee(request.membership)[:100],
+            "consents": Consent.objects.filter(
+                organisation=request.organisation, employee__user=request.user
+            ).select_related("recording", "asked_by")[:50],
+            "sessions": sessions_for(request.membership)[:50] if _may_evaluate(request) else [],
             "may_manage_forms": request.user.has_perm(
                 f"organisations.{roles.MANAGE_QM_FORMS}", request.organisation
             ),
@@ -137,6 +142,13 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
                 }
             ],
             "is_employee": evaluation.coach_id != request.user.pk,
+            "calibration": evaluation.calibration,
+            # A blind calibration may hide whose call it is until the lead closes it.
+            "show_employee": not (
+                evaluation.calibration
+                and evaluation.calibration.hide_employee
+                and evaluation.calibration.status == SessionStatus.OPEN
+            ),
         },
     )
 
@@ -175,6 +187,13 @@ def _release(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     except EvaluationError as refusal:
         messages.error(request, str(refusal))
     else:
+        if released.calibration_id:
+            messages.success(request, _("Your calibration scores are submitted."))
+            return redirect(
+                "coaching:calibration",
+                org_slug=request.organisation.slug,
+                session_id=released.calibration_id,
+            )
         messages.success(
             request,
             _("Released to the employee. Score: %(score)s.")
@@ -230,3 +249,13 @@ def evaluate_action(membership, recording) -> list[RecordingAction]:
         kwargs={"org_slug": membership.organisation.slug, "recording_id": recording.pk},
     )
     return [RecordingAction(_("Evaluate this call with a QM form"), url)]
+
+
+def consents_waiting(membership) -> list:
+    """Dashboard: questions about the employee's own calls waiting for their answer."""
+    from coaching.consent import consents_waiting_for
+    from organisations.todo import Todo
+
+    count = consents_waiting_for(membership).count()
+    url = reverse("coaching:overview", kwargs={"org_slug": membership.organisation.slug})
+    return [Todo(_("Questions about using your calls"), count, url)] if count else []

@@ -1071,6 +1071,72 @@ NL.update(
         "to be closed by": "te sluiten uiterlijk op",
         "calibration session": "kalibratiesessie",
         "calibration sessions": "kalibratiesessies",
+        "Your calibration scores are submitted.": "Uw kalibratiescores zijn ingeleverd.",
+        "Questions about using your calls": "Vragen over het gebruik van uw gesprekken",
+        "Use the call": "Het gesprek gebruiken",
+        "Why you ask (the employee reads this)": "Waarom u het vraagt (de medewerker leest dit)",
+        "Asked. Status: %(status)s.": "Gevraagd. Status: %(status)s.",
+        "Choose to grant or to refuse.": "Kies geven of weigeren.",
+        "Your answer is recorded.": "Uw antwoord is vastgelegd.",
+        "Coaches": "Coaches",
+        "Expert (the reference)": "Expert (de referentie)",
+        "To be closed by": "Te sluiten uiterlijk op",
+        "Hide the employee's name until the session is closed": (
+            "De naam van de medewerker verbergen tot de sessie is gesloten"
+        ),
+        "Open a calibration session on this call": "Een kalibratiesessie openen op dit gesprek",
+        "Consent asked, waiting for the employee": "Toestemming gevraagd, wacht op de medewerker",
+        "Ask the employee's consent to use this call": (
+            "De medewerker toestemming vragen om dit gesprek te gebruiken"
+        ),
+        "Calibration session": "Kalibratiesessie",
+        "lead": "leider",
+        "This session is to close on %(by)s, but the audio is erased at %(when)s: it may never "
+        "be finished.": (
+            "Deze sessie sluit op %(by)s, maar de opname wordt gewist op %(when)s: zij wordt "
+            "misschien nooit afgerond."
+        ),
+        "expert": "expert",
+        "scores submitted": "scores ingeleverd",
+        "Scoring is blind: nobody sees another's answers until the lead closes the session.": (
+            "Er wordt blind gescoord: niemand ziet de antwoorden van een ander tot de leider de "
+            "sessie sluit."
+        ),
+        "Score this call": "Dit gesprek scoren",
+        "Close the session and compare": "De sessie sluiten en vergelijken",
+        "Comparison": "Vergelijking",
+        "Agreement (Krippendorff's alpha, ordinal)": "Overeenstemming (Krippendorffs alfa, ordinaal)",
+        "not computable": "niet te berekenen",
+        "1 is full agreement, 0 no better than chance; 0.8 or more is commonly taken as "
+        "reliable.": (
+            "1 is volledige overeenstemming, 0 niet beter dan toeval; 0,8 of meer geldt gewoonlijk "
+            "als betrouwbaar."
+        ),
+        "Spread (0–10)": "Spreiding (0–10)",
+        "Mean deviation from the expert (0–10)": "Gemiddelde afwijking van de expert (0–10)",
+        "Answers per criterion on a scale of 0 to 10": "Antwoorden per criterium op een schaal van 0 tot 10",
+        "Each dot is a coach's answer; the ring is the expert's.": (
+            "Elke stip is het antwoord van een coach; de ring is dat van de expert."
+        ),
+        "Open a calibration session": "Een kalibratiesessie openen",
+        "audio erased at %(when)s": "opname gewist op %(when)s",
+        "Open the session": "De sessie openen",
+        "Ask the employee's consent": "De medewerker om toestemming vragen",
+        "The employee sees your question under Coaching and on their dashboard, and grants or "
+        "refuses. Nothing is used without their consent.": (
+            "De medewerker ziet uw vraag onder Coaching en op het dashboard, en geeft of weigert "
+            "toestemming. Niets wordt gebruikt zonder toestemming."
+        ),
+        "Ask": "Vragen",
+        "Blind score for a calibration session": "Blinde score voor een kalibratiesessie",
+        "employee hidden until the session is closed": (
+            "medewerker verborgen tot de sessie is gesloten"
+        ),
+        "Submit my scores": "Mijn scores inleveren",
+        "Use": "Gebruik",
+        "Refuse": "Weigeren",
+        "Withdraw": "Intrekken",
+        "Calibration sessions": "Kalibratiesessies",
     }
 )
 

@@ -52,6 +52,8 @@ KWARG_MAKERS = {
     "hold_id": lambda cast: _victim_hold(cast).pk,
     "evaluation_id": lambda cast: _victim_evaluation(cast).pk,
     "form_id": lambda cast: _victim_evaluation(cast).form_version.form_id,
+    "session_id": lambda cast: _victim_session(cast).pk,
+    "consent_id": lambda cast: _victim_session(cast).consent_id,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
     # Every export format names the same register; JSON carries all of it.
     "fmt": lambda cast: "json",
@@ -82,6 +84,35 @@ def _victim_evaluation(cast):
         call_started_at=call.started_at,
         coach=cast["coach"],
     )
+
+
+def _victim_session(cast):
+    from datetime import date
+
+    from coaching.models import CalibrationSession, Consent
+    from organisations.tests.factories import EmployeeFactory
+
+    evaluation = _victim_evaluation(cast)
+    employee = EmployeeFactory(organisation=cast.organisation, user=cast["employee"])
+    consent = Consent.objects.create(
+        organisation=cast.organisation,
+        recording=evaluation.recording,
+        employee=employee,
+        use="calibration",
+        asked_by=cast["coach"],
+    )
+    session = CalibrationSession.objects.create(
+        organisation=cast.organisation,
+        recording=evaluation.recording,
+        form_version=evaluation.form_version,
+        purpose=evaluation.purpose,
+        consent=consent,
+        lead=cast["coach"],
+        closes_by=date.today(),
+        call_started_at=evaluation.call_started_at,
+    )
+    session.participants.set([cast["coach"]])
+    return session
 
 
 def _victim_purposes(cast):

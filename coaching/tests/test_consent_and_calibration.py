@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from coaching.calibration import (
@@ -112,7 +112,7 @@ def test_a_call_whose_employee_has_no_account_cannot_be_asked_about(world):
 
 
 def test_no_calibration_without_a_granted_consent(world, published_form, coaches):
-    with pytest.raises(EvaluationError, match="consent"):
+    with translation.override("en"), pytest.raises(EvaluationError, match="consented"):
         _open(world, published_form, coaches)
     _ask_and_grant(world, grant=False)
     with pytest.raises(EvaluationError):
