@@ -35,6 +35,8 @@ EVENTS = {
     "coaching.calibration.opened": _("opened a calibration session"),
     "coaching.calibration.scored": _("submitted blind calibration scores"),
     "coaching.calibration.closed": _("closed a calibration session"),
+    "coaching.sample.drawn": _("drew the random sample of calls"),
+    "coaching.sample.done": _("listened to a sampled call with the employee"),
     "access.recording.listened": _("listened to a recording"),
     "access.recording.refused": _("was refused access to a recording"),
     "access.policy.changed": _("changed the access policy"),

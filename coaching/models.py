@@ -318,3 +318,76 @@ class CalibrationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_version} / {self.call_started_at:%Y-%m-%d}"
+
+
+class SamplingPolicy(models.Model):
+    """How many calls per employee per quarter the random sample draws (TBI: 3)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sampling_policy"
+    )
+    per_quarter = models.PositiveSmallIntegerField(
+        _("calls per employee per quarter"), validators=[MaxValueValidator(12)]
+    )
+    purpose = models.ForeignKey(
+        Purpose,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("purpose the sample serves"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.per_quarter} per quarter"
+
+
+class SampleDraw(models.Model):
+    """One draw of the quarter's sample: one call per employee from the calls of one slot of
+    the quarter. The seed and the population are kept, so anyone can redo the draw and see that
+    the choice was random, not picked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sample_draws"
+    )
+    quarter = models.CharField(_("quarter"), max_length=7)  # "2026Q4"
+    slot = models.PositiveSmallIntegerField(_("draw of the quarter"))  # 1..per_quarter
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    seed = models.CharField(max_length=64)
+    # {employee id: [recording ids the draw chose from, sorted]}; employees with none are
+    # listed as having too few calls.
+    population = models.JSONField()
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-drawn_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "quarter", "slot"], name="one_draw_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} draw {self.slot}"
+
+
+class SampleItem(models.Model):
+    """A drawn call in the coaches' queue, listened to with the employee present."""
+
+    draw = models.ForeignKey(SampleDraw, on_delete=models.CASCADE, related_name="items")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="+")
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="sample_item"
+    )
+    employee_present = models.BooleanField(_("the employee listened along"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["draw", "employee"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "employee"], name="one_sample_per_draw")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw} / {self.employee_id}"

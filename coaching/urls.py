@@ -1,10 +1,13 @@
 from django.urls import path
 
-from coaching import views, views_calibration, views_forms
+from coaching import views, views_calibration, views_forms, views_samples
 
 app_name = "coaching"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("samples/", views_samples.sample_queue, name="samples"),
+    path("samples/<int:item_id>/done", views_samples.sample_done_view, name="sample_done"),
+    path("samples/draws/<uuid:draw_id>/", views_samples.draw_detail, name="sample_draw"),
     path("forms/", views_forms.form_list, name="forms"),
     path("forms/new/", views_forms.form_edit, name="form_new"),
     path("forms/<int:form_id>/edit/", views_forms.form_edit, name="form_edit"),

@@ -35,6 +35,8 @@ DEFAULT_ENTRIES = [
     ),
     # Erase what would outlive its retention before the next run, for every organisation.
     BeatEntry("purge-recordings", "retention.tasks.purge_all", "0 2 * * *", 22 * 3600),
+    # Draw the random sample's slots that have ended (N calls per employee per quarter).
+    BeatEntry("draw-samples", "coaching.tasks.draw_samples", "30 6 * * *", 23 * 3600),
     # Pending requests past their time become expired; ended disclosure copies are deleted.
     BeatEntry("expire-requests", "access.tasks.expire_requests", "*/10 * * * *", 550),
     BeatEntry("expire-disclosures", "access.tasks.expire_disclosures", "*/10 * * * *", 550),

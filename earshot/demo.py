@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from earshot.demo_forms import demo_forms
+from earshot.demo_forms import demo_forms, demo_sampling
 from organisations.constants import Role
 from organisations.models import Employee, Membership, Organisation, Team
 from organisations.services import (
@@ -151,7 +151,7 @@ def demo_load() -> DemoSummary:
     for organisation in organisations.values():
         summary.created += demo_access_and_calls(organisation)
         summary.created += _recording_policy(organisation)
-        summary.created += demo_forms(organisation)
+        summary.created += demo_forms(organisation) + demo_sampling(organisation)
     username, roles = MULTI_USER
     user = _user(username, summary)
     for slug, role in roles.items():

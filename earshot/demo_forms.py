@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from coaching.models import QMForm
+from coaching.models import QMForm, SamplingPolicy
 from coaching.qm_forms import form_create, version_publish
 from organisations.models import Organisation
+from register.models import Purpose
 
 
 def _yes_no(text: str, guidance: str = "", **extra) -> dict:
@@ -91,6 +92,23 @@ FORMS = {
         ],
     ),
 }
+
+
+# TBI: "1 x per kwartaal, 3 willekeurig gekozen gesprekken per medewerker".
+SAMPLING = {"tbi-direct": (3, "training-sample")}
+
+
+def demo_sampling(organisation: Organisation) -> int:
+    spec = SAMPLING.get(organisation.slug)
+    if spec is None or SamplingPolicy.objects.filter(organisation=organisation).exists():
+        return 0
+    per_quarter, code = spec
+    SamplingPolicy.objects.create(
+        organisation=organisation,
+        per_quarter=per_quarter,
+        purpose=Purpose.objects.get(activity__organisation=organisation, code=code),
+    )
+    return 1
 
 
 def demo_forms(organisation: Organisation) -> int:

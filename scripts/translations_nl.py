@@ -1137,6 +1137,54 @@ NL.update(
         "Refuse": "Weigeren",
         "Withdraw": "Intrekken",
         "Calibration sessions": "Kalibratiesessies",
+        "drew the random sample of calls": "trok de steekproef van gesprekken",
+        "listened to a sampled call with the employee": (
+            "luisterde een steekproefgesprek terug met de medewerker"
+        ),
+        "calls per employee per quarter": "gesprekken per medewerker per kwartaal",
+        "purpose the sample serves": "doel van de steekproef",
+        "quarter": "kwartaal",
+        "draw of the quarter": "trekking van het kwartaal",
+        "the employee listened along": "de medewerker luisterde mee",
+        "This sample is not in your queue.": "Deze steekproef staat niet in uw werkvoorraad.",
+        "Recorded as listened to.": "Vastgelegd als teruggeluisterd.",
+        "Random sample": "Steekproef",
+        "Random sample %(q)s, draw %(n)s": "Steekproef %(q)s, trekking %(n)s",
+        "Calls from": "Gesprekken van",
+        "Drawn at": "Getrokken op",
+        "Seed": "Startwaarde (seed)",
+        "Check": "Controle",
+        "Redone from the seed and the population, the draw gives exactly these calls.": (
+            "Opnieuw uitgevoerd met de startwaarde en de populatie geeft de trekking precies "
+            "deze gesprekken."
+        ),
+        "Redone from the seed, the draw gives other calls than these.": (
+            "Opnieuw uitgevoerd met de startwaarde geeft de trekking andere gesprekken dan deze."
+        ),
+        "Anyone can check the draw: for each employee, Python's random.Random('<seed>:<employee "
+        "id>').choice(<the employee's call ids, sorted>) gives the drawn call.": (
+            "Iedereen kan de trekking controleren: per medewerker geeft Python's "
+            "random.Random('<seed>:<medewerker-id>').choice(<de gesorteerde gespreks-id's van de "
+            "medewerker>) het getrokken gesprek."
+        ),
+        "Calls to choose from": "Gesprekken om uit te kiezen",
+        "Drawn call": "Getrokken gesprek",
+        "Done": "Gedaan",
+        "with the employee": "met de medewerker",
+        "Employees with too few calls": "Medewerkers met te weinig gesprekken",
+        "Each quarter, calls are drawn at random per employee, spread over the quarter. Listen "
+        "to them with the employee present.": (
+            "Elk kwartaal worden per medewerker willekeurig gesprekken getrokken, verspreid over "
+            "het kwartaal. Luister ze terug samen met de medewerker."
+        ),
+        "Your queue": "Uw werkvoorraad",
+        "Drawn": "Getrokken",
+        "Evaluate": "Beoordelen",
+        "employee listened along": "medewerker luisterde mee",
+        "Nothing in your queue.": "Niets in uw werkvoorraad.",
+        "Draws": "Trekkingen",
+        "draw %(n)s": "trekking %(n)s",
+        "No draws yet.": "Nog geen trekkingen.",
     }
 )
 

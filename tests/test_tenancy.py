@@ -53,6 +53,8 @@ KWARG_MAKERS = {
     "evaluation_id": lambda cast: _victim_evaluation(cast).pk,
     "form_id": lambda cast: _victim_evaluation(cast).form_version.form_id,
     "session_id": lambda cast: _victim_session(cast).pk,
+    "draw_id": lambda cast: _victim_draw(cast).pk,
+    "item_id": lambda cast: _victim_draw(cast).items.get().pk,
     "consent_id": lambda cast: _victim_session(cast).consent_id,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
     # Every export format names the same register; JSON carries all of it.
@@ -83,6 +85,21 @@ def _victim_evaluation(cast):
         purpose=purposes["coaching"],
         call_started_at=call.started_at,
         coach=cast["coach"],
+    )
+
+
+def _victim_draw(cast):
+    from coaching.sampling import draw_slot
+    from organisations.tests.factories import EmployeeFactory
+
+    employee = EmployeeFactory(organisation=cast.organisation)
+    call = recording_create(organisation=cast.organisation, employee=employee)
+    start = call.started_at - timedelta(days=1)
+    return draw_slot(
+        organisation=cast.organisation,
+        quarter="2026Q4",
+        slot=1,
+        window=(start, start + timedelta(days=2)),
     )
 
 
