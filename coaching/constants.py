@@ -54,3 +54,9 @@ class ConsentStatus(models.TextChoices):
 class SessionStatus(models.TextChoices):
     OPEN = "open", _("Open: scoring blind")
     CLOSED = "closed", _("Closed: compared")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld: re-scored")
+    REJECTED = "rejected", _("Rejected")

@@ -23,7 +23,14 @@ from coaching.constants import (
     SessionStatus,
     VersionStatus,
 )
-from coaching.models import Answer, Criterion, Evaluation, FormVersion, TimedComment
+from coaching.models import (
+    Answer,
+    CoachingSettings,
+    Criterion,
+    Evaluation,
+    FormVersion,
+    TimedComment,
+)
 from coaching.scoring import Score, ScoredCriterion, compute_score
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
@@ -270,6 +277,14 @@ def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluat
     if evaluation.coach_id == membership.user_id:
         return evaluation
     if evaluations_of_employee(membership).filter(pk=evaluation.pk).exists():
+        return evaluation
+    # The organisation's arbiter reads the evaluations that have been disputed.
+    if (
+        evaluation.disputes.exists()
+        and CoachingSettings.objects.filter(
+            organisation=membership.organisation_id, arbiter=membership.user_id
+        ).exists()
+    ):
         return evaluation
     return None
 

@@ -21,6 +21,7 @@ from coaching.constants import (
     ConsentStatus,
     ConsentUse,
     CriterionKind,
+    DisputeStatus,
     EvaluationStatus,
     SessionStatus,
     VersionStatus,
@@ -391,3 +392,80 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw} / {self.employee_id}"
+
+
+class CoachingSettings(models.Model):
+    """How long and how often an employee may dispute a released evaluation, and who besides
+    the coach answers disputes."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="coaching_settings"
+    )
+    dispute_days = models.PositiveSmallIntegerField(_("days to dispute"), default=14)
+    max_disputes = models.PositiveSmallIntegerField(
+        _("disputes per evaluation"), default=2, validators=[MaxValueValidator(20)]
+    )
+    arbiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arbiter"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.dispute_days} days, {self.max_disputes}"
+
+
+class Dispute(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="disputes")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_answer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} / {self.criterion_id}: {self.status}"
+
+
+class EvaluationRevision(models.Model):
+    """An evaluation as it stood before a re-score: answers and scores, kept."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField()
+    answers = models.JSONField()  # {criterion id: [value, not applicable]}
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    critical_score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    fatal_failed = models.BooleanField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    dispute = models.ForeignKey(Dispute, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["evaluation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} r{self.number}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views, views_calibration, views_forms, views_samples
+from coaching import views, views_calibration, views_disputes, views_forms, views_samples
 
 app_name = "coaching"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
     path("evaluations/<uuid:evaluation_id>/", views.evaluation_detail, name="evaluation"),
     path("evaluations/<uuid:evaluation_id>/draft", views.evaluation_draft, name="draft"),
     path("evaluations/<uuid:evaluation_id>/comment", views.evaluation_comment, name="comment"),
+    path(
+        "evaluations/<uuid:evaluation_id>/dispute",
+        views_disputes.dispute_raise_view,
+        name="dispute",
+    ),
+    path("evaluations/<uuid:evaluation_id>/retract", views_disputes.retract_view, name="retract"),
+    path(
+        "disputes/<int:dispute_id>/answer",
+        views_disputes.dispute_answer_view,
+        name="dispute_answer",
+    ),
     path(
         "evaluations/<uuid:evaluation_id>/acknowledge",
         views.evaluation_acknowledge_view,

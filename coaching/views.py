@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from access.actions import RecordingAction
 from access.selectors import recording_get_for_user
 from coaching.calibration import sessions_for
-from coaching.constants import ANSWER_VALUES, AnswerType, EvaluationStatus, SessionStatus
+from coaching.constants import (
+    ANSWER_VALUES,
+    AnswerType,
+    DisputeStatus,
+    EvaluationStatus,
+    SessionStatus,
+)
+from coaching.disputes import dispute_deadline, disputes_left, settings_for
 from coaching.evaluations import (
     EvaluationError,
     answers_from_post,
@@ -36,6 +43,11 @@ from coaching.qm_forms import published_versions
 from organisations import roles
 from organisations.decorators import organisation_view
 
+_RELEASED_STATES = (
+    EvaluationStatus.RELEASED,
+    EvaluationStatus.ACKNOWLEDGED,
+    EvaluationStatus.DISPUTED,
+)
 # Within this long of the audio's purge the coach is warned on the evaluation page.
 NEAR_DEADLINE = timedelta(days=3)
 
@@ -124,11 +136,39 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
         section["rows"].append((criterion, answers.get(criterion.pk), values))
     recording = evaluation.recording
     deadline_near = editing and recording.purge_deadline - timezone.now() < NEAR_DEADLINE
+    disputes = list(evaluation.disputes.select_related("criterion", "answered_by"))
+    open_criteria = {d.criterion_id for d in disputes if d.status == DisputeStatus.OPEN}
+    is_coach = evaluation.coach_id == request.user.pk
+    deadline = dispute_deadline(evaluation)
+    released = evaluation.calibration_id is None and evaluation.status in _RELEASED_STATES
+    may_dispute = (
+        not is_coach
+        and released
+        and deadline is not None
+        and timezone.now() <= deadline
+        and disputes_left(evaluation) > 0
+    )
+    arbiter = settings_for(evaluation.organisation).arbiter_id
     return render(
         request,
         "coaching/evaluation.html",
         {
             "evaluation": evaluation,
+            "disputes": disputes,
+            "open_criteria": open_criteria,
+            "may_dispute": may_dispute,
+            "dispute_deadline": deadline,
+            "disputes_left": disputes_left(evaluation),
+            "may_answer_disputes": request.user.pk in (evaluation.coach_id, arbiter),
+            "may_retract": is_coach
+            and evaluation.calibration_id is None
+            and evaluation.status
+            in (
+                EvaluationStatus.RELEASED,
+                EvaluationStatus.ACKNOWLEDGED,
+                EvaluationStatus.DISPUTED,
+            ),
+            "revisions": evaluation.revisions.all(),
             "sections": list(sections.values()),
             "editing": editing,
             "recording": recording,

@@ -1185,6 +1185,63 @@ NL.update(
         "Draws": "Trekkingen",
         "draw %(n)s": "trekking %(n)s",
         "No draws yet.": "Nog geen trekkingen.",
+        "disputed an answer of an evaluation": "betwistte een antwoord van een beoordeling",
+        "upheld a dispute and re-scored the evaluation": (
+            "gaf een bezwaar gelijk en herzag de beoordeling"
+        ),
+        "rejected a dispute": "wees een bezwaar af",
+        "retracted an evaluation": "trok een beoordeling in",
+        "Upheld: re-scored": "Gegrond: herzien",
+        "Rejected": "Afgewezen",
+        "This evaluation is not yours to dispute.": "U kunt deze beoordeling niet betwisten.",
+        "This evaluation cannot be disputed.": "Deze beoordeling kan niet worden betwist.",
+        "The time to dispute this evaluation has passed.": (
+            "De termijn om deze beoordeling te betwisten is verstreken."
+        ),
+        "You have used every dispute this evaluation allows.": (
+            "U hebt alle bezwaren gebruikt die deze beoordeling toestaat."
+        ),
+        "Say in a few words why the answer is not right.": (
+            "Zeg in een paar woorden waarom het antwoord niet klopt."
+        ),
+        "That criterion is not on this evaluation.": "Dat criterium staat niet op deze beoordeling.",
+        "This answer is already disputed.": "Dit antwoord wordt al betwist.",
+        "This dispute is not yours to answer.": "U kunt dit bezwaar niet beantwoorden.",
+        "This dispute has already been answered.": "Dit bezwaar is al beantwoord.",
+        "Give the employee your answer.": "Geef de medewerker uw antwoord.",
+        "Give the new answer to re-score.": "Geef het nieuwe antwoord om te herzien.",
+        "This evaluation is not yours to retract.": "U kunt deze beoordeling niet intrekken.",
+        "Only a released evaluation can be retracted.": (
+            "Alleen een vrijgegeven beoordeling kan worden ingetrokken."
+        ),
+        "Say in a few words why you retract it.": "Zeg in een paar woorden waarom u haar intrekt.",
+        "The evaluation was retracted.": "De beoordeling is ingetrokken.",
+        "days to dispute": "dagen om bezwaar te maken",
+        "disputes per evaluation": "bezwaren per beoordeling",
+        "arbiter": "scheidsrechter",
+        "reason": "reden",
+        "Your dispute is sent to the coach.": "Uw bezwaar is naar de coach gestuurd.",
+        "Your answer is sent to the employee.": "Uw antwoord is naar de medewerker gestuurd.",
+        "The evaluation is retracted.": "De beoordeling is ingetrokken.",
+        "disputed": "betwist",
+        "Dispute an answer (until %(when)s; %(left)s left)": (
+            "Een antwoord betwisten (tot %(when)s; nog %(left)s)"
+        ),
+        "Answer you dispute": "Antwoord dat u betwist",
+        "Why it is not right": "Waarom het niet klopt",
+        "Send the dispute": "Het bezwaar versturen",
+        "Disputes": "Bezwaren",
+        "Reject": "Afwijzen",
+        "Uphold and re-score": "Gegrond verklaren en herzien",
+        "New answer": "Nieuw antwoord",
+        "Your answer to the employee": "Uw antwoord aan de medewerker",
+        "Earlier versions": "Eerdere versies",
+        "Version %(n)s, replaced at %(when)s": "Versie %(n)s, vervangen op %(when)s",
+        "Retract this evaluation": "Deze beoordeling intrekken",
+        "Why you retract it (the employee reads this)": (
+            "Waarom u haar intrekt (de medewerker leest dit)"
+        ),
+        "Retract": "Intrekken",
     }
 )
 

@@ -54,6 +54,7 @@ KWARG_MAKERS = {
     "form_id": lambda cast: _victim_evaluation(cast).form_version.form_id,
     "session_id": lambda cast: _victim_session(cast).pk,
     "draw_id": lambda cast: _victim_draw(cast).pk,
+    "dispute_id": lambda cast: _victim_dispute(cast).pk,
     "item_id": lambda cast: _victim_draw(cast).items.get().pk,
     "consent_id": lambda cast: _victim_session(cast).consent_id,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
@@ -85,6 +86,18 @@ def _victim_evaluation(cast):
         purpose=purposes["coaching"],
         call_started_at=call.started_at,
         coach=cast["coach"],
+    )
+
+
+def _victim_dispute(cast):
+    from coaching.models import Criterion, Dispute
+
+    evaluation = _victim_evaluation(cast)
+    return Dispute.objects.create(
+        evaluation=evaluation,
+        criterion=Criterion.objects.filter(section__version=evaluation.form_version).first(),
+        reason="Dit antwoord klopt niet met het gesprek",
+        raised_by=cast["employee"],
     )
 
 
