@@ -172,8 +172,9 @@ def calibration_close(*, membership: Membership, session_id: Any) -> Calibration
         raise EvaluationError(_("At least two coaches must have submitted their scores."))
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
-    session.save(update_fields=["status", "closed_at"])
     comparison = calibration_comparison(session)
+    session.alpha = comparison.alpha
+    session.save(update_fields=["status", "closed_at", "alpha"])
     audit.record(
         actor=membership.user,
         action="coaching.calibration.closed",

@@ -203,6 +203,8 @@ class Evaluation(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "-created_at"], name="eval_org_status"),
             models.Index(fields=["organisation", "employee", "-created_at"], name="eval_org_emp"),
+            # Reports: released evaluations by month, per organisation.
+            models.Index(fields=["organisation", "released_at"], name="eval_org_released"),
         ]
 
     def __str__(self) -> str:
@@ -311,6 +313,8 @@ class CalibrationSession(models.Model):
     call_started_at = models.DateTimeField(_("call"))
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Krippendorff's alpha at closing, kept for the agreement-over-time report.
+    alpha = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from coaching import views, views_calibration, views_disputes, views_forms, views_samples
+from coaching import (
+    views,
+    views_calibration,
+    views_disputes,
+    views_forms,
+    views_reports,
+    views_samples,
+)
 
 app_name = "coaching"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("reports/", views_reports.report, name="reports"),
     path("samples/", views_samples.sample_queue, name="samples"),
     path("samples/<int:item_id>/done", views_samples.sample_done_view, name="sample_done"),
     path("samples/draws/<uuid:draw_id>/", views_samples.draw_detail, name="sample_draw"),

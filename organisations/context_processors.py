@@ -17,6 +17,7 @@ NAVIGATION = [
     (roles.VIEW_RECORDINGS, "access:recording_list", _("Recordings")),
     (roles.UPLOAD_RECORDINGS, "recordings:upload", _("Upload")),
     (roles.VIEW_RECORDINGS, "coaching:overview", _("Coaching")),
+    (roles.VIEW_COACHING_REPORTS, "coaching:reports", _("Coaching reports")),
     (roles.VIEW_REQUESTS, "requests:list", _("Requests")),
     (roles.VIEW_CASES, "cases:list", _("Cases")),
     (roles.VIEW_ACCESS_POLICY, "policy:overview", _("Access policy")),

@@ -26,6 +26,7 @@ CHANGE_RETENTION = "change_retention"
 ERASE_EARLY = "erase_early"
 EVALUATE_CALLS = "evaluate_calls"
 MANAGE_QM_FORMS = "manage_qm_forms"
+VIEW_COACHING_REPORTS = "view_coaching_reports"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -50,11 +51,14 @@ ORGANISATION_PERMISSIONS = [
     (ERASE_EARLY, "Can erase calls before their deadline on a data subject's request"),
     (EVALUATE_CALLS, "Can evaluate calls they may hear with a QM form"),
     (MANAGE_QM_FORMS, "Can build and publish QM forms"),
+    (VIEW_COACHING_REPORTS, "Can read coaching reports (management information)"),
 ]
 
 _DECIDERS = frozenset(
     {VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS, APPROVE_REQUESTS, VIEW_CASES}
 )
+# Management information on coaching: the coaches themselves and those who lead them.
+_READS_REPORTS = frozenset({VIEW_COACHING_REPORTS})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EMPLOYEE: frozenset({VIEW_DASHBOARD, VIEW_RECORDINGS, VIEW_REQUESTS}),
@@ -66,10 +70,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_REQUESTS,
             EVALUATE_CALLS,
             MANAGE_QM_FORMS,
+            VIEW_COACHING_REPORTS,
         }
     ),
-    Role.TEAM_LEADER: _DECIDERS,
+    Role.TEAM_LEADER: _DECIDERS | _READS_REPORTS,
     Role.MANAGER: _DECIDERS
+    | _READS_REPORTS
     | {VIEW_ACCESS_POLICY, VIEW_RETENTION, PLACE_LEGAL_HOLD, APPROVE_LEGAL_HOLD},
     Role.PRIVACY_OFFICER: _DECIDERS
     | {

@@ -1242,6 +1242,27 @@ NL.update(
             "Waarom u haar intrekt (de medewerker leest dit)"
         ),
         "Retract": "Intrekken",
+        "Coaching reports": "Coachingrapportages",
+        "whole organisation": "hele organisatie",
+        "Show": "Tonen",
+        "Evaluations per month": "Beoordelingen per maand",
+        "Average score per month": "Gemiddelde score per maand",
+        "Month": "Maand",
+        "Average score": "Gemiddelde score",
+        "Failed (fatal)": "Onvoldoende (fataal)",
+        "No evaluations in this period.": "Geen beoordelingen in deze periode.",
+        "Weakest criteria (last 90 days)": "Zwakste criteria (laatste 90 dagen)",
+        "Average (0–100)": "Gemiddelde (0–100)",
+        "Answers": "Antwoorden",
+        "Calibration agreement": "Overeenstemming bij kalibratie",
+        "Average Krippendorff's alpha per month": "Gemiddelde Krippendorffs alfa per maand",
+        "Sessions": "Sessies",
+        "Average alpha": "Gemiddelde alfa",
+        "Random sample completion": "Voortgang van de steekproef",
+        "Quarter": "Kwartaal",
+        "With the employee": "Met de medewerker",
+        "Per employee (lowest average first)": "Per medewerker (laagste gemiddelde eerst)",
+        "Per coach": "Per coach",
     }
 )
 
