@@ -11,6 +11,9 @@ work (find -delete + one SQL DELETE), the naive ORM way and peak memory at two s
 
 register: bench/register.py, the register page at 1,000,000 recordings and 1,000,000 audit
 events beside the goal (300 ms) and the live count of listens it replaced.
+
+coaching: bench/coaching.py, the coaching report page at 100,000 evaluations for four scopes
+beside the goal (200 ms) and the trend counted over every evaluation (SQL and Python).
 """
 
 from __future__ import annotations
@@ -234,6 +237,9 @@ def main() -> None:
     from bench.register import bench_register
 
     results["register"] = bench_register()
+    from bench.coaching import bench_coaching
+
+    results["coaching"] = bench_coaching()
     out = ROOT / "bench" / "results" / f"list-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"rows": ROWS, "runs": RUNS, "results": results}, indent=2))

@@ -33,6 +33,7 @@ from coaching.models import (
     Evaluation,
     EvaluationRevision,
 )
+from coaching.rollups import rollup_refresh
 from organisations.models import Membership
 
 MIN_REASON_WORDS = 4
@@ -157,6 +158,7 @@ def dispute_answer(
     if not evaluation.disputes.filter(status=DisputeStatus.OPEN).exists():
         evaluation.status = EvaluationStatus.RELEASED
     evaluation.save()
+    rollup_refresh(evaluation)
     audit.record(
         actor=membership.user,
         action="coaching.dispute.upheld" if uphold else "coaching.dispute.rejected",
@@ -203,6 +205,7 @@ def evaluation_retract(*, membership: Membership, evaluation_id: Any, reason: st
     evaluation.status = EvaluationStatus.RETRACTED
     evaluation.retracted_reason = reason.strip()[:3000]
     evaluation.save(update_fields=["status", "retracted_reason", "updated_at"])
+    rollup_refresh(evaluation)  # a retracted evaluation leaves the sums
     evaluation.disputes.filter(status=DisputeStatus.OPEN).update(
         status=DisputeStatus.REJECTED,
         answer=_("The evaluation was retracted."),

@@ -31,6 +31,7 @@ from coaching.models import (
     FormVersion,
     TimedComment,
 )
+from coaching.rollups import rollup_refresh
 from coaching.scoring import Score, ScoredCriterion, compute_score
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
@@ -218,6 +219,7 @@ def evaluation_release(*, membership: Membership, evaluation_id: Any) -> Evaluat
     evaluation.status = EvaluationStatus.RELEASED
     evaluation.released_at = timezone.now()
     evaluation.save()
+    rollup_refresh(evaluation)
     audit.record(
         actor=membership.user,
         action=(

@@ -473,3 +473,43 @@ class EvaluationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} r{self.number}"
+
+
+class EvaluationMonth(models.Model):
+    """Counted evaluations of one month, employee and coach: what the reports read instead of
+    every evaluation. Kept in step by coaching.rollups in the transaction that changes an
+    evaluation (release, re-score, retraction)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, null=True, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    evaluations = models.PositiveIntegerField()
+    scored = models.PositiveIntegerField()  # evaluations with a score (not all n/a)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2)
+    failed = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "month"], name="evalmonth_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.employee_id}/{self.coach_id}: {self.evaluations}"
+
+
+class CriterionMonth(models.Model):
+    """Answers to one criterion (by its text, across form versions) in one month, employee and
+    coach, on the score's 0-1 scale: the weakest-criteria report reads these."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, null=True, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    criterion_text = models.CharField(max_length=300)
+    answers = models.PositiveIntegerField()
+    normalised_sum = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "month"], name="critmonth_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.criterion_text[:30]}: {self.answers}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
@@ -18,6 +19,7 @@ from django.db.models import (
     FloatField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -25,11 +27,17 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from coaching.constants import AnswerType, EvaluationStatus, SessionStatus
-from coaching.models import Answer, CalibrationSession, Evaluation, SampleItem
+from coaching.models import (
+    CalibrationSession,
+    CriterionMonth,
+    Evaluation,
+    EvaluationMonth,
+    SampleItem,
+)
 
 COUNTED = (EvaluationStatus.RELEASED, EvaluationStatus.ACKNOWLEDGED, EvaluationStatus.DISPUTED)
 MONTHS = 12
-WEAKEST_DAYS = 90
+WEAKEST_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def counted_evaluations(organisation, scope: Scope) -> QuerySet[Evaluation]:
 
 
 # An answer on the 0-1 scale of the score, in SQL.
-_NORMALISED = Case(
+NORMALISED = Case(
     When(criterion__answer_type=AnswerType.YES_NO, then=F("value") * 1.0),
     When(criterion__answer_type=AnswerType.SCALE_1_5, then=(F("value") - 1) / 4.0),
     When(criterion__answer_type=AnswerType.SCALE_0_10, then=F("value") / 10.0),
@@ -74,34 +82,59 @@ _NORMALISED = Case(
 )
 
 
+def _cells(model, organisation, scope: Scope):
+    cells = model.objects.filter(organisation=organisation)
+    if scope.team_id:
+        cells = cells.filter(employee__team_id=scope.team_id)
+    if scope.employee_id:
+        cells = cells.filter(employee_id=scope.employee_id)
+    if scope.coach_id:
+        cells = cells.filter(coach_id=scope.coach_id)
+    return cells
+
+
+def _average(score_sum, scored) -> Decimal | None:
+    return (Decimal(score_sum) / scored).quantize(Decimal("0.01")) if scored else None
+
+
 def coaching_report(organisation, scope: Scope, *, now: datetime | None = None) -> Report:
+    """Read from the monthly sums (coaching.rollups), not from every evaluation."""
     now = now or timezone.now()
     zone = zoneinfo.ZoneInfo(organisation.timezone)
-    since = now - timedelta(days=31 * MONTHS)
-    evaluations = counted_evaluations(organisation, scope)
-    recent = evaluations.filter(released_at__gte=since)
+    this_month = now.astimezone(zone).date().replace(day=1)
+    first = _months_back(this_month, MONTHS - 1)
+    cells = _cells(EvaluationMonth, organisation, scope).filter(month__gte=first)
     report = Report()
-    report.months = list(
-        recent.annotate(month=TruncMonth("released_at", tzinfo=zone))
-        .values("month")
+    report.months = [
+        {
+            "month": row["month"],
+            "evaluations": row["n"],
+            "average": _average(row["total"], row["scored"]),
+            "failed": row["failed"],
+        }
+        for row in cells.values("month")
         .annotate(
-            evaluations=Count("pk"),
-            average=Avg("score"),
-            failed=Count("pk", filter=Q(fatal_failed=True)),
-        )
+            n=Sum("evaluations"), total=Sum("score_sum"), scored=Sum("scored"), failed=Sum("failed")
+        )  # fmt: skip
         .order_by("month")
-    )
-    report.weakest = [
-        {**row, "average": None if row["average"] is None else round(row["average"] * 100, 1)}
-        for row in Answer.objects.filter(
-            evaluation__in=evaluations.filter(released_at__gte=now - timedelta(days=WEAKEST_DAYS)),
-            not_applicable=False,
-            value__isnull=False,
-        )
-        .values(criterion_text=F("criterion__text"))
-        .annotate(average=Avg(_NORMALISED), answers=Count("pk"))
-        .order_by("average", "criterion_text")[:5]
     ]
+    weakest_from = _months_back(this_month, WEAKEST_MONTHS - 1)
+    report.weakest = [
+        {
+            "criterion_text": row["criterion_text"],
+            "answers": row["n"],
+            "average": round(row["total"] / row["n"] * 100, 1) if row["n"] else None,
+        }
+        for row in _cells(CriterionMonth, organisation, scope)
+        .filter(month__gte=weakest_from)
+        .values("criterion_text")
+        .annotate(n=Sum("answers"), total=Sum("normalised_sum"))
+        .order_by()
+    ]
+    report.weakest = sorted(
+        report.weakest, key=lambda w: (w["average"] is None, w["average"], w["criterion_text"])
+    )[:5]
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     sessions = CalibrationSession.objects.filter(
         organisation=organisation, status=SessionStatus.CLOSED, closed_at__gte=since
     )
@@ -127,17 +160,40 @@ def coaching_report(organisation, scope: Scope, *, now: datetime | None = None) 
         )
         .order_by("-quarter")[:8]
     )
-    report.people = list(
-        recent.values("employee_id", name=F("employee__name"))
-        .annotate(evaluations=Count("pk"), average=Avg("score"))
-        .order_by("average", "name")[:50]
-    )
-    report.coaches = list(
-        recent.values("coach_id", name=F("coach__username"))
-        .annotate(evaluations=Count("pk"), average=Avg("score"))
-        .order_by("-evaluations", "name")[:50]
-    )
+    people = [
+        {
+            "employee_id": row["employee_id"],
+            "name": row["employee__name"],
+            "evaluations": row["n"],
+            "average": _average(row["total"], row["scored"]),
+        }
+        for row in cells.values("employee_id", "employee__name")
+        .annotate(n=Sum("evaluations"), total=Sum("score_sum"), scored=Sum("scored"))
+        .order_by()
+    ]
+    report.people = sorted(
+        people, key=lambda p: (p["average"] is None, p["average"], p["name"] or "")
+    )[:50]
+    report.coaches = sorted(
+        (
+            {
+                "coach_id": row["coach_id"],
+                "name": row["coach__username"],
+                "evaluations": row["n"],
+                "average": _average(row["total"], row["scored"]),
+            }
+            for row in cells.values("coach_id", "coach__username")
+            .annotate(n=Sum("evaluations"), total=Sum("score_sum"), scored=Sum("scored"))
+            .order_by()
+        ),
+        key=lambda c: (-c["evaluations"], c["name"]),
+    )[:50]
     return report
+
+
+def _months_back(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def report_csv_rows(report: Report) -> list[list[str]]:
@@ -148,7 +204,7 @@ def report_csv_rows(report: Report) -> list[list[str]]:
         return "" if value is None else f"{float(value):.2f}"
 
     for row in report.months:
-        rows.append(["month", row["month"].strftime("%Y-%m"), str(row["evaluations"]),
+        rows.append(["month", f"{row['month']:%Y-%m}", str(row["evaluations"]),
                      number(row["average"])])  # fmt: skip
     for row in report.weakest:
         rows.append(["weakest criterion", row["criterion_text"], str(row["answers"]),

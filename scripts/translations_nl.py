@@ -1251,7 +1251,7 @@ NL.update(
         "Average score": "Gemiddelde score",
         "Failed (fatal)": "Onvoldoende (fataal)",
         "No evaluations in this period.": "Geen beoordelingen in deze periode.",
-        "Weakest criteria (last 90 days)": "Zwakste criteria (laatste 90 dagen)",
+        "Weakest criteria (last three months)": "Zwakste criteria (laatste drie maanden)",
         "Average (0–100)": "Gemiddelde (0–100)",
         "Answers": "Antwoorden",
         "Calibration agreement": "Overeenstemming bij kalibratie",

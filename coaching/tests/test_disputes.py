@@ -207,3 +207,47 @@ def test_the_employee_disputes_through_the_page(world, released, client_for):
     evaluation.refresh_from_db()
     assert evaluation.score == Decimal("75.00")
     assert "data-revisions" in employee.get(url).content.decode()
+
+
+def test_the_report_sums_follow_release_re_score_and_retraction(world, released):
+    from coaching.models import EvaluationMonth
+    from coaching.reports import Scope, coaching_report
+    from coaching.rollups import rollups_rebuild
+
+    evaluation, criteria = released
+
+    def month():
+        (row,) = coaching_report(world.cast.organisation, Scope()).months
+        return row["evaluations"], row["average"]
+
+    def cells():
+        return sorted(
+            EvaluationMonth.objects.values_list(
+                "month", "employee", "coach", "evaluations", "score_sum"
+            )
+        )
+
+    assert month() == (1, Decimal("50.00"))
+    dispute = dispute_raise(
+        membership=_m(world.cast, "employee"),
+        evaluation_id=evaluation.pk,
+        criterion_id=criteria[0].pk,
+        reason=REASON,
+    )
+    dispute_answer(
+        membership=_m(world.cast, "coach"),
+        dispute_id=dispute.pk,
+        uphold=True,
+        answer="Terecht, aangepast.",
+        new_answer=AnswerInput(1),
+    )
+    assert month() == (1, Decimal("75.00"))
+    incremental = cells()
+    rollups_rebuild(world.cast.organisation)
+    assert cells() == incremental  # kept in step, equal to a rebuild from scratch
+    evaluation_retract(
+        membership=_m(world.cast, "coach"),
+        evaluation_id=evaluation.pk,
+        reason="Verkeerd formulier gebruikt voor dit gesprek",
+    )
+    assert coaching_report(world.cast.organisation, Scope()).months == []

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coaching.models import Answer, Criterion, Evaluation
 from coaching.reports import Scope, coaching_report
+from coaching.rollups import rollups_rebuild
 from organisations.tests.factories import EmployeeFactory
 from recordings.tests.factories import recording_create
 
@@ -57,6 +58,8 @@ def history(world, published_form):
     for evaluation, greeted, rating in zip(made, (1, 0, 0), (5, 3, 2), strict=True):
         Answer.objects.create(evaluation=evaluation, criterion=greeting, value=greeted)
         Answer.objects.create(evaluation=evaluation, criterion=scale, value=rating)
+    # Made here without the services, so the monthly sums are built the way an import is.
+    rollups_rebuild(world.cast.organisation)
     return made, me, other_team, greeting, scale
 
 
@@ -109,6 +112,7 @@ def test_months_follow_the_organisations_time_zone(world, published_form):
     # 23:30 on 31 October in Amsterdam is still October there (22:30 UTC).
     late = datetime(2026, 10, 31, 23, 30, tzinfo=AMSTERDAM)
     _evaluation(world, published_form, employee=me, score="50", released=late)
+    rollups_rebuild(world.cast.organisation)
     report = coaching_report(
         world.cast.organisation, Scope(), now=datetime(2026, 11, 5, tzinfo=AMSTERDAM)
     )

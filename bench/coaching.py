@@ -1,0 +1,316 @@
+"""Coaching reports at 100,000 evaluations: server time of the whole report page (middleware,
+queries, charts, template) for the organisation, a team, an employee and a coach.
+
+Data: 50 employees in 5 teams, 10 coaches, a five-criterion form, 100,000 released evaluations
+over 12 months with five answers each (500,000 answers). Figures: p50/p95 per scope beside the
+goal (200 ms) and beside the baseline of the same monthly trend computed in Python from every
+evaluation row, in the same run. Run alone: `python bench/coaching.py`
+(BENCH_COACHING_ROWS, BENCH_COACHING_RUNS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = int(os.environ.get("BENCH_COACHING_ROWS", "100000"))
+RUNS = int(os.environ.get("BENCH_COACHING_RUNS", "30"))
+SLUG = "bench-coaching"
+GOAL_MS = 200
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
+os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
+sys.path.insert(0, str(ROOT))
+
+
+def _organisation():
+    from django.contrib.auth import get_user_model
+
+    from coaching.qm_forms import form_create, version_publish
+    from organisations.constants import Role
+    from organisations.models import Organisation
+    from organisations.services import employee_create, membership_create, team_create
+    from register.services import activity_create
+
+    organisation = Organisation.objects.filter(slug=SLUG).first()
+    if organisation is not None:
+        return organisation
+    organisation = Organisation.objects.create(slug=SLUG, name="Bench coaching")
+    for t in range(5):
+        team = team_create(organisation=organisation, name=f"Team {t}")
+        for n in range(10):
+            employee_create(
+                organisation=organisation, name=f"Agent {t}-{n}", team=team, pbx_agent_id=f"{t}{n}"
+            )
+    activity_create(
+        organisation=organisation,
+        actor=None,
+        reference="C1",
+        name="Coaching",
+        purposes=[{"code": "coaching", "description": "Coaching", "legal_basis": "contract"}],
+        recipients=[],
+        data_subject_entries=[
+            {
+                "subject_category": "Medewerkers",
+                "personal_data": "Gesprek",
+                "collection_purpose": "Coaching",
+                "data_category": "recording",
+                "retention_value": 28,
+                "retention_unit": "days",
+            }
+        ],
+    )
+    users = get_user_model()
+    for n in range(10):
+        user = users.objects.create(username=f"bench-coach-{n}")
+        membership_create(user=user, organisation=organisation, role=Role.COACH, actor=None)
+    manager = users.objects.create(username="bench-coaching-manager")
+    membership_create(user=manager, organisation=organisation, role=Role.MANAGER, actor=None)
+    version = form_create(
+        organisation=organisation,
+        name="Bench",
+        sections=[
+            {
+                "title": "A",
+                "criteria": [
+                    {"text": "Begroeting"},
+                    {"text": "Vraag", "answer_type": "scale_1_5", "weight": 2},
+                    {"text": "Antwoord", "answer_type": "scale_0_10", "weight": 3},
+                    {"text": "Identiteit", "kind": "critical"},
+                    {"text": "Privacy", "kind": "fatal", "not_applicable_allowed": False},
+                ],
+            }
+        ],
+        actor=None,
+    )
+    version_publish(version=version, actor=None)
+    return organisation
+
+
+def _populate(organisation) -> None:
+    from django.db import connection
+
+    from coaching.models import Criterion, Evaluation, FormVersion
+    from register.models import Purpose
+
+    if Evaluation.objects.filter(organisation=organisation).count() >= ROWS:
+        return
+    print(f"populating {ROWS:,} evaluations and {ROWS * 5:,} answers …", flush=True)
+    version = FormVersion.objects.get(form__organisation=organisation)
+    purpose = Purpose.objects.get(activity__organisation=organisation)
+    employees = "{" + ",".join(str(e.pk) for e in organisation.employees.all()) + "}"
+    coaches = (
+        "{" + ",".join(str(m.user_id) for m in organisation.memberships.filter(role="coach")) + "}"
+    )
+    criteria = list(Criterion.objects.filter(section__version=version).order_by("position"))
+    with connection.cursor() as cursor:
+        # One tombstone-like recording row per evaluation (the audio is long gone).
+        cursor.execute(
+            """
+            INSERT INTO recordings_recording (id, organisation_id, call_id, started_at,
+              duration_seconds, direction, queue, employee_id, customer_phone, customer_name,
+              customer_address, customer_postcode, customer_bsn, customer_gender, announcement,
+              storage_key, size_bytes, sha256, container, codec, channels, sample_rate,
+              audio_duration_seconds, purge_deadline, retention_days, status, ingested_at,
+              ingested_via, purge_error)
+            SELECT md5('coach-rec' || g)::uuid, %(org)s, 'coach-' || g,
+              now() - interval '365 days' * (g::float / %(rows)s), 120, 'inbound', '', NULL,
+              '', '', '', '', '', '', '', 'purged/coach-' || g, 0,
+              md5(g::text) || md5((g + 7)::text), 'wav', 'pcm_s16le', 1, 8000, 120, now(), 28,
+              'purged', now(), 'api', ''
+            FROM generate_series(1, %(rows)s) AS g
+            """,
+            {"org": organisation.pk, "rows": ROWS},
+        )
+        cursor.execute(
+            """
+            INSERT INTO coaching_evaluation (id, organisation_id, form_version_id, recording_id,
+              purpose_id, employee_id, call_started_at, coach_id, status, score, critical_score,
+              fatal_failed, summary, created_at, updated_at, released_at, acknowledged_at,
+              retracted_reason, calibration_id)
+            SELECT md5('coach-eval' || g)::uuid, %(org)s, %(version)s,
+              md5('coach-rec' || g)::uuid, %(purpose)s,
+              (%(employees)s::bigint[])[1 + g %% 50],
+              now() - interval '365 days' * (g::float / %(rows)s),
+              (%(coaches)s::bigint[])[1 + g %% 10],
+              CASE WHEN g %% 3 = 0 THEN 'acknowledged' ELSE 'released' END,
+              40 + (g * 7) %% 60, 100, g %% 50 = 0, '',
+              now() - interval '365 days' * (g::float / %(rows)s), now(),
+              now() - interval '365 days' * (g::float / %(rows)s), NULL, '', NULL
+            FROM generate_series(1, %(rows)s) AS g
+            """,
+            {
+                "org": organisation.pk,
+                "version": version.pk,
+                "purpose": purpose.pk,
+                "employees": employees,
+                "coaches": coaches,
+                "rows": ROWS,
+            },
+        )
+        for n, criterion in enumerate(criteria):
+            top = {"yes_no": 2, "scale_1_5": 5, "scale_0_10": 11}[criterion.answer_type]
+            low = 1 if criterion.answer_type == "scale_1_5" else 0
+            cursor.execute(
+                """
+                INSERT INTO coaching_answer (evaluation_id, criterion_id, value, not_applicable,
+                  comment)
+                SELECT md5('coach-eval' || g)::uuid, %(criterion)s,
+                  %(low)s + (g * %(step)s) %% (%(top)s - %(low)s), false, ''
+                FROM generate_series(1, %(rows)s) AS g
+                """,
+                {
+                    "criterion": criterion.pk,
+                    "low": low,
+                    "top": top,
+                    "step": 3 + n,
+                    "rows": ROWS,
+                },
+            )
+        for table in ("coaching_evaluation", "coaching_answer", "recordings_recording"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    # Rows inserted by SQL bypass the services: build the monthly sums as an import would.
+    from coaching.rollups import rollups_rebuild
+
+    started = time.perf_counter()
+    cells = rollups_rebuild(organisation)
+    print(f"  monthly sums built: {cells:,} cells in {time.perf_counter() - started:.1f} s")
+
+
+def _sql_trend_from_rows(organisation) -> None:
+    """What the page did before the monthly sums: the trend counted over every evaluation."""
+    import zoneinfo
+
+    from django.db.models import Avg, Count
+    from django.db.models.functions import TruncMonth
+
+    from coaching.reports import Scope, counted_evaluations
+
+    list(
+        counted_evaluations(organisation, Scope())
+        .annotate(month=TruncMonth("released_at", tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam")))
+        .values("month")
+        .annotate(n=Count("pk"), average=Avg("score"))
+        .order_by("month")
+    )
+
+
+def _python_trend(organisation) -> None:
+    """The naive baseline: the monthly trend computed in Python from every evaluation row."""
+    from collections import defaultdict
+
+    from coaching.models import Evaluation
+
+    months: dict = defaultdict(list)
+    for released, score in Evaluation.objects.filter(
+        organisation=organisation, calibration__isnull=True
+    ).values_list("released_at", "score"):
+        months[(released.year, released.month)].append(score)
+    {m: sum(s) / len(s) for m, s in months.items()}
+
+
+def bench_coaching() -> dict:
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        return _bench()
+
+
+def _bench() -> dict:
+    from django.urls import reverse
+
+    from bench.register import _timed
+    from organisations.models import Membership, Team
+
+    organisation = _organisation()
+    _populate(organisation)
+    manager = Membership.objects.get(organisation=organisation, role="manager")
+    client = _client_for(manager.user)
+    url = reverse("coaching:reports", kwargs={"org_slug": SLUG})
+    team = Team.objects.filter(organisation=organisation).first()
+    employee = organisation.employees.first()
+    coach = Membership.objects.filter(organisation=organisation, role="coach").first()
+    scopes = {
+        "organisation": {},
+        "team": {"team": team.pk},
+        "employee": {"employee": employee.pk},
+        "coach": {"coach": coach.user_id},
+    }
+    figures = {
+        "evaluations": ROWS,
+        "answers": ROWS * 5,
+        "runs": RUNS,
+        "goal_ms": GOAL_MS,
+        "pages": {
+            name: _timed(lambda q=query: client.get(url, q, secure=True))
+            for name, query in scopes.items()
+        },
+        "baseline_trend_query_over_rows": _timed(lambda: _sql_trend_from_rows(organisation)),
+        "baseline_python_trend": _timed(lambda: _python_trend(organisation)),
+    }
+    print(
+        f"\ncoaching report page at {ROWS:,} evaluations and {ROWS * 5:,} answers "
+        f"({RUNS} runs, server time of the whole page)"
+    )
+    for name, page in figures["pages"].items():
+        print(f"  {name:13} p50 {page['p50_ms']:8.1f} ms   p95 {page['p95_ms']:8.1f} ms")
+    rows = figures["baseline_trend_query_over_rows"]
+    print(
+        f"  baseline: the monthly trend alone, one SQL query over every evaluation: "
+        f"p50 {rows['p50_ms']:.1f} ms   p95 {rows['p95_ms']:.1f} ms"
+    )
+    base = figures["baseline_python_trend"]
+    print(
+        f"  baseline: the monthly trend alone, computed in Python from every row: "
+        f"p50 {base['p50_ms']:.1f} ms   p95 {base['p95_ms']:.1f} ms"
+    )
+    print(f"  goal: p95 < {GOAL_MS} ms")
+    return figures
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "bench"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def main() -> None:
+    from bench.run import ensure_database
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    figures = bench_coaching()
+    out = ROOT / "bench" / "results" / f"coaching-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2))
+    print(f"  written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
