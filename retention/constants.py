@@ -26,3 +26,9 @@ class ChangeStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPLIED = "applied", _("Applied")
     DENIED = "denied", _("Denied")
+
+
+class DestructionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, waiting for approval")
+    DESTROYED = "destroyed", _("Approved and destroyed")
+    REJECTED = "rejected", _("Rejected")

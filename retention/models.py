@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from access.models import Case
 from organisations.models import Organisation
 from recordings.models import Recording
-from retention.constants import ChangeStatus, HoldStatus, RunStatus, RunTrigger
+from retention.constants import (
+    ChangeStatus,
+    DestructionStatus,
+    HoldStatus,
+    RunStatus,
+    RunTrigger,
+)
 
 
 class PurgeRun(models.Model):
@@ -130,3 +136,44 @@ class RetentionChange(models.Model):
 
     def __str__(self) -> str:
         return f"retention {self.retention_days} d ({self.get_status_display()})"
+
+
+class DestructionList(models.Model):
+    """Archival records (QM evaluations, calibration sessions) that reached their period.
+
+    Proposed by one person, approved by a second; approval destroys them and turns this row into
+    the destruction statement (verklaring van vernietiging): what was destroyed, when, on what
+    grounds and by whose approval. Metadata only: no names, no answers, no comments."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="destruction_lists"
+    )
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=DestructionStatus.choices, default=DestructionStatus.PROPOSED
+    )
+    # [{"kind": "evaluation"|"calibration", "id": ..., "date": "YYYY-MM-DD", "form": "...",
+    #   "period": "7 years"}], and per kind the register line that gives the period.
+    items = models.JSONField()
+    grounds = models.JSONField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="destruction_list_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"destruction list {self.number} ({self.get_status_display()})"

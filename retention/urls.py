@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retention import views
+from retention import views, views_archive
 
 app_name = "retention"
 urlpatterns = [
@@ -10,4 +10,20 @@ urlpatterns = [
     path("holds/<uuid:hold_id>/action", views.hold_action, name="hold_action"),
     path("apply-retention", views.change_action, name="change"),
     path("erase-early", views.erase_early_view, name="erase_early"),
+    path(
+        "destruction/propose",
+        views_archive.destruction_propose_view,
+        name="destruction_propose",
+    ),
+    path("destruction/<uuid:list_id>/", views_archive.destruction_detail, name="destruction"),
+    path(
+        "destruction/<uuid:list_id>/decide",
+        views_archive.destruction_decide_view,
+        name="destruction_decide",
+    ),
+    path(
+        "destruction/<uuid:list_id>/statement.pdf",
+        views_archive.destruction_statement,
+        name="destruction_statement",
+    ),
 ]

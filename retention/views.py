@@ -21,6 +21,7 @@ from organisations import roles
 from organisations.decorators import organisation_view
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
+from retention.archive import due_records
 from retention.changes import (
     calls_on_earlier_period,
     change_decide,
@@ -35,7 +36,7 @@ from retention.holds import (
     hold_request,
     holds_past_review,
 )
-from retention.models import LegalHold, PurgeRun, RetentionChange
+from retention.models import DestructionList, LegalHold, PurgeRun, RetentionChange
 from retention.purge import erase_early, overdue_recordings
 
 
@@ -98,6 +99,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                 f"organisations.{roles.CHANGE_RETENTION}", organisation
             ),
             "may_erase": request.user.has_perm(f"organisations.{roles.ERASE_EARLY}", organisation),
+            "archive_due": len(due_records(organisation)[0]),
+            "destruction_lists": DestructionList.objects.filter(organisation=organisation)[:20],
         },
     )
 

@@ -1266,6 +1266,71 @@ NL.update(
     }
 )
 
+# Retention: archival records, destruction lists and statements (issue 7).
+NL.update(
+    {
+        "proposed a destruction list of archival records": (
+            "stelde een vernietigingslijst van archiefbescheiden voor"
+        ),
+        "approved a destruction list; the records were destroyed": (
+            "keurde een vernietigingslijst goed; de bescheiden zijn vernietigd"
+        ),
+        "rejected a destruction list": "wees een vernietigingslijst af",
+        "Your role may not propose or approve the destruction of records.": (
+            "Uw rol mag geen vernietiging van bescheiden voorstellen of goedkeuren."
+        ),
+        "A destruction list is already waiting for approval.": (
+            "Er wacht al een vernietigingslijst op goedkeuring."
+        ),
+        "No archival record has reached its period.": (
+            "Geen archiefbescheiden hebben hun bewaartermijn bereikt."
+        ),
+        "No such destruction list.": "Deze vernietigingslijst bestaat niet.",
+        "This destruction list has already been decided.": (
+            "Over deze vernietigingslijst is al besloten."
+        ),
+        "A second person must approve what you proposed.": (
+            "Een tweede persoon moet goedkeuren wat u voorstelde."
+        ),
+        "QM evaluations": "QM-beoordelingen",
+        "Destruction statement": "Verklaring van vernietiging",
+        "%(organisation)s, destruction list %(number)d": (
+            "%(organisation)s, vernietigingslijst %(number)d"
+        ),
+        "Proposed by": "Voorgesteld door",
+        "Proposed at": "Voorgesteld op",
+        "Destroyed at": "Vernietigd op",
+        "Grounds": "Grondslag",
+        "%(kind)s: %(count)d destroyed after %(period)s (%(register)s)": (
+            "%(kind)s: %(count)d vernietigd na %(period)s (%(register)s)"
+        ),
+        "Records": "Bescheiden",
+        "Record": "Bescheid",
+        "Date": "Datum",
+        "Proposed, waiting for approval": "Voorgesteld, wacht op goedkeuring",
+        "Approved and destroyed": "Goedgekeurd en vernietigd",
+        "Destruction list %(n)s": "Vernietigingslijst %(n)s",
+        "Decided by": "Besloten door",
+        "after %(period)s (%(register)s)": "na %(period)s (%(register)s)",
+        "Destruction statement (PDF)": "Verklaring van vernietiging (PDF)",
+        "Approving destroys these records now, for good; the statement keeps what was "
+        "destroyed, when, on what grounds and by whose approval.": (
+            "Goedkeuren vernietigt deze bescheiden nu, definitief; de verklaring legt vast wat "
+            "is vernietigd, wanneer, op welke grondslag en met wiens goedkeuring."
+        ),
+        "Approve and destroy": "Goedkeuren en vernietigen",
+        "QM evaluation": "QM-beoordeling",
+        "Archival records: QM evaluations and calibration sessions": (
+            "Archiefbescheiden: QM-beoordelingen en kalibratiesessies"
+        ),
+        "%(n)s record has reached the period the register declares.": (
+            "%(n)s bescheid heeft de bewaartermijn uit het register bereikt.",
+            "%(n)s bescheiden hebben de bewaartermijn uit het register bereikt.",
+        ),
+        "Propose a destruction list": "Een vernietigingslijst voorstellen",
+    }
+)
+
 if __name__ == "__main__":
     import sys
 

@@ -55,6 +55,7 @@ KWARG_MAKERS = {
     "session_id": lambda cast: _victim_session(cast).pk,
     "draw_id": lambda cast: _victim_draw(cast).pk,
     "dispute_id": lambda cast: _victim_dispute(cast).pk,
+    "list_id": lambda cast: _victim_destruction_list(cast).pk,
     "item_id": lambda cast: _victim_draw(cast).items.get().pk,
     "consent_id": lambda cast: _victim_session(cast).consent_id,
     "activity_id": lambda cast: _victim_purposes(cast)["misconduct"].activity_id,
@@ -86,6 +87,19 @@ def _victim_evaluation(cast):
         purpose=purposes["coaching"],
         call_started_at=call.started_at,
         coach=cast["coach"],
+    )
+
+
+def _victim_destruction_list(cast):
+    from retention.models import DestructionList
+
+    return DestructionList.objects.create(
+        organisation=cast.organisation,
+        number=1,
+        items=[],
+        grounds={},
+        proposed_by=cast["privacy_officer"],
+        status="destroyed",
     )
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from access.tests.conftest import world  # noqa: F401  (fixture)
 from coaching.evaluations import (
     AnswerInput,
     evaluation_release,
@@ -18,7 +17,6 @@ from coaching.evaluations import (
     timed_comment_add,
 )
 from coaching.models import Criterion, Evaluation
-from coaching.tests.conftest import published_form  # noqa: F401  (fixture)
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
@@ -27,7 +25,7 @@ from retention.purge import purge_organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_a_released_evaluation_reads_the_same_after_its_call_is_purged(world, published_form):  # noqa: F811
+def test_a_released_evaluation_reads_the_same_after_its_call_is_purged(world, published_form):
     cast = world.cast
     coach = Membership.objects.get(user=cast["coach"], organisation=cast.organisation)
     call = world.team_a_call
