@@ -10,11 +10,9 @@ evaluation row, in the same run. Run alone: `python bench/coaching.py`
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,27 +213,21 @@ def _python_trend(organisation) -> None:
 
 
 def bench_coaching() -> dict:
-    from django.conf import settings
-    from django.test.utils import override_settings
+    from bench.pages import without_static_manifest
 
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(STORAGES=storages):
-        return _bench()
+    return without_static_manifest(_bench)
 
 
 def _bench() -> dict:
     from django.urls import reverse
 
-    from bench.register import _timed
+    from bench.pages import signed_in_client, timed
     from organisations.models import Membership, Team
 
     organisation = _organisation()
     _populate(organisation)
     manager = Membership.objects.get(organisation=organisation, role="manager")
-    client = _client_for(manager.user)
+    client = signed_in_client(manager.user)
     url = reverse("coaching:reports", kwargs={"org_slug": SLUG})
     team = Team.objects.filter(organisation=organisation).first()
     employee = organisation.employees.first()
@@ -252,11 +244,11 @@ def _bench() -> dict:
         "runs": RUNS,
         "goal_ms": GOAL_MS,
         "pages": {
-            name: _timed(lambda q=query: client.get(url, q, secure=True))
+            name: timed(lambda q=query: client.get(url, q, secure=True), RUNS)
             for name, query in scopes.items()
         },
-        "baseline_trend_query_over_rows": _timed(lambda: _sql_trend_from_rows(organisation)),
-        "baseline_python_trend": _timed(lambda: _python_trend(organisation)),
+        "baseline_trend_query_over_rows": timed(lambda: _sql_trend_from_rows(organisation), RUNS),
+        "baseline_python_trend": timed(lambda: _python_trend(organisation), RUNS),
     }
     print(
         f"\ncoaching report page at {ROWS:,} evaluations and {ROWS * 5:,} answers "
@@ -278,38 +270,10 @@ def _bench() -> dict:
     return figures
 
 
-def _client_for(user):
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=True, defaults={"name": "bench"}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def main() -> None:
-    from bench.run import ensure_database
+    from bench.pages import run_alone
 
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    figures = bench_coaching()
-    out = ROOT / "bench" / "results" / f"coaching-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2))
-    print(f"  written to {out.relative_to(ROOT)}")
+    run_alone("coaching", bench_coaching)
 
 
 if __name__ == "__main__":

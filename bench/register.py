@@ -14,12 +14,9 @@ Run alone: `python bench/register.py` (BENCH_REGISTER_ROWS, BENCH_REGISTER_RUNS)
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,55 +193,23 @@ def _populate(organisation) -> None:
 
 
 def _client(organisation):
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from bench.pages import signed_in_client
     from organisations.models import Membership
 
-    user = Membership.objects.get(organisation=organisation, role="privacy_officer").user
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=True, defaults={"name": "bench"}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def _check(response) -> None:
-    if response is not None:  # a page; the baseline query returns nothing
-        assert response.status_code == 200, response.status_code
+    officer = Membership.objects.get(organisation=organisation, role="privacy_officer").user
+    return signed_in_client(officer)
 
 
 def _timed(get) -> dict[str, float]:
-    _check(get())  # warm
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = get()
-        samples.append((time.perf_counter() - start) * 1000)
-        _check(response)
-    samples.sort()
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
-    }
+    from bench.pages import timed
+
+    return timed(get, RUNS)
 
 
 def bench_register() -> dict:
-    from django.conf import settings
-    from django.test.utils import override_settings
+    from bench.pages import without_static_manifest
 
-    # The page's stylesheet link needs no collected manifest for a server-time measurement.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(STORAGES=storages):
-        return _bench_register()
+    return without_static_manifest(_bench_register)
 
 
 def _live_listen_counts(organisation) -> None:
@@ -315,20 +280,9 @@ def _bench_register() -> dict:
 
 
 def main() -> None:
-    from bench.run import ensure_database
+    from bench.pages import run_alone
 
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    figures = bench_register()
-    out = ROOT / "bench" / "results" / f"register-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2))
-    print(f"  written to {out.relative_to(ROOT)}")
+    run_alone("register", bench_register)
 
 
 if __name__ == "__main__":
