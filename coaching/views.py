@@ -299,3 +299,37 @@ def consents_waiting(membership) -> list:
     count = consents_waiting_for(membership).count()
     url = reverse("coaching:overview", kwargs={"org_slug": membership.organisation.slug})
     return [Todo(_("Questions about using your calls"), count, url)] if count else []
+
+
+def coaching_waiting(membership) -> list:
+    """Dashboard: blind calibration sheets still to submit, and sampled calls in the queue."""
+    from coaching.calibration import sessions_for
+    from coaching.sampling import queue_for
+    from organisations.todo import Todo
+
+    if not membership.user.has_perm(
+        f"organisations.{roles.EVALUATE_CALLS}", membership.organisation
+    ):
+        return []
+    slug = membership.organisation.slug
+    submitted = Evaluation.objects.filter(
+        coach=membership.user_id, calibration__isnull=False, status=EvaluationStatus.RELEASED
+    ).values("calibration_id")
+    open_sessions = (
+        sessions_for(membership)
+        .filter(status=SessionStatus.OPEN, participants=membership.user_id)
+        .exclude(pk__in=submitted)
+        .count()
+    )
+    return [
+        Todo(
+            _("Calibration sessions waiting for your scores"),
+            open_sessions,
+            reverse("coaching:overview", kwargs={"org_slug": slug}),
+        ),
+        Todo(
+            _("Sampled calls to listen to with the employee"),
+            queue_for(membership).count(),
+            reverse("coaching:samples", kwargs={"org_slug": slug}),
+        ),
+    ]

@@ -128,3 +128,30 @@ def holds_waiting(membership) -> list:
     )
     url = reverse("retention:overview", kwargs={"org_slug": membership.organisation.slug})
     return [Todo(_("Legal holds waiting for your approval"), count, url)]
+
+
+def destruction_waiting(membership) -> list:
+    """Dashboard: a destruction list another person proposed, for someone who may approve it."""
+    from organisations import roles
+    from organisations.todo import Todo
+    from retention.constants import DestructionStatus
+    from retention.models import DestructionList
+
+    if not membership.user.has_perm(
+        f"organisations.{roles.CHANGE_RETENTION}", membership.organisation
+    ):
+        return []
+    waiting = (
+        DestructionList.objects.filter(
+            organisation=membership.organisation_id, status=DestructionStatus.PROPOSED
+        )
+        .exclude(proposed_by=membership.user_id)
+        .first()
+    )
+    if waiting is None:
+        return []
+    url = reverse(
+        "retention:destruction",
+        kwargs={"org_slug": membership.organisation.slug, "list_id": waiting.pk},
+    )
+    return [Todo(_("Destruction lists waiting for your approval"), 1, url)]

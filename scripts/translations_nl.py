@@ -1328,6 +1328,15 @@ NL.update(
             "%(n)s bescheiden hebben de bewaartermijn uit het register bereikt.",
         ),
         "Propose a destruction list": "Een vernietigingslijst voorstellen",
+        "Destruction lists waiting for your approval": (
+            "Vernietigingslijsten die op uw goedkeuring wachten"
+        ),
+        "Calibration sessions waiting for your scores": (
+            "Kalibratiesessies die op uw scores wachten"
+        ),
+        "Sampled calls to listen to with the employee": (
+            "Steekproefgesprekken om met de medewerker terug te luisteren"
+        ),
     }
 )
 

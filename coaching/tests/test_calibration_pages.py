@@ -127,3 +127,50 @@ def test_a_calibration_with_three_coaches_through_the_pages(
     # The employee's own results hold none of it.
     employee_page = client_for(world.cast["employee"]).get(_url("overview")).content.decode()
     assert "data-received" not in employee_page
+
+
+def test_the_dashboard_counts_what_waits_for_a_coach(
+    world,
+    published_form,
+    client_for,
+    coaches,  # noqa: F811
+):
+    from coaching.calibration import calibration_open
+    from coaching.consent import consent_answer, consent_ask
+    from organisations.models import Membership
+
+    def member(user):
+        return Membership.objects.select_related("user", "organisation").get(
+            user=user, organisation=world.cast.organisation
+        )
+
+    consent = consent_ask(
+        membership=member(world.cast["coach"]), recording=world.own_call, use="calibration"
+    )
+    dashboard = reverse("organisations:dashboard", kwargs={"org_slug": "acme"})
+    employee_page = (
+        client_for(world.cast["employee"])
+        .get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Questions about using your calls: <strong>1</strong>" in employee_page
+    consent_answer(membership=member(world.cast["employee"]), consent_id=consent.pk, grant=True)
+    session = calibration_open(
+        membership=member(coaches[0]),
+        recording=world.own_call,
+        version=published_form,
+        purpose_code="coaching",
+        participant_ids=[c.pk for c in coaches],
+        expert_id=None,
+        closes_by=timezone.localdate() + timedelta(days=3),
+    )
+    anna = client_for(coaches[1])
+    waiting = "Calibration sessions waiting for your scores: <strong>1</strong>"
+    assert waiting in anna.get(dashboard, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    anna.post(_url("calibration_score", session_id=session.pk))
+    sheet = Evaluation.objects.get(calibration=session, coach=coaches[1])
+    anna.post(
+        _url("draft", evaluation_id=sheet.pk),
+        {**_scores(published_form, [1, 1, 3, 1, 1]), "release": "1"},
+    )
+    assert waiting not in anna.get(dashboard, HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -139,3 +139,13 @@ def test_a_rejected_list_destroys_nothing_and_one_list_waits_at_a_time(world, ar
     )
     with pytest.raises(RequestError):  # another organisation's administrator
         destruction_decide(membership=outsider, list_id=proposal.pk, approve=True)
+
+
+def test_the_dashboard_tells_the_second_person_a_list_waits(world, archive, client_for):
+    destruction_propose(membership=_m(world.cast, "privacy_officer"))
+    dashboard = reverse("organisations:dashboard", kwargs={"org_slug": "acme"})
+    label = "Destruction lists waiting for your approval"
+    admin = client_for(world.cast["administrator"]).get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
+    assert label in admin.content.decode()
+    proposer = client_for(world.cast["privacy_officer"]).get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
+    assert label not in proposer.content.decode()
