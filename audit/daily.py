@@ -45,6 +45,13 @@ def daily_counts_refresh(organisation=None, *, now: datetime | None = None) -> i
     organisations = [organisation] if organisation else Organisation.objects.all()
     written = 0
     for org in organisations:
+        # The register page asks on every visit; most days there is nothing to count, and
+        # then no row is locked.
+        done = DailyCountsDone.objects.filter(organisation=org).values_list(
+            "through_day", flat=True
+        )
+        if done and done[0] >= _last_settled_day(org, now):
+            continue
         written += _refresh_one(org, now)
     return written
 

@@ -27,7 +27,8 @@ from coaching.constants import (
     VersionStatus,
 )
 from coaching.evaluations import EvaluationError, evaluation_create, hearable_purposes
-from coaching.models import CalibrationSession, Criterion, Evaluation, FormVersion
+from coaching.models import CalibrationSession, Evaluation, FormVersion
+from coaching.qm_forms import version_criteria
 from organisations import roles
 from organisations.models import Membership
 from recordings.models import Recording
@@ -191,11 +192,7 @@ def calibration_comparison(session: CalibrationSession) -> Comparison:
     if session.status != SessionStatus.CLOSED:
         raise EvaluationError(_("The comparison is shown once the lead closes the session."))
     scores = list(submitted(session).order_by("coach__username"))
-    criteria = list(
-        Criterion.objects.filter(section__version=session.form_version).order_by(
-            "section__position", "position"
-        )
-    )
+    criteria = version_criteria(session.form_version)
     answers = []
     for evaluation in scores:
         given = {a.criterion_id: a for a in evaluation.answers.all()}

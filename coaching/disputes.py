@@ -21,7 +21,7 @@ from coaching.constants import DisputeStatus, EvaluationStatus
 from coaching.evaluations import (
     AnswerInput,
     EvaluationError,
-    _check_answer,
+    check_answer,
     evaluation_score,
     evaluations_of_employee,
 )
@@ -139,7 +139,7 @@ def dispute_answer(
     if uphold:
         if new_answer is None:
             raise EvaluationError(_("Give the new answer to re-score."))
-        _check_answer(dispute.criterion, new_answer)
+        check_answer(dispute.criterion, new_answer)
         _keep_revision(evaluation, dispute)
         Answer.objects.update_or_create(
             evaluation=evaluation,

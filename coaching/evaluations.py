@@ -31,6 +31,7 @@ from coaching.models import (
     FormVersion,
     TimedComment,
 )
+from coaching.qm_forms import version_criteria
 from coaching.rollups import rollup_refresh
 from coaching.scoring import Score, ScoredCriterion, compute_score
 from organisations.models import Membership
@@ -109,15 +110,7 @@ def evaluation_create(
     return evaluation
 
 
-def _criteria(evaluation: Evaluation) -> list[Criterion]:
-    return list(
-        Criterion.objects.filter(section__version=evaluation.form_version).order_by(
-            "section__position", "position"
-        )
-    )
-
-
-def _check_answer(criterion: Criterion, answer: AnswerInput) -> None:
+def check_answer(criterion: Criterion, answer: AnswerInput) -> None:
     if answer.not_applicable:
         if not criterion.not_applicable_allowed:
             raise EvaluationError(
@@ -161,12 +154,12 @@ def evaluation_save_draft(
     """Save what the coach has answered so far. Unknown criteria are refused; nothing is
     saved when one answer is wrong."""
     evaluation = _editable(membership, evaluation_id)
-    criteria = {criterion.pk: criterion for criterion in _criteria(evaluation)}
+    criteria = {criterion.pk: criterion for criterion in version_criteria(evaluation.form_version)}
     unknown = set(answers) - criteria.keys()
     if unknown:
         raise EvaluationError(_("The answers refer to criteria that are not on this form."))
     for criterion_id, answer in answers.items():
-        _check_answer(criteria[criterion_id], answer)
+        check_answer(criteria[criterion_id], answer)
     for criterion_id, answer in answers.items():
         Answer.objects.update_or_create(
             evaluation=evaluation,
@@ -192,7 +185,7 @@ def evaluation_score(evaluation: Evaluation) -> Score:
             kind=criterion.kind,
             value=None if criterion.pk not in answers else answers[criterion.pk].value,
         )
-        for criterion in _criteria(evaluation)
+        for criterion in version_criteria(evaluation.form_version)
     )
 
 
@@ -206,7 +199,7 @@ def evaluation_release(*, membership: Membership, evaluation_id: Any) -> Evaluat
     answered = {
         a.criterion_id for a in evaluation.answers.all() if a.not_applicable or a.value is not None
     }
-    missing = [c.text for c in _criteria(evaluation) if c.pk not in answered]
+    missing = [c.text for c in version_criteria(evaluation.form_version) if c.pk not in answered]
     if missing:
         raise EvaluationError(
             _("Answer every criterion first; still open: %(open)s")
@@ -336,7 +329,3 @@ def answers_from_post(post, criteria: list[Criterion]) -> dict[int, AnswerInput]
         else:
             answers[criterion.pk] = AnswerInput(comment=comment)
     return answers
-
-
-def criteria_of(evaluation: Evaluation) -> list[Criterion]:
-    return _criteria(evaluation)

@@ -41,6 +41,13 @@ def version_content(version: FormVersion) -> list[dict[str, Any]]:
     ]
 
 
+def version_criteria(version: FormVersion) -> list[Criterion]:
+    """The criteria of a version in the order the form shows them."""
+    return list(
+        Criterion.objects.filter(section__version=version).order_by("section__position", "position")
+    )
+
+
 def _check_content(sections: list[dict[str, Any]]) -> None:
     if not any(section.get("criteria") for section in sections):
         raise FormError(_("A form needs at least one criterion."))

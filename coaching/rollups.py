@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from coaching.models import Answer, CriterionMonth, Evaluation, EvaluationMonth
-from coaching.reports import COUNTED, NORMALISED
+from coaching.reports import NORMALISED, Scope, counted_evaluations
 
 
 def _month_of(evaluation: Evaluation) -> date:
@@ -26,12 +26,7 @@ def _month_of(evaluation: Evaluation) -> date:
 
 
 def _counted(organisation):
-    return Evaluation.objects.filter(
-        organisation=organisation,
-        status__in=COUNTED,
-        calibration__isnull=True,
-        released_at__isnull=False,
-    )
+    return counted_evaluations(organisation, Scope()).filter(released_at__isnull=False)
 
 
 def _write(organisation, evaluations, cell_filter: dict) -> None:

@@ -28,7 +28,6 @@ from coaching.disputes import dispute_deadline, disputes_left, settings_for
 from coaching.evaluations import (
     EvaluationError,
     answers_from_post,
-    criteria_of,
     evaluation_acknowledge,
     evaluation_for_reader,
     evaluation_release,
@@ -39,7 +38,7 @@ from coaching.evaluations import (
     timed_comment_add,
 )
 from coaching.models import Consent, Evaluation
-from coaching.qm_forms import published_versions
+from coaching.qm_forms import published_versions, version_criteria
 from organisations import roles
 from organisations.decorators import organisation_view
 
@@ -128,7 +127,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
     editing = evaluation.status == EvaluationStatus.DRAFT and evaluation.coach_id == request.user.pk
     answers = {answer.criterion_id: answer for answer in evaluation.answers.all()}
     sections: dict[int, dict] = {}
-    for criterion in criteria_of(evaluation):
+    for criterion in version_criteria(evaluation.form_version):
         section = sections.setdefault(
             criterion.section_id, {"title": criterion.section.title, "rows": []}
         )
@@ -139,10 +138,14 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
     disputes = list(evaluation.disputes.select_related("criterion", "answered_by"))
     open_criteria = {d.criterion_id for d in disputes if d.status == DisputeStatus.OPEN}
     is_coach = evaluation.coach_id == request.user.pk
+    # The call's own employee (the arbiter also reads disputed evaluations, but is neither).
+    is_employee = evaluation.employee is not None and evaluation.employee.user_id == (
+        request.user.pk
+    )
     deadline = dispute_deadline(evaluation)
     released = evaluation.calibration_id is None and evaluation.status in _RELEASED_STATES
     may_dispute = (
-        not is_coach
+        is_employee
         and released
         and deadline is not None
         and timezone.now() <= deadline
@@ -160,14 +163,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
             "dispute_deadline": deadline,
             "disputes_left": disputes_left(evaluation),
             "may_answer_disputes": request.user.pk in (evaluation.coach_id, arbiter),
-            "may_retract": is_coach
-            and evaluation.calibration_id is None
-            and evaluation.status
-            in (
-                EvaluationStatus.RELEASED,
-                EvaluationStatus.ACKNOWLEDGED,
-                EvaluationStatus.DISPUTED,
-            ),
+            "may_retract": is_coach and released,
             "revisions": evaluation.revisions.all(),
             "sections": list(sections.values()),
             "editing": editing,
@@ -181,7 +177,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
                     "until": None,
                 }
             ],
-            "is_employee": evaluation.coach_id != request.user.pk,
+            "is_employee": is_employee,
             "calibration": evaluation.calibration,
             # A blind calibration may hide whose call it is until the lead closes it.
             "show_employee": not (
@@ -202,7 +198,7 @@ def evaluation_draft(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResp
         evaluation_save_draft(
             membership=request.membership,
             evaluation_id=evaluation.pk,
-            answers=answers_from_post(request.POST, criteria_of(evaluation)),
+            answers=answers_from_post(request.POST, version_criteria(evaluation.form_version)),
             summary=request.POST.get("summary", ""),
         )
     except EvaluationError as refusal:

@@ -117,6 +117,11 @@ def as_csv(organisation: Organisation) -> HttpResponse:
 # --- PDF --------------------------------------------------------------------------------------
 
 
+# Tables with a header row, and label/value tables without one.
+_FACTS_GRID = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+_GRID = TableStyle([*_FACTS_GRID, ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))])
+
+
 def _p(text: Any, style) -> Paragraph:
     return Paragraph(escape(str(text or "—")).replace("\n", "<br/>"), style)
 
@@ -124,21 +129,9 @@ def _p(text: Any, style) -> Paragraph:
 def pdf_bytes(organisation: Organisation) -> bytes:
     document = _document_with_evidence(organisation)
     styles = getSampleStyleSheet()
-    body, small, h1, h2 = (
-        styles["BodyText"],
-        styles["BodyText"],
-        styles["Title"],
-        styles["Heading2"],
-    )
-    small = small.clone("small", fontSize=8, leading=10)
+    body, h1, h2 = styles["BodyText"], styles["Title"], styles["Heading2"]
+    small = body.clone("small", fontSize=8, leading=10)
     red = small.clone("red", textColor=colors.HexColor("#b00020"))
-    grid = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ]
-    )
     story: list = [
         _p(_("Processing register"), h1),
         _p(
@@ -159,7 +152,7 @@ def pdf_bytes(organisation: Organisation) -> bytes:
             (_("Visiting address"), activity["controller_visiting_address"]),
             (_("Postal address"), activity["controller_postal_address"]),
         ]
-        story.append(_facts(facts, small, grid))
+        story.append(_facts(facts, small))
         story += [Spacer(1, 3 * mm), _p(_("Purposes"), styles["Heading3"])]
         story.append(
             _table(
@@ -169,7 +162,6 @@ def pdf_bytes(organisation: Organisation) -> bytes:
                     for p in activity["purposes"]
                 ],
                 small,
-                grid,
                 [120 * mm, 50 * mm],
             )
         )
@@ -199,7 +191,6 @@ def pdf_bytes(organisation: Organisation) -> bytes:
                     for e in activity["data_subject_entries"]
                 ],
                 small,
-                grid,
                 [30 * mm, 28 * mm, 30 * mm, 32 * mm, 28 * mm, 22 * mm],
             )
         )
@@ -209,7 +200,6 @@ def pdf_bytes(organisation: Organisation) -> bytes:
                 [_("Recipient"), _("Kind")],
                 [[r["name"], r["kind_label"]] for r in activity["recipients"]],
                 small,
-                grid,
                 [120 * mm, 50 * mm],
             )
         )
@@ -222,7 +212,6 @@ def pdf_bytes(organisation: Organisation) -> bytes:
                     (_("Related processing activities"), activity["related_processing"]),
                 ],
                 small,
-                grid,
             )
         )
     story += [Spacer(1, 6 * mm), _p(_("Evidence"), h2)]
@@ -239,7 +228,7 @@ def pdf_bytes(organisation: Organisation) -> bytes:
         colWidths=[60 * mm, 90 * mm, 20 * mm],
         repeatRows=1,
     )
-    table.setStyle(grid)
+    table.setStyle(_GRID)
     story.append(table)
     buffer = io.BytesIO()
     SimpleDocTemplate(
@@ -253,20 +242,16 @@ def pdf_bytes(organisation: Organisation) -> bytes:
     return buffer.getvalue()
 
 
-def _facts(pairs, style, grid) -> Table:
+def _facts(pairs, style) -> Table:
     table = Table(
         [[_p(label, style), _p(value, style)] for label, value in pairs],
         colWidths=[45 * mm, 125 * mm],
     )
-    table.setStyle(
-        TableStyle(
-            [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-        )
-    )
+    table.setStyle(TableStyle(_FACTS_GRID))
     return KeepTogether([table])
 
 
-def _table(header, rows, style, grid, widths) -> Table:
+def _table(header, rows, style, widths) -> Table:
     table = Table(
         [
             [_p(cell, style) for cell in header],
@@ -275,7 +260,7 @@ def _table(header, rows, style, grid, widths) -> Table:
         colWidths=widths,
         repeatRows=1,
     )
-    table.setStyle(grid)
+    table.setStyle(_GRID)
     return table
 
 

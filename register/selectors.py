@@ -22,11 +22,17 @@ def purposes_for_organisation(*, organisation: Organisation) -> QuerySet[Purpose
     return Purpose.objects.filter(activity__organisation=organisation).select_related("activity")
 
 
-def retention_for_category(*, organisation: Organisation, category: str) -> timedelta | None:
-    """The declared retention of a data category: the shortest of the lines that declare it,
-    because the register says "at the latest". None when nothing declares the category."""
+def retention_entry_for_category(
+    *, organisation: Organisation, category: str
+) -> DataSubjectEntry | None:
+    """The register line that sets a data category's retention: the shortest of the lines that
+    declare it, because the register says "at the latest". None when nothing declares it."""
     entries = DataSubjectEntry.objects.filter(
         activity__organisation=organisation, data_category=category
-    )
-    periods = [entry.retention for entry in entries]
-    return min(periods) if periods else None
+    ).select_related("activity")
+    return min(entries, key=lambda entry: entry.retention_days, default=None)
+
+
+def retention_for_category(*, organisation: Organisation, category: str) -> timedelta | None:
+    entry = retention_entry_for_category(organisation=organisation, category=category)
+    return entry.retention if entry else None

@@ -45,22 +45,20 @@ def _may_change(request: HttpRequest) -> bool:
 
 def _activity_rows(activity: ProcessingActivity, by_key: dict[str, list[Evidence]]) -> dict:
     """An activity with each declared line beside the evidence that concerns it."""
-    recording_key = f"category:{DataCategory.RECORDING}"
+    entries = [
+        (e, e.data_category == DataCategory.RECORDING) for e in activity.data_subject_entries.all()
+    ]
+    declares_recordings = any(is_recording for _entry, is_recording in entries)
     return {
         "activity": activity,
         "purposes": [(p, by_key.get(f"purpose:{p.code}", [])) for p in activity.purposes.all()],
-        "entries": [
-            (e, e.data_category == DataCategory.RECORDING)
-            for e in activity.data_subject_entries.all()
-        ],
+        "entries": entries,
         "recipients": [
             (r, by_key.get(f"recipient:{r.name}", [])) for r in activity.recipients.all()
         ],
-        "retention_evidence": by_key.get(recording_key, [])
-        if any(
-            e.data_category == DataCategory.RECORDING for e in activity.data_subject_entries.all()
-        )
-        else [],
+        "retention_evidence": (
+            by_key.get(f"category:{DataCategory.RECORDING}", []) if declares_recordings else []
+        ),
     }
 
 

@@ -27,17 +27,9 @@ from organisations import roles
 from organisations.models import Membership, Organisation
 from register.constants import DataCategory, RetentionUnit
 from register.models import DataSubjectEntry
+from register.selectors import retention_entry_for_category
 from retention.constants import DestructionStatus
 from retention.models import DestructionList
-
-
-def _period(organisation: Organisation, category: str) -> DataSubjectEntry | None:
-    """The register line giving the shortest declared period of the category ("at the
-    latest"), or None when the category is not declared."""
-    entries = DataSubjectEntry.objects.filter(
-        activity__organisation=organisation, data_category=category
-    )
-    return min(entries, key=lambda e: e.retention_days, default=None)
 
 
 def due_records(organisation: Organisation, *, now=None) -> tuple[list[dict], dict]:
@@ -45,7 +37,9 @@ def due_records(organisation: Organisation, *, now=None) -> tuple[list[dict], di
     now = now or timezone.now()
     items: list[dict] = []
     grounds: dict[str, dict] = {}
-    entry = _period(organisation, DataCategory.EVALUATION)
+    entry = retention_entry_for_category(
+        organisation=organisation, category=DataCategory.EVALUATION
+    )
     if entry is not None:
         grounds["evaluation"] = _ground(entry)
         for evaluation in (
@@ -66,7 +60,9 @@ def due_records(organisation: Organisation, *, now=None) -> tuple[list[dict], di
                     "form": str(evaluation.form_version),
                 }
             )
-    entry = _period(organisation, DataCategory.CALIBRATION)
+    entry = retention_entry_for_category(
+        organisation=organisation, category=DataCategory.CALIBRATION
+    )
     if entry is not None:
         grounds["calibration"] = _ground(entry)
         for session in (

@@ -139,7 +139,7 @@ def test_disputes_are_limited_in_time_and_number_and_to_the_employee(world, rele
         )
 
 
-def test_the_named_arbiter_reads_and_answers_disputes(world, released):
+def test_the_named_arbiter_reads_and_answers_disputes(world, released, client_for):
     evaluation, criteria = released
     CoachingSettings.objects.create(
         organisation=world.cast.organisation, arbiter=world.cast["team_leader"]
@@ -153,6 +153,18 @@ def test_the_named_arbiter_reads_and_answers_disputes(world, released):
         reason=REASON,
     )
     assert evaluation_for_reader(arbiter, evaluation.pk) == evaluation
+    # The arbiter answers on the page, but is not the employee: no dispute or acknowledge form.
+    page = (
+        client_for(world.cast["team_leader"])
+        .get(
+            reverse(
+                "coaching:evaluation", kwargs={"org_slug": "acme", "evaluation_id": evaluation.pk}
+            )
+        )
+        .content.decode()
+    )
+    assert "coaching/disputes/" in page
+    assert "data-dispute-form" not in page and "data-acknowledge-evaluation" not in page
     with pytest.raises(EvaluationError):  # not the manager
         dispute_answer(
             membership=_m(world.cast, "manager"), dispute_id=dispute.pk, uphold=False, answer="x"
