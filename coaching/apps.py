@@ -8,11 +8,9 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from access.actions import recording_action_provider
-        from coaching.views import coaching_waiting, consents_waiting, evaluate_action
-        from coaching.views_calibration import consent_and_calibration_actions
+        from coaching.views import coaching_actions, coaching_waiting, consents_waiting
         from organisations.todo import todo_provider
 
-        recording_action_provider(evaluate_action)
-        recording_action_provider(consent_and_calibration_actions)
+        recording_action_provider(coaching_actions)
         todo_provider(consents_waiting)
         todo_provider(coaching_waiting)

@@ -272,19 +272,23 @@ def evaluation_acknowledge_view(request: HttpRequest, evaluation_id: uuid.UUID) 
     )
 
 
-def evaluate_action(membership, recording) -> list[RecordingAction]:
-    """On the call's page: "Evaluate this call" for a coach who may hear it."""
+def coaching_actions(membership, recording) -> list[RecordingAction]:
+    """On the call's page, for a coach who may hear it: evaluate it, and ask consent to use it
+    or open a calibration session on it. Whether they may hear it is asked once."""
+    from coaching.views_calibration import consent_and_calibration_actions
+
     if not membership.user.has_perm(
         f"organisations.{roles.EVALUATE_CALLS}", membership.organisation
-    ):
-        return []
-    if not hearable_purposes(membership, recording):
+    ) or not hearable_purposes(membership, recording):
         return []
     url = reverse(
         "coaching:evaluation_new",
         kwargs={"org_slug": membership.organisation.slug, "recording_id": recording.pk},
     )
-    return [RecordingAction(_("Evaluate this call with a QM form"), url)]
+    return [
+        RecordingAction(_("Evaluate this call with a QM form"), url),
+        *consent_and_calibration_actions(membership, recording),
+    ]
 
 
 def consents_waiting(membership) -> list:

@@ -269,11 +269,8 @@ def calibration_close_view(request: HttpRequest, session_id: uuid.UUID) -> HttpR
 
 
 def consent_and_calibration_actions(membership, recording) -> list:
-    """On the call's page: ask consent, or open a calibration session once it is granted."""
-    if not membership.user.has_perm(
-        f"organisations.{roles.EVALUATE_CALLS}", membership.organisation
-    ) or not hearable_purposes(membership, recording):
-        return []
+    """Ask consent, or open a calibration session once it is granted. For a coach who may
+    hear the call (coaching.views.coaching_actions checks that once for all its actions)."""
     slug = membership.organisation.slug
     kwargs = {"org_slug": slug, "recording_id": recording.pk}
     if consent_granted(recording, ConsentUse.CALIBRATION):
