@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
@@ -91,7 +92,8 @@ def case_set_status(
     if status not in CaseStatus.values or status == case.status:
         raise RequestError(_("The case already has that status."))
     case.status = status
-    case.save(update_fields=["status"])
+    case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+    case.save(update_fields=["status", "closed_at"])
     audit.record(
         actor=membership.user,
         action="access.case.closed" if status == CaseStatus.CLOSED else "access.case.reopened",

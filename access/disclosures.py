@@ -204,11 +204,14 @@ def disclosure_record_download(*, disclosure: Disclosure, ip_address: str | None
     )
 
 
-def _delete_copy(disclosure: Disclosure) -> None:
+def delete_copy(disclosure: Disclosure) -> None:
+    """Delete the handed-over copy and confirm it is gone; DisclosureError when it is not."""
     storage = audio_storage()
-    if disclosure.storage_key and storage.exists(disclosure.storage_key):
-        storage.delete(disclosure.storage_key)
-    if storage.exists(disclosure.storage_key):
+    key = disclosure.storage_key
+    # An empty key names no copy (and to a file system it would name the storage's root).
+    if key and storage.exists(key):
+        storage.delete(key)
+    if key and storage.exists(key):
         raise DisclosureError(_("The copy could not be deleted; it will be tried again."))
     disclosure.copy_deleted_at = timezone.now()
     disclosure.save(update_fields=["copy_deleted_at"])
@@ -237,7 +240,7 @@ def disclosure_cancel(
         raise RequestError(_("This link has already been cancelled."))
     disclosure.cancelled_at = timezone.now()
     disclosure.save(update_fields=["cancelled_at"])
-    _delete_copy(disclosure)
+    delete_copy(disclosure)
     audit.record(
         actor=membership.user,
         action="access.disclosure.cancelled",
@@ -257,7 +260,7 @@ def disclosures_expire() -> int:
     )
     count = 0
     for disclosure in ended.select_related("organisation", "request__purpose"):
-        _delete_copy(disclosure)
+        delete_copy(disclosure)
         audit.record(
             actor=None,
             action="access.disclosure.copy_deleted",

@@ -66,6 +66,8 @@ EVENTS = {
     "retention.recording.purged": _("erased a recording whose retention ran out"),
     "retention.recording.erased_early": _("erased a recording before its deadline"),
     "retention.purge.finished": _("finished a purge run"),
+    "retention.case.erased": _("erased a closed case and its requests whose retention ran out"),
+    "retention.request.erased": _("erased a request whose retention ran out"),
     "retention.hold.requested": _("asked for a legal hold"),
     "retention.hold.approved": _("approved a legal hold"),
     "retention.hold.denied": _("denied a legal hold"),

@@ -217,6 +217,9 @@ PURGE_MARGIN_MINUTES = env_int("EARSHOT_PURGE_MARGIN_MINUTES", 60)
 # Storage objects deleted in parallel, and rows locked per batch.
 PURGE_WORKERS = env_int("EARSHOT_PURGE_WORKERS", 4)
 PURGE_BATCH_SIZE = env_int("EARSHOT_PURGE_BATCH_SIZE", 1000)
+# Batches in flight at once, each on a database connection of its own: while one batch writes
+# its tombstones and audit events, the next one deletes its objects.
+PURGE_STREAMS = env_int("EARSHOT_PURGE_STREAMS", 2)
 
 # Mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -108,6 +108,36 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
     return lines
 
 
+def case_records_evidence(organisation: Organisation) -> list[Evidence]:
+    """Beside the register's "case" lines: what is past their period now (the nightly run
+    erases it). Without such a line, a summary line says nothing limits how long they stay."""
+    from retention.case_records import case_records_status
+
+    url = reverse("retention:overview", kwargs={"org_slug": organisation.slug})
+    status = case_records_status(organisation)
+    if status["days"] is None:
+        return [
+            Evidence(
+                "retention",
+                _("Retention of requests, cases and disclosures"),
+                _("not declared: kept until the register declares a period"),
+                ok=False,
+                url=url,
+            )
+        ]
+    return [
+        Evidence(
+            "retention",
+            _("Requests and cases past their period"),
+            _("%(cases)d case(s), %(requests)d request(s) without a case")
+            % {"cases": status["cases"], "requests": status["requests"]},
+            ok=not (status["cases"] or status["requests"]),
+            url=url,
+            key=f"category:{DataCategory.CASE}",
+        )
+    ]
+
+
 def holds_waiting(membership) -> list:
     """Dashboard: legal holds and releases another person asked for, for an approver."""
     from organisations import roles

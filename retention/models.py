@@ -40,6 +40,13 @@ class PurgeRun(models.Model):
     overdue = models.PositiveIntegerField(
         default=0, help_text="Calls past their deadline and not erased when the run ended."
     )
+    # Requests, cases and disclosures past the period of the register's "case" lines.
+    cases_erased = models.PositiveIntegerField(default=0)
+    requests_erased = models.PositiveIntegerField(default=0)
+    disclosures_erased = models.PositiveIntegerField(default=0)
+    records_failed = models.PositiveIntegerField(
+        default=0, help_text="Cases or requests kept because a disclosure copy would not go."
+    )
     error = models.TextField(blank=True)
 
     class Meta:
@@ -57,7 +64,12 @@ class PurgeRun(models.Model):
 
     @property
     def needs_attention(self) -> bool:
-        return self.status != RunStatus.FINISHED or self.failed > 0 or self.overdue > 0
+        return (
+            self.status != RunStatus.FINISHED
+            or self.failed > 0
+            or self.overdue > 0
+            or self.records_failed > 0
+        )
 
 
 class LegalHold(models.Model):

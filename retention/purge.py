@@ -15,6 +15,7 @@ A run killed at any point leaves rows whose object may already be gone: the next
 from __future__ import annotations
 
 import logging
+import threading
 import time as clock
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, F, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -140,16 +141,10 @@ def erase_batch(
                 failed.append(recording)
                 outcome.failed_ids.add(recording.pk)
         _tombstone(erased, now, zone)
-        if run is not None:
-            # In the batch's transaction: a killed run's report never counts a batch twice
-            # or misses one that committed.
-            PurgeRun.objects.filter(pk=run.pk).update(
-                purged=F("purged") + len(erased),
-                bytes_freed=F("bytes_freed") + outcome.bytes_freed,
-                failed=F("failed") + len(failed),
-            )
         if failed:
             Recording.objects.bulk_update(failed, ["purge_failed_at", "purge_error"])
+        # Last, so the locks they take (the audit chain's head, the report's row) are held only
+        # until the commit that follows: a parallel batch waits for them as briefly as can be.
         audit.record_many(
             actor=actor,
             action=action,
@@ -169,8 +164,74 @@ def erase_batch(
                 for recording in erased
             ],
         )
+        if run is not None:
+            # In the batch's transaction: a killed run's report never counts a batch twice
+            # or misses one that committed.
+            PurgeRun.objects.filter(pk=run.pk).update(
+                purged=F("purged") + len(erased),
+                bytes_freed=F("bytes_freed") + outcome.bytes_freed,
+                failed=F("failed") + len(failed),
+            )
         outcome.purged, outcome.failed = len(erased), len(failed)
     return outcome
+
+
+def erase_all(
+    organisation: Organisation,
+    queryset: QuerySet[Recording],
+    *,
+    run: PurgeRun | None,
+    reason: str,
+    actor=None,
+    action: str = "retention.recording.purged",
+) -> PurgeOutcome:
+    """Erase every recording of `queryset`, batch after batch, in PURGE_STREAMS streams.
+
+    Each stream is a thread with a database connection of its own, so one stream's tombstones
+    and audit events are written while another's objects are deleted; SKIP LOCKED keeps their
+    batches apart. Inside a transaction of the caller's (a test, a request) other connections
+    would not see its rows, so there one stream works in the caller's own connection."""
+    total = PurgeOutcome()
+    guard = threading.Lock()
+    streams = 1 if connection.in_atomic_block else max(1, settings.PURGE_STREAMS)
+
+    def stream(executor: ThreadPoolExecutor) -> None:
+        while True:
+            with guard:
+                exclude = set(total.failed_ids)
+            outcome = erase_batch(
+                organisation,
+                queryset,
+                run=run,
+                executor=executor,
+                exclude=exclude,
+                reason=reason,
+                actor=actor,
+                action=action,
+            )
+            if outcome is None:
+                return
+            with guard:
+                total.purged += outcome.purged
+                total.bytes_freed += outcome.bytes_freed
+                total.failed += outcome.failed
+                total.failed_ids |= outcome.failed_ids
+
+    def own_connection(executor: ThreadPoolExecutor) -> None:
+        try:
+            stream(executor)
+        finally:
+            connection.close()  # this thread's connection, not the caller's
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.PURGE_WORKERS)) as executor:
+        if streams == 1:
+            stream(executor)
+        else:
+            with ThreadPoolExecutor(max_workers=streams) as streamers:
+                futures = [streamers.submit(own_connection, executor) for _ in range(streams)]
+                for future in futures:
+                    future.result()  # a stream's error is the run's error
+    return total
 
 
 def purge_organisation(
@@ -188,28 +249,15 @@ def purge_organisation(
         organisation=organisation, trigger=trigger, started_at=timezone.now(), horizon=horizon
     )
     queryset = due_recordings(organisation, horizon)
-    failed_ids: set = set()
     try:
-        with ThreadPoolExecutor(max_workers=max(1, settings.PURGE_WORKERS)) as executor:
-            while True:
-                outcome = erase_batch(
-                    organisation,
-                    queryset,
-                    run=run,
-                    executor=executor,
-                    exclude=failed_ids,
-                    reason="retention",
-                )
-                if outcome is None:
-                    break
-                run.purged += outcome.purged
-                run.bytes_freed += outcome.bytes_freed
-                run.failed += outcome.failed
-                failed_ids |= outcome.failed_ids
+        total = erase_all(organisation, queryset, run=run, reason="retention")
+        run.purged, run.bytes_freed, run.failed = total.purged, total.bytes_freed, total.failed
+        _erase_case_records(run, organisation, horizon)
         run.status = RunStatus.FINISHED
     except Exception as error:
         logger.exception("purge of %s failed", organisation.slug)
         run.status, run.error = RunStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+        run.refresh_from_db(fields=["purged", "bytes_freed", "failed"])  # what committed
     _finish(run, organisation, horizon)
     logger.info(
         "purge %s: %d erased, %d failed, %d held, %d overdue in %.1f s",
@@ -221,6 +269,15 @@ def purge_organisation(
         clock.monotonic() - started,
     )
     return run
+
+
+def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: datetime) -> None:
+    from retention.case_records import erase_case_records
+
+    records = erase_case_records(organisation, horizon=horizon, run_id=run.pk)
+    if records is not None:
+        run.cases_erased, run.requests_erased = records.cases, records.requests
+        run.disclosures_erased, run.records_failed = records.disclosures, records.failed
 
 
 # A run still "running" after this long was killed (a run of 100,000 calls takes minutes).
@@ -288,10 +345,16 @@ def overdue_recordings(organisation: Organisation) -> QuerySet[Recording]:
 
 
 def dry_run(organisation: Organisation, now: datetime | None = None) -> dict[str, int]:
-    """What a run now would do, changing nothing."""
+    """What a run now would do, changing nothing. Cases and requests are None when the
+    register declares no period for them."""
+    from retention.case_records import case_records_period, due_cases, due_requests
+
     horizon = purge_horizon(now or timezone.now())
     due = due_recordings(organisation, horizon)
+    period = case_records_period(organisation)
     return {
+        "cases": due_cases(organisation, horizon - period).count() if period else None,
+        "requests": due_requests(organisation, horizon - period).count() if period else None,
         "due": due.count(),
         "bytes": due.aggregate(total=Sum("size_bytes"))["total"] or 0,
         "held": Recording.objects.filter(
@@ -316,20 +379,11 @@ def erase_early(*, membership, recordings: list[Recording], reason: str) -> Purg
     if queryset.filter(status=RecordingStatus.HELD).exists():
         raise RequestError(_("A call under legal hold cannot be erased; release the hold first."))
     queryset = queryset.filter(status=RecordingStatus.ACTIVE)
-    total = PurgeOutcome()
-    with ThreadPoolExecutor(max_workers=max(1, settings.PURGE_WORKERS)) as executor:
-        while outcome := erase_batch(
-            membership.organisation,
-            queryset,
-            run=None,
-            executor=executor,
-            exclude=total.failed_ids,
-            reason=reason.strip()[:200],
-            actor=membership.user,
-            action="retention.recording.erased_early",
-        ):
-            total.purged += outcome.purged
-            total.bytes_freed += outcome.bytes_freed
-            total.failed += outcome.failed
-            total.failed_ids |= outcome.failed_ids
-    return total
+    return erase_all(
+        membership.organisation,
+        queryset,
+        run=None,
+        reason=reason.strip()[:200],
+        actor=membership.user,
+        action="retention.recording.erased_early",
+    )

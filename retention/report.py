@@ -33,8 +33,15 @@ def purge_report_send(run) -> int:
         body = _(
             "Purge run of %(started)s (%(status)s):\n"
             "erased: %(purged)d\nfailed: %(failed)d\nunder legal hold: %(held)d\n"
-            "overdue after the run: %(overdue)d\n%(error)s\nDetails: %(url)s\n"
+            "overdue after the run: %(overdue)d\n"
+            "cases, requests and disclosures erased: %(cases)d, %(requests)d, %(disclosures)d\n"
+            "cases or requests kept because a disclosure copy would not go: %(records_failed)d\n"
+            "%(error)s\nDetails: %(url)s\n"
         ) % {
+            "cases": run.cases_erased,
+            "requests": run.requests_erased,
+            "disclosures": run.disclosures_erased,
+            "records_failed": run.records_failed,
             "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
             "status": run.get_status_display(),
             "purged": run.purged,

@@ -22,6 +22,7 @@ from organisations.decorators import organisation_view
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from retention.archive import due_records
+from retention.case_records import case_records_status
 from retention.changes import (
     calls_on_earlier_period,
     change_decide,
@@ -100,6 +101,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ),
             "may_erase": request.user.has_perm(f"organisations.{roles.ERASE_EARLY}", organisation),
             "archive_due": len(due_records(organisation)[0]),
+            "case_records": case_records_status(organisation),
             "destruction_lists": DestructionList.objects.filter(organisation=organisation)[:20],
         },
     )

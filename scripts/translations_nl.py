@@ -618,7 +618,7 @@ NL.update(
         "Say why these calls are erased early.": "Geef aan waarom deze gesprekken vroegtijdig worden gewist.",
         "A call under legal hold cannot be erased; release the hold first.": "Een gesprek onder bewaarplicht kan niet worden gewist; hef eerst de bewaarplicht op.",
         "Earshot: the purge of %(organisation)s needs your attention": "Earshot: de wisronde van %(organisation)s vraagt uw aandacht",
-        "Purge run of %(started)s (%(status)s):\nerased: %(purged)d\nfailed: %(failed)d\nunder legal hold: %(held)d\noverdue after the run: %(overdue)d\n%(error)s\nDetails: %(url)s\n": "Wisronde van %(started)s (%(status)s):\ngewist: %(purged)d\nmislukt: %(failed)d\nonder bewaarplicht: %(held)d\nte laat na de ronde: %(overdue)d\n%(error)s\nDetails: %(url)s\n",
+        "Purge run of %(started)s (%(status)s):\nerased: %(purged)d\nfailed: %(failed)d\nunder legal hold: %(held)d\noverdue after the run: %(overdue)d\ncases, requests and disclosures erased: %(cases)d, %(requests)d, %(disclosures)d\ncases or requests kept because a disclosure copy would not go: %(records_failed)d\n%(error)s\nDetails: %(url)s\n": "Wisronde van %(started)s (%(status)s):\ngewist: %(purged)d\nmislukt: %(failed)d\nonder bewaarplicht: %(held)d\nte laat na de ronde: %(overdue)d\nzaken, verzoeken en verstrekkingen gewist: %(cases)d, %(requests)d, %(disclosures)d\nzaken of verzoeken bewaard omdat een verstrekte kopie niet verdween: %(records_failed)d\n%(error)s\nDetails: %(url)s\n",
         "Review on": "Herbeoordelen op",
         "The hold waits for a second person's approval.": "De bewaarplicht wacht op goedkeuring door een tweede persoon.",
         "Done. The hold is now: %(status)s.": "Gedaan. De bewaarplicht is nu: %(status)s.",
@@ -1339,6 +1339,31 @@ NL.update(
         ),
     }
 )
+
+NL.update(
+    {
+        # Retention of requests, cases and disclosures.
+        "closed at": "gesloten op",
+        "erased a closed case and its requests whose retention ran out": "wiste een gesloten zaak met haar verzoeken waarvan de bewaartermijn was verstreken",
+        "erased a request whose retention ran out": "wiste een verzoek waarvan de bewaartermijn was verstreken",
+        "Retention of requests, cases and disclosures": "Bewaartermijn van verzoeken, zaken en verstrekkingen",
+        "not declared: kept until the register declares a period": "niet vastgelegd: bewaard tot het register een termijn vastlegt",
+        "Requests and cases past their period": "Verzoeken en zaken voorbij hun bewaartermijn",
+        "%(cases)d case(s), %(requests)d request(s) without a case": "%(cases)d zaak/zaken, %(requests)d verzoek(en) zonder zaak",
+        "Cases · requests · disclosures erased": "Zaken · verzoeken · verstrekkingen gewist",
+        "%(n)s kept: a copy would not go": (
+            "%(n)s bewaard: een kopie verdween niet",
+            "%(n)s bewaard: een kopie verdween niet",
+        ),
+        "The register declares no retention period for requests, cases and disclosures, so they are kept. Add a line with the data category “Requests, cases and disclosures” to the register.": "Het register legt geen bewaartermijn vast voor verzoeken, zaken en verstrekkingen, dus ze worden bewaard. Voeg in het register een regel toe met de gegevenscategorie “Verzoeken, casussen en verstrekkingen”.",
+        "Erased %(days)s day after they ended: a closed case with its requests, a request without a case once its grant or link is over.": (
+            "Gewist %(days)s dag nadat ze zijn afgelopen: een gesloten zaak met haar verzoeken, een verzoek zonder zaak zodra de toestemming of de link is verlopen.",
+            "Gewist %(days)s dagen nadat ze zijn afgelopen: een gesloten zaak met haar verzoeken, een verzoek zonder zaak zodra de toestemming of de link is verlopen.",
+        ),
+        "Past their period now: %(cases)s case(s), %(requests)s request(s) without a case.": "Nu voorbij hun bewaartermijn: %(cases)s zaak/zaken, %(requests)s verzoek(en) zonder zaak.",
+    }
+)
+
 
 if __name__ == "__main__":
     import sys

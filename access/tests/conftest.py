@@ -18,8 +18,24 @@ from register.services import activity_create
 
 
 def register_for(
-    organisation, *, retention_days: int = 28, customer_fields=("phone",)
+    organisation,
+    *,
+    retention_days: int = 28,
+    customer_fields=("phone",),
+    case_retention_days: int | None = None,
 ) -> dict[str, Purpose]:
+    """A register with two purposes and a recording retention line; with case_retention_days
+    also a line for requests, cases and disclosures."""
+    case_lines = [
+        {
+            "subject_category": "Betrokkenen bij een verzoek of zaak",
+            "personal_data": "motivering, beslissingen",
+            "collection_purpose": "verantwoording",
+            "data_category": "case",
+            "retention_value": case_retention_days,
+            "retention_unit": "days",
+        }
+    ]
     activity = activity_create(
         organisation=organisation,
         actor=None,
@@ -46,7 +62,8 @@ def register_for(
                 "retention_value": retention_days,
                 "retention_unit": "days",
             }
-        ],
+        ]
+        + (case_lines if case_retention_days else []),
         recipients=[],
         recorded_customer_fields=list(customer_fields),
     )

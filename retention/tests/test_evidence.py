@@ -27,7 +27,7 @@ def _page(cast, client_for):
 
 
 def test_a_healthy_organisation_shows_no_mismatch_but_a_missing_purge_run(cast, client_for):
-    register_for(cast.organisation, retention_days=28)
+    register_for(cast.organisation, retention_days=28, case_retention_days=365)
     recording_create(organisation=cast.organisation, retention_days=28)
     html = _page(cast, client_for)
     assert "data-evidence" in html
@@ -39,7 +39,7 @@ def test_a_healthy_organisation_shows_no_mismatch_but_a_missing_purge_run(cast, 
 
 
 def test_each_mismatch_is_shown_in_red(cast, client_for):
-    register_for(cast.organisation, retention_days=28)
+    register_for(cast.organisation, retention_days=28, case_retention_days=365)
     purge_organisation(cast.organisation)
     overdue = recording_create(
         organisation=cast.organisation,

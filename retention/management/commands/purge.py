@@ -6,8 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from organisations.models import Organisation
-from retention.constants import RunStatus, RunTrigger
+from retention.constants import RunTrigger
 from retention.purge import dry_run, purge_organisation
+
+
+def _records(cases: int | None, requests: int | None) -> str:
+    if cases is None:
+        return "requests, cases and disclosures: no retention period declared in the register"
+    return f"would erase {cases} closed case(s) and {requests} request(s) without a case"
 
 
 class Command(BaseCommand):
@@ -32,15 +38,17 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{organisation.slug}: would erase {plan['due']} recording(s) "
                     f"({filesizeformat(plan['bytes'])}); {plan['held']} held; "
-                    f"{plan['overdue']} overdue now"
+                    f"{plan['overdue']} overdue now; {_records(plan['cases'], plan['requests'])}"
                 )
                 continue
             run = purge_organisation(organisation, trigger=RunTrigger.COMMAND)
             self.stdout.write(
                 f"{organisation.slug}: erased {run.purged} ({filesizeformat(run.bytes_freed)}), "
                 f"failed {run.failed}, held {run.held}, overdue {run.overdue}, "
-                f"{run.duration_seconds:.1f} s"
+                f"{run.duration_seconds:.1f} s; cases erased {run.cases_erased}, requests "
+                f"{run.requests_erased}, disclosures {run.disclosures_erased}, kept because a "
+                f"copy would not go {run.records_failed}"
             )
-            failed |= run.status != RunStatus.FINISHED or run.failed > 0 or run.overdue > 0
+            failed |= run.needs_attention
         if failed:
             raise CommandError("Not everything due was erased; see the purge report.")
