@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
         "organisations.Organisation",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        # audit_org_time (organisation, -created_at) serves every lookup by organisation.
+        db_index=False,
         null=True,
         related_name="+",
     )
@@ -51,7 +53,10 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict)
     ip_address = models.GenericIPAddressField(null=True)
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not indexed: nothing looks an event up by its hash, and an index on random digests costs
+    # a random B-tree write per event (the purge writes 100,000 a night). The chain's integrity
+    # rests on (chain, sequence) being unique and each event naming the previous one's hash.
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["chain", "sequence"]
