@@ -410,6 +410,33 @@ def test_two_purges_at_once_share_the_work_and_erase_each_call_exactly_once(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_one_run_in_several_streams_erases_each_call_once_and_reports_the_sum(
+    cast, settings, isolated_audio_storage, monkeypatch
+):
+    """A run's streams work on connections of their own: each batch once, one event each, the
+    chain intact, the report's counts equal to what was erased."""
+    import retention.purge
+
+    settings.PURGE_BATCH_SIZE, settings.PURGE_STREAMS = 7, 3
+    org, location = cast.organisation, isolated_audio_storage
+    recordings = _bulk_due(org, 300, location)
+    streams_seen, real_erase_batch = set(), retention.purge.erase_batch
+
+    def erase_batch_noting_its_stream(*args, **kwargs):
+        streams_seen.add(threading.get_ident())
+        return real_erase_batch(*args, **kwargs)
+
+    monkeypatch.setattr(retention.purge, "erase_batch", erase_batch_noting_its_stream)
+    run = purge_organisation(org)
+    assert len(streams_seen) == 3
+    assert (run.status, run.purged, run.failed) == (RunStatus.FINISHED, 300, 0)
+    stored = PurgeRun.objects.get(pk=run.pk)
+    assert (stored.purged, stored.bytes_freed) == (300, sum(r.size_bytes for r in recordings))
+    _assert_all_erased_provably(org, recordings, location)
+    assert _files_in(location) == set()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_run_ending_while_another_erases_its_last_batch_reports_nothing_overdue(
     cast, settings, isolated_audio_storage
 ):
