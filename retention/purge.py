@@ -197,10 +197,14 @@ def erase_all(
     Each stream is a thread with a database connection of its own, so one stream's tombstones
     and audit events are written while another's objects are deleted; SKIP LOCKED keeps their
     batches apart. Inside a transaction of the caller's (a test, a request) other connections
-    would not see its rows, so there one stream works in the caller's own connection."""
+    would not see its rows, and SQLite cannot keep streams apart, so there one stream works in
+    the caller's own connection."""
     total = PurgeOutcome()
     guard = threading.Lock()
-    streams = 1 if connection.in_atomic_block else max(1, settings.PURGE_STREAMS)
+    # Streams need SKIP LOCKED to keep their batches apart (SQLite, the embedded default, has
+    # neither it nor concurrent writers) and must see the rows (not inside a caller's atomic).
+    parallel = connection.features.has_select_for_update_skip_locked
+    streams = max(1, settings.PURGE_STREAMS) if parallel and not connection.in_atomic_block else 1
 
     def stream(executor: ThreadPoolExecutor) -> None:
         while True:
