@@ -19,8 +19,10 @@ description or the reference typed in (any of those may identify people).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -122,21 +124,11 @@ def _erase_requests(requests: list[AccessRequest]) -> int | None:
     return len(disclosures)
 
 
-def _request_detail(request: AccessRequest, period_days: int, run_id) -> dict:
-    return {
-        "kind": request.kind,
-        "status": request.status,
-        "closed_at": request.closed_at.isoformat() if request.closed_at else None,
-        "retention_days": period_days,
-        "run": run_id,
-    }
-
-
-def _erase_case(case: Case, period_days: int, run_id) -> tuple[int, int] | None:
-    requests = list(case.requests.select_related("purpose"))
+def _erase_case(case: Case, days: int, run_id, outcome: CaseRecordsOutcome) -> bool:
+    requests = list(case.requests.all())
     disclosures = _erase_requests(requests)
     if disclosures is None:
-        return None
+        return False
     LegalHold.objects.filter(case=case).delete()  # only released or denied holds are left
     audit.record(
         actor=None,
@@ -148,12 +140,59 @@ def _erase_case(case: Case, period_days: int, run_id) -> tuple[int, int] | None:
             "closed_at": case.closed_at.isoformat(),
             "requests": [str(r.pk) for r in requests],
             "disclosures": disclosures,
-            "retention_days": period_days,
+            "retention_days": days,
             "run": run_id,
         },
     )
     case.delete()
-    return len(requests), disclosures
+    outcome.cases += 1
+    outcome.requests += len(requests)
+    outcome.disclosures += disclosures
+    return True
+
+
+def _erase_request(request: AccessRequest, days: int, run_id, outcome: CaseRecordsOutcome) -> bool:
+    disclosures = _erase_requests([request])
+    if disclosures is None:
+        return False
+    audit.record(
+        actor=None,
+        action="retention.request.erased",
+        organisation=request.organisation,
+        target=request,
+        purpose=request.purpose.code,
+        detail={
+            "kind": request.kind,
+            "status": request.status,
+            "closed_at": request.closed_at.isoformat() if request.closed_at else None,
+            "retention_days": days,
+            "run": run_id,
+            "disclosures": disclosures,
+        },
+    )
+    outcome.requests += 1
+    outcome.disclosures += disclosures
+    return True
+
+
+def _erase_each(queryset: QuerySet, erase: Callable[[Any], bool]) -> int:
+    """Erase every row of `queryset` in batches locked with SKIP LOCKED (two runs never take
+    the same row), each row in a savepoint of its own. A row `erase` could not finish is left
+    for the next run. Returns how many were left."""
+    left: set = set()
+    while True:
+        with transaction.atomic():
+            rows = list(
+                queryset.exclude(pk__in=left)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("closed_at")[:BATCH_SIZE]
+            )
+            for row in rows:
+                with transaction.atomic():
+                    if not erase(row):
+                        left.add(row.pk)
+        if not rows:
+            return len(left)
 
 
 def erase_case_records(
@@ -161,74 +200,31 @@ def erase_case_records(
 ) -> CaseRecordsOutcome | None:
     """Erase what ended more than the declared period before `horizon` (the purge's own
     horizon: nothing may outlive its period until the next run). None when the register
-    declares no period. Rows are locked with SKIP LOCKED, so two runs never erase one twice."""
+    declares no period. Cases first, so a request on a case goes with it."""
     period = case_records_period(organisation)
     if period is None:
         return None
     cutoff, days = horizon - period, period.days
     outcome = CaseRecordsOutcome()
-    skipped: set = set()
-    while True:
-        with transaction.atomic():
-            cases = list(
-                due_cases(organisation, cutoff)
-                .exclude(pk__in=skipped)
-                .select_related("organisation")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("closed_at")[:BATCH_SIZE]
-            )
-            for case in cases:
-                with transaction.atomic():
-                    erased = _erase_case(case, days, run_id)
-                if erased is None:
-                    skipped.add(case.pk)
-                    outcome.failed += 1
-                    continue
-                outcome.cases += 1
-                outcome.requests += erased[0]
-                outcome.disclosures += erased[1]
-        if not cases:
-            break
-    while True:
-        with transaction.atomic():
-            requests = list(
-                due_requests(organisation, cutoff)
-                .exclude(pk__in=skipped)
-                .select_related("purpose")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("closed_at")[:BATCH_SIZE]
-            )
-            for request in requests:
-                with transaction.atomic():
-                    detail = _request_detail(request, days, run_id)
-                    disclosures = _erase_requests([request])
-                    if disclosures is None:
-                        skipped.add(request.pk)
-                        outcome.failed += 1
-                        continue
-                    audit.record(
-                        actor=None,
-                        action="retention.request.erased",
-                        organisation=organisation,
-                        target=request,
-                        purpose=request.purpose.code,
-                        detail={**detail, "disclosures": disclosures},
-                    )
-                outcome.requests += 1
-                outcome.disclosures += disclosures
-        if not requests:
-            break
+    outcome.failed += _erase_each(
+        due_cases(organisation, cutoff).select_related("organisation"),
+        lambda case: _erase_case(case, days, run_id, outcome),
+    )
+    outcome.failed += _erase_each(
+        due_requests(organisation, cutoff).select_related("organisation", "purpose"),
+        lambda request: _erase_request(request, days, run_id, outcome),
+    )
     return outcome
 
 
-def case_records_status(organisation: Organisation) -> dict:
-    """The declared period in days (None when undeclared) and how many closed cases and
-    requests without a case are past it now: the nightly run erases them, so more than
-    nothing after a run is a finding."""
+def case_records_status(organisation: Organisation, *, at: datetime | None = None) -> dict:
+    """The declared period in days and how many closed cases and requests without a case are
+    past it at `at` (now by default; the purge's horizon for a dry run). Counts are None when
+    the register declares no period. Past it now means the nightly run missed them."""
     period = case_records_period(organisation)
     if period is None:
-        return {"days": None, "cases": 0, "requests": 0}
-    cutoff = timezone.now() - period
+        return {"days": None, "cases": None, "requests": None}
+    cutoff = (at or timezone.now()) - period
     return {
         "days": period.days,
         "cases": due_cases(organisation, cutoff).count(),

@@ -15,6 +15,7 @@ from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from register.constants import DataCategory
 from register.evidence import Evidence
+from retention.case_records import case_records_status
 from retention.changes import calls_on_earlier_period, declared_recording_days
 from retention.constants import RunStatus
 from retention.models import PurgeRun
@@ -111,8 +112,6 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
 def case_records_evidence(organisation: Organisation) -> list[Evidence]:
     """Beside the register's "case" lines: what is past their period now (the nightly run
     erases it). Without such a line, a summary line says nothing limits how long they stay."""
-    from retention.case_records import case_records_status
-
     url = reverse("retention:overview", kwargs={"org_slug": organisation.slug})
     status = case_records_status(organisation)
     if status["days"] is None:

@@ -38,6 +38,7 @@ from organisations.models import Organisation
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from recordings.storage import audio_storage
+from retention.case_records import case_records_status, erase_case_records
 from retention.constants import RunStatus, RunTrigger
 from retention.models import PurgeRun
 from retention.schedule import purge_horizon
@@ -283,8 +284,6 @@ def purge_organisation(
 
 
 def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: datetime) -> None:
-    from retention.case_records import erase_case_records
-
     records = erase_case_records(organisation, horizon=horizon, run_id=run.pk)
     if records is not None:
         run.cases_erased, run.requests_erased = records.cases, records.requests
@@ -358,14 +357,12 @@ def overdue_recordings(organisation: Organisation) -> QuerySet[Recording]:
 def dry_run(organisation: Organisation, now: datetime | None = None) -> dict[str, int]:
     """What a run now would do, changing nothing. Cases and requests are None when the
     register declares no period for them."""
-    from retention.case_records import case_records_period, due_cases, due_requests
-
     horizon = purge_horizon(now or timezone.now())
     due = due_recordings(organisation, horizon)
-    period = case_records_period(organisation)
+    records = case_records_status(organisation, at=horizon)
     return {
-        "cases": due_cases(organisation, horizon - period).count() if period else None,
-        "requests": due_requests(organisation, horizon - period).count() if period else None,
+        "cases": records["cases"],
+        "requests": records["requests"],
         "due": due.count(),
         "bytes": due.aggregate(total=Sum("size_bytes"))["total"] or 0,
         "held": Recording.objects.filter(
