@@ -58,12 +58,15 @@ def _validated_metadata(organisation: Organisation, metadata: dict[str, Any]) ->
 
 
 def _refuse_duplicates(organisation: Organisation, call_id: str, sha256: str) -> None:
-    recordings = Recording.objects.filter(organisation=organisation)
+    # Live calls only, as the unique indexes: a tombstone keeps neither call id nor audio.
+    recordings = Recording.objects.filter(organisation=organisation).exclude(
+        status=RecordingStatus.PURGED
+    )
     if recordings.filter(call_id=call_id).exists():
         raise IngestRejected(
             "duplicate_call", _("Call %(call_id)s is already in Earshot.") % {"call_id": call_id}
         )
-    if recordings.filter(sha256=sha256).exclude(status=RecordingStatus.PURGED).exists():
+    if recordings.filter(sha256=sha256).exists():
         raise IngestRejected(
             "duplicate_audio", _("The same audio is already in Earshot under another call id.")
         )
