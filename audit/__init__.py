@@ -12,7 +12,8 @@ def record(**kwargs: Any) -> Any:
 
 def record_many(**kwargs: Any) -> int:
     """Append many events of one action: record_many(actor=, action=, organisation=,
-    entries=[(target, detail), ...], purpose=)."""
+    entries=[(target, detail), ...], purpose=), or with target_model=Model and entries of
+    (primary key, detail)."""
     from audit.services import audit_record_many
 
     return audit_record_many(**kwargs)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from audit.catalogue import EVENTS
-from audit.hashing import event_hash
+from audit.hashing import batch_hasher, event_hash
 from audit.models import SYSTEM_CHAIN, AuditChain, AuditEvent
 
 # Detail keys that would copy a customer's personal data into a trail that outlives the audio.
@@ -50,32 +51,40 @@ def chain_key_for(organisation: Any | None) -> str:
 
 
 def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    return _check_details([detail])[0]
+
+
+def _check_details(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each detail as stored (plain JSON), or AuditDetailError. One JSON round trip for all:
+    the purge checks thousands of details a batch."""
     try:
-        normalised = json.loads(json.dumps(detail))
+        normalised = json.loads(json.dumps(details))
     except (TypeError, ValueError) as exc:
         raise AuditDetailError(f"audit detail must be plain JSON: {exc}") from exc
-
-    def walk(value: Any, key: str = "") -> None:
-        if key.lower() in _FORBIDDEN_DETAIL_KEYS:
-            raise AuditDetailError(f"audit detail may not carry {key!r}; name the target by id")
-        if isinstance(value, dict):
-            for child_key, child in value.items():
-                walk(child, str(child_key))
-        elif isinstance(value, list):
-            for child in value:
-                walk(child, key)
-        elif (
-            isinstance(value, str)
-            # The cheap search first: most values hold no long run of digits at all.
-            and _LONG_NUMBER.search(value)
-            and _LONG_NUMBER.search(_MACHINE_VALUE.sub("", value))
-        ):
-            raise AuditDetailError(
-                f"audit detail {key!r} holds a long number (phone number or BSN?); use ids"
-            )
-
-    walk(normalised)
+    for detail in normalised:
+        _refuse_personal_data(detail)
     return normalised
+
+
+def _refuse_personal_data(value: Any, key: str = "") -> None:
+    if key.lower() in _FORBIDDEN_DETAIL_KEYS:
+        raise AuditDetailError(f"audit detail may not carry {key!r}; name the target by id")
+    if isinstance(value, dict):
+        for child_key, child in value.items():
+            _refuse_personal_data(child, str(child_key))
+    elif isinstance(value, list):
+        for child in value:
+            _refuse_personal_data(child, key)
+    elif (
+        isinstance(value, str)
+        # The cheap search first: most values hold no long run of digits at all.
+        and _LONG_NUMBER.search(value)
+        and not _MACHINE_VALUE.fullmatch(value)
+        and _LONG_NUMBER.search(_MACHINE_VALUE.sub("", value))
+    ):
+        raise AuditDetailError(
+            f"audit detail {key!r} holds a long number (phone number or BSN?); use ids"
+        )
 
 
 def _locked_head(key: str) -> AuditChain:
@@ -139,12 +148,14 @@ def audit_record_many(
     actor: Any | None,
     action: str,
     organisation: Any,
-    entries: list[tuple[models.Model, dict[str, Any]]],
+    entries: list[tuple[Any, dict[str, Any]]],
     purpose: str = "",
+    target_model: type[models.Model] | None = None,
 ) -> int:
     """Append one event per (target, detail) in a single locked pass over the chain head:
     the same events, hashes and order as calling audit_record for each, at batch speed (the
-    purge writes an event per erased recording)."""
+    purge writes an event per erased recording). With `target_model`, each target is given
+    by its primary key instead of an instance."""
     if action not in EVENTS:
         raise ValueError(f"unknown audit action {action!r}: add it to audit/catalogue.py")
     if not entries:
@@ -152,31 +163,43 @@ def audit_record_many(
     key = chain_key_for(organisation)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     actor_label = actor.get_username() if actor_id is not None else ""
-    checked = [(target, _check_detail(detail or {})) for target, detail in entries]
+    if target_model is not None:
+        targets = [(target_model._meta.label_lower, str(pk)) for pk, _ in entries]
+    else:
+        targets = [(target._meta.label_lower, str(target.pk)) for target, _ in entries]
+    details = _check_details([detail or {} for _, detail in entries])
     with transaction.atomic():
         head = _locked_head(key)
         sequence, previous = head.last_sequence, head.last_hash
-        now = timezone.now()
+        shared = {
+            "chain": key,
+            "created_at": timezone.now(),
+            "organisation_id": organisation.pk,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "purpose": purpose,
+            "ip_address": None,
+        }
+        hashers: dict[str, Callable] = {}
         events = []
-        for target, detail in checked:
+        for (target_type, target_id), detail in zip(targets, details, strict=True):
             sequence += 1
-            fields = {
-                "chain": key,
-                "sequence": sequence,
-                "created_at": now,
-                "organisation_id": organisation.pk,
-                "actor_id": actor_id,
-                "actor_label": actor_label,
-                "action": action,
-                "target_type": target._meta.label_lower,
-                "target_id": str(target.pk),
-                "purpose": purpose,
-                "detail": detail,
-                "ip_address": None,
-                "previous_hash": previous,
-            }
-            previous = event_hash(**fields)
-            events.append({**fields, "hash": previous})
+            if target_type not in hashers:
+                hashers[target_type] = batch_hasher(target_type=target_type, **shared)
+            digest = hashers[target_type](sequence, target_id, detail, previous)
+            events.append(
+                {
+                    **shared,
+                    "sequence": sequence,
+                    "target_type": target_type,
+                    "target_id": target_id,
+                    "detail": detail,
+                    "previous_hash": previous,
+                    "hash": digest,
+                }
+            )
+            previous = digest
         _insert_events(events)
         head.last_sequence, head.last_hash = sequence, previous
         head.save(update_fields=["last_sequence", "last_hash"])
