@@ -214,8 +214,10 @@ DROP_SETTLE_SECONDS = env_int("EARSHOT_DROP_SETTLE_SECONDS", 10)
 # The purge erases everything whose deadline falls before its next scheduled run plus this
 # margin (a late beat, a slow run), so no call outlives its declared retention.
 PURGE_MARGIN_MINUTES = env_int("EARSHOT_PURGE_MARGIN_MINUTES", 60)
-# Storage objects deleted in parallel, and rows locked per batch.
-PURGE_WORKERS = env_int("EARSHOT_PURGE_WORKERS", 4)
+# Storage objects deleted in parallel, and rows locked per batch. A delete mostly waits (for the
+# disk's discard, an object store's answer), so more threads than cores pay: on local disk 16
+# erased a third faster than 4 in the bench, and more gained nothing.
+PURGE_WORKERS = env_int("EARSHOT_PURGE_WORKERS", 16)
 PURGE_BATCH_SIZE = env_int("EARSHOT_PURGE_BATCH_SIZE", 1000)
 # Batches in flight at once, each on a database connection of its own: while one batch writes
 # its tombstones and audit events, the next one deletes its objects.
