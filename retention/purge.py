@@ -96,7 +96,7 @@ def _delete_all(keys: list[str], executor: ThreadPoolExecutor) -> dict[str, str 
 
     In key order, one contiguous run per worker: neighbouring objects share folders (and, on
     disk, metadata blocks), and workers on runs of their own do not queue for the same folder.
-    One task per worker rather than per key: with thousands of keys a batch, handing out
+    One task per worker rather than per key: with a thousand keys a batch, handing out
     tasks cost about as much of the interpreter as the deletes."""
     keys = sorted(keys)
     size = -(-len(keys) // max(1, settings.PURGE_WORKERS))
@@ -170,8 +170,12 @@ def erase_batch(
                 failed.append((recording.id, error))
                 outcome.failed_ids.add(recording.id)
         _tombstone(erased, now, zone)
-        for pk, error in failed:  # rare: one UPDATE each
-            Recording.objects.filter(pk=pk).update(purge_failed_at=now, purge_error=error)
+        # One UPDATE per distinct error: when a store is down its calls mostly share one.
+        by_error: dict[str, list] = defaultdict(list)
+        for pk, error in failed:
+            by_error[error].append(pk)
+        for error, ids in by_error.items():
+            Recording.objects.filter(pk__in=ids).update(purge_failed_at=now, purge_error=error)
         # Last, so the locks they take (the audit chain's head, the report's row) are held only
         # until the commit that follows: a parallel batch waits for them as briefly as can be.
         audit.record_many(
