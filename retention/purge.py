@@ -58,7 +58,7 @@ class PurgeOutcome:
 
 class Due(NamedTuple):
     """What the erasure of one call and its audit event need. Plain tuples, not model
-    instances: building 100,000 instances cost more than deleting their objects."""
+    instances: building instances took about a fifth of a stream's time in a profiled run."""
 
     id: UUID
     started_at: datetime
@@ -160,21 +160,19 @@ def erase_batch(
             return None
         errors = _delete_all([r.storage_key for r in batch], executor)
         now = timezone.now()
-        erased, failed = [], []
+        erased = []
+        # One UPDATE per distinct error: when a store is down its calls mostly share one.
+        failed_by_error: dict[str, list] = defaultdict(list)
         for recording in batch:
             error = errors[recording.storage_key]
             if error is None:
                 outcome.bytes_freed += recording.size_bytes
                 erased.append(recording)
             else:
-                failed.append((recording.id, error))
+                failed_by_error[error].append(recording.id)
                 outcome.failed_ids.add(recording.id)
         _tombstone(erased, now, zone)
-        # One UPDATE per distinct error: when a store is down its calls mostly share one.
-        by_error: dict[str, list] = defaultdict(list)
-        for pk, error in failed:
-            by_error[error].append(pk)
-        for error, ids in by_error.items():
+        for error, ids in failed_by_error.items():
             Recording.objects.filter(pk__in=ids).update(purge_failed_at=now, purge_error=error)
         # Last, so the locks they take (the audit chain's head, the report's row) are held only
         # until the commit that follows: a parallel batch waits for them as briefly as can be.
@@ -204,9 +202,9 @@ def erase_batch(
             PurgeRun.objects.filter(pk=run.pk).update(
                 purged=F("purged") + len(erased),
                 bytes_freed=F("bytes_freed") + outcome.bytes_freed,
-                failed=F("failed") + len(failed),
+                failed=F("failed") + len(outcome.failed_ids),
             )
-        outcome.purged, outcome.failed = len(erased), len(failed)
+        outcome.purged, outcome.failed = len(erased), len(outcome.failed_ids)
     return outcome
 
 
