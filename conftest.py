@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import factory.random
 import pytest
+import time_machine
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,6 +17,31 @@ from organisations.constants import Role
 from organisations.tests.factories import OrganisationFactory, UserFactory, membership
 
 factory.random.reseed_random("earshot")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO",
+        help="run the suite as if the clock said this time (Europe/Amsterdam unless it has an "
+        "offset), ticking on from there: proves no test depends on the day it runs, e.g. "
+        "--clock 2028-02-29T12:00 or --clock 2026-10-25T02:30",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock(request):
+    """With --clock, the whole run (this process and its live-server threads) starts at that
+    moment; tests that need a particular date still freeze the clock themselves."""
+    value = request.config.getoption("--clock")
+    if not value:
+        yield None
+        return
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @dataclass

@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from audit.models import AuditEvent
 from coaching.models import SampleDraw, SampleItem, SamplingPolicy
@@ -29,6 +30,17 @@ from recordings.tests.factories import recording_create
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+# The tests draw from November 2026, the second month of 2026Q4, as seen on the 20th: the
+# clock is frozen there, so calls made "an hour ago" by the fixtures fall in that month
+# whatever day the suite runs.
+NOW = datetime(2026, 11, 20, 12, tzinfo=AMSTERDAM)
+NOVEMBER = (datetime(2026, 11, 1, tzinfo=AMSTERDAM), datetime(2026, 12, 1, tzinfo=AMSTERDAM))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
 
 
 def test_a_quarter_is_cut_into_equal_slots_that_cover_it():
@@ -49,7 +61,7 @@ def test_a_quarter_is_cut_into_equal_slots_that_cover_it():
 def population(world):
     """Team A's employees with calls in a window; one without calls; calls that must not count."""
     org = world.cast.organisation
-    window = (datetime(2026, 11, 1, tzinfo=AMSTERDAM), datetime(2026, 12, 1, tzinfo=AMSTERDAM))
+    window = NOVEMBER
     me = world.own_call.employee
     calls = [
         recording_create(organisation=org, employee=me, started_at=window[0] + timedelta(days=d))
@@ -96,7 +108,7 @@ def test_the_draw_is_reproducible_from_its_seed_and_population(world, population
 
 def test_different_seeds_choose_differently_over_many_employees(world):
     org = world.cast.organisation
-    start = datetime(2026, 11, 1, tzinfo=AMSTERDAM)
+    start = NOVEMBER[0]
     for n in range(20):
         employee = EmployeeFactory(organisation=org)
         for d in range(6):
