@@ -260,7 +260,8 @@ def evaluations_of_employee(membership: Membership):
 
 
 def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluation | None:
-    """The evaluation if this member may read it: its coach, or the employee once released.
+    """The evaluation if this member may read it: its coach, or the employee once released
+    (also after it was retracted).
     Anyone else (another coach, another organisation) finds nothing."""
     evaluation = (
         Evaluation.objects.filter(pk=evaluation_id, organisation=membership.organisation_id)
@@ -272,6 +273,15 @@ def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluat
     if evaluation.coach_id == membership.user_id:
         return evaluation
     if evaluations_of_employee(membership).filter(pk=evaluation.pk).exists():
+        return evaluation
+    # A retracted evaluation (only a released one can be) stays readable to its employee, with
+    # the coach's reason; it has left their results and takes no acknowledgement or dispute.
+    if (
+        evaluation.status == EvaluationStatus.RETRACTED
+        and evaluation.calibration_id is None
+        and evaluation.employee is not None
+        and evaluation.employee.user_id == membership.user_id
+    ):
         return evaluation
     # The organisation's arbiter reads the evaluations that have been disputed.
     if (

@@ -198,6 +198,38 @@ def test_a_retracted_evaluation_leaves_the_employees_results(world, released):
     assert AuditEvent.objects.filter(action="coaching.evaluation.retracted").exists()
 
 
+def test_the_employee_reads_a_retracted_evaluation_with_its_reason_and_cannot_act_on_it(
+    world, released, client_for
+):
+    evaluation, criteria = released
+    reason = "Verkeerd formulier gebruikt voor dit gesprek"
+    coach = client_for(world.cast["coach"])
+    kwargs = {"org_slug": "acme", "evaluation_id": evaluation.pk}
+    coach.post(reverse("coaching:retract", kwargs=kwargs), {"reason": reason})
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.RETRACTED
+    employee = client_for(world.cast["employee"])
+    page = employee.get(reverse("coaching:evaluation", kwargs=kwargs))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "data-retracted" in html and reason in html
+    assert "data-acknowledge-evaluation" not in html and "data-dispute-form" not in html
+    employee.post(reverse("coaching:acknowledge", kwargs=kwargs))
+    employee.post(
+        reverse("coaching:dispute", kwargs=kwargs),
+        {"criterion": criteria[0].pk, "reason": REASON},
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.RETRACTED and not evaluation.disputes.exists()
+    # Another employee, and another organisation, still find nothing.
+    assert (
+        client_for(world.cast.outsider)
+        .get(reverse("coaching:evaluation", kwargs=kwargs))
+        .status_code
+        == 404
+    )
+
+
 def test_the_employee_disputes_through_the_page(world, released, client_for):
     evaluation, criteria = released
     url = reverse(
