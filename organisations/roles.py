@@ -27,6 +27,7 @@ ERASE_EARLY = "erase_early"
 EVALUATE_CALLS = "evaluate_calls"
 MANAGE_QM_FORMS = "manage_qm_forms"
 VIEW_COACHING_REPORTS = "view_coaching_reports"
+MANAGE_INGEST_TOKENS = "manage_ingest_tokens"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -52,6 +53,7 @@ ORGANISATION_PERMISSIONS = [
     (EVALUATE_CALLS, "Can evaluate calls they may hear with a QM form"),
     (MANAGE_QM_FORMS, "Can build and publish QM forms"),
     (VIEW_COACHING_REPORTS, "Can read coaching reports (management information)"),
+    (MANAGE_INGEST_TOKENS, "Can create, expire and revoke the ingest API tokens of recorders"),
 ]
 
 _DECIDERS = frozenset(
@@ -102,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_ACCESS_POLICY,
             VIEW_RETENTION,
             CHANGE_RETENTION,
+            MANAGE_INGEST_TOKENS,
         }
     ),
     Role.AUDITOR: frozenset(

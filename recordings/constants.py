@@ -21,3 +21,9 @@ class IngestChannel(models.TextChoices):
     UPLOAD = "upload", _("Browser upload")
     API = "api", _("HTTP API")
     DROP_FOLDER = "drop_folder", _("Drop folder")
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Employee, Organisation
-from recordings.constants import Direction, IngestChannel, RecordingStatus
+from recordings.constants import Direction, IngestChannel, RecordingStatus, TokenStatus
 
 # Rows that are not tombstones. Queries on calls filter on a status that is not PURGED, which
 # PostgreSQL takes as implying this condition, so they can use the partial indexes below.
@@ -158,9 +160,28 @@ class IngestToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Empty when a command created it (scripted installs have no signed-in person).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # No expiry when empty; from this instant on the API refuses the token.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
 
     class Meta:
         verbose_name = _("ingest token")
@@ -168,3 +189,10 @@ class IngestToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def status_at(self, moment: datetime) -> TokenStatus:
+        if self.revoked_at is not None:
+            return TokenStatus.REVOKED
+        if self.expires_at is not None and self.expires_at <= moment:
+            return TokenStatus.EXPIRED
+        return TokenStatus.ACTIVE
