@@ -3,7 +3,6 @@ organisation, team, employee or coach; charts in the page (SVG, no script) and a
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from coaching.reports import Scope, coaching_report, report_csv_rows
 from organisations import roles
 from organisations.decorators import organisation_view
 from organisations.models import Employee, Membership, Team
+from register.spreadsheet import csv_writer
 
 CHART_WIDTH, CHART_HEIGHT = 480, 120
 
@@ -63,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
-        csv.writer(buffer).writerows(report_csv_rows(data))
+        csv_writer(buffer).writerows(report_csv_rows(data))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="coaching-{request.organisation.slug}.csv"'

@@ -6,7 +6,6 @@ what the privacy officer files is what the page showed at that moment.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -28,6 +27,7 @@ from organisations.models import Organisation
 from register.constants import CustomerField, DataCategory, LegalBasis, RecipientKind, RetentionUnit
 from register.document import CHILD_SECTIONS, register_document
 from register.evidence import evidence_for
+from register.spreadsheet import csv_writer
 
 
 def labelled(activity: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def as_csv(organisation: Organisation) -> HttpResponse:
     buffer = io.StringIO()
     # The byte-order mark lets Excel open the UTF-8 text with its accents intact.
     buffer.write("\ufeff")
-    csv.writer(buffer).writerows(csv_rows(_document_with_evidence(organisation)))
+    csv_writer(buffer).writerows(csv_rows(_document_with_evidence(organisation)))
     return _attachment(buffer.getvalue(), "text/csv; charset=utf-8", _filename(organisation, "csv"))
 
 

@@ -96,6 +96,20 @@ def test_the_page_and_the_csv_for_a_manager(world, history, client_for):
     assert sum(int(r[2]) for r in rows if r[0] == "month") == 3
 
 
+def test_the_csv_neutralises_spreadsheet_formulas(world, history, client_for):
+    _made, me, other_team, _greeting, _scale = history
+    me.name = '=HYPERLINK("http://evil.example")'
+    me.save()
+    other_team.name = "@SUM(1+1)"
+    other_team.save()
+    url = reverse("coaching:reports", kwargs={"org_slug": "acme"})
+    response = client_for(world.cast["manager"]).get(url, {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    labels = {row[1] for row in rows}
+    assert '\'=HYPERLINK("http://evil.example")' in labels and "'@SUM(1+1)" in labels
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
 def test_who_may_read_reports(world, history, client_for):
     url = reverse("coaching:reports", kwargs={"org_slug": "acme"})
     for role, status in (("coach", 200), ("team_leader", 200), ("employee", 403)):

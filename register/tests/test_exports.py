@@ -68,6 +68,39 @@ def test_csv_export_opens_as_a_table_with_every_value(cast, client_for):
     assert any(row[0] == "evidence" and row[3] == "ok" and row[4] == "false" for row in rows)
 
 
+FORMULAS = {
+    '=HYPERLINK("http://evil.example","klik")': "name",
+    "+1+1": "description",
+    "-2+3": "legal_basis_note",
+    "@SUM(A1:A9)": "retention_text",
+    "\t=1+1": "personal_data",
+    "\r=1+1": "subject_category",
+}
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(cast, client_for):
+    """A value a spreadsheet would run as a formula starts with a single quote (OWASP)."""
+    activity = small_register(cast.organisation)
+    activity.name = '=HYPERLINK("http://evil.example","klik")'
+    activity.description = "+1+1"
+    activity.save()
+    purpose = activity.purposes.get(code="coaching")
+    purpose.legal_basis_note = "-2+3"
+    purpose.save()
+    entry = activity.data_subject_entries.get()
+    entry.retention_text = "@SUM(A1:A9)"
+    entry.personal_data = "\t=1+1"
+    entry.subject_category = "\r=1+1"
+    entry.save()
+    response = _export(client_for(cast["auditor"]), "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    for formula, field in FORMULAS.items():
+        values = [row[4] for row in rows if row[3] == field]
+        assert "'" + formula in values and formula not in values, field
+    # Plain numbers stay numbers.
+    assert ["data_subject_entries", "R1", "1", "retention_value", "28"] in rows
+
+
 def test_pdf_export_is_a_pdf_of_the_register_in_the_language_of_the_page(cast, client_for):
     small_register(cast.organisation)
     client = client_for(cast["privacy_officer"])
