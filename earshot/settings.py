@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -163,6 +164,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page needs stay off; the player may start audio (autoplay) on this origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": "self",
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -186,6 +201,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
+
+# Audit trail ---------------------------------------------------------------------------------
+# The Ed25519 key that signs checkpoints of the trail: a file outside the database and its
+# backups (PEM or 32 raw bytes). `make run` creates one in var/; production without it gets a
+# deploy-check warning and no signed checkpoints. The verify key file (public keys, PEM) lets
+# an auditor verify without the private key.
+AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or None
+AUDIT_VERIFY_KEY_FILE = env_str("EARSHOT_AUDIT_VERIFY_KEY_FILE") or None
+# Append-only store of the signed checkpoints (checkpoints.jsonl); never on the database's disk.
+AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 
 # Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -115,6 +115,50 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"EARSHOT_DEMO": "1"}, "earshot.W001"),
+        ({"EARSHOT_TWO_FACTOR_REQUIRED": "0"}, "earshot.W002"),
+    ],
+)
+def test_deploy_check_warns_in_demo_mode_and_without_two_factor(overrides, code):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production_env(**overrides)
+    )
+    assert result.returncode != 0
+    assert code in result.stdout + result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deploy_check_warns_when_the_demo_accounts_are_loaded(django_user_model):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from earshot.demo import DEMO_PASSWORD
+
+    database = settings.DATABASES["default"]
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    env = _production_env(DATABASE_URL=url)
+    args = ("check", "--deploy", "--fail-level", "WARNING")
+    clean = _manage(*args, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    # Hashed as production hashes it (the suite's own hasher is MD5, unknown there).
+    hashed = PBKDF2PasswordHasher().encode(DEMO_PASSWORD, PBKDF2PasswordHasher().salt())
+    django_user_model.objects.create(username="rvo-coach", password=hashed)
+    result = _manage(*args, env=env)
+    assert result.returncode != 0
+    assert "earshot.W003" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_permissions_policy(client):
+    for response in (client.get(reverse("login")), client.get("/no-such-page/")):
+        policy = response["Permissions-Policy"]
+        for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+            assert feature in policy
+        assert "autoplay=(self)" in policy  # the player starts on a click
+
+
 def test_debug_is_off_and_audio_lies_outside_what_is_served_by_default():
     result = _manage(
         "shell",
