@@ -219,7 +219,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Audio is never a media URL: MEDIA_URL stays unset and storage lies outside STATIC_ROOT.
 STORAGES = build_storages(var_dir=VAR_DIR, debug=DEBUG)
 # Uploads always go to a temporary file, so the probe and the hash read from disk.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# (Django's own handler, except that a very long extension cannot break the temporary file.)
+FILE_UPLOAD_HANDLERS = ["earshot.uploads.SafeTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env_str("EARSHOT_UPLOAD_TEMP_DIR") or None
 # Largest audio file ingest accepts (MB); an upload larger than this is refused unstored.
 MAX_AUDIO_MB = env_int("EARSHOT_MAX_AUDIO_MB", 200)
