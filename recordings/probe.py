@@ -1,8 +1,8 @@
 """Probe an audio file on local disk before anything is stored; refuse what is not valid audio.
 
 mutagen reads the headers. It does not decode audio and it trusts declared sizes, so truncation
-is checked by hand where mutagen cannot see it: WAV (RIFF chunks), FLAC (the last frame),
-Ogg (the end-of-stream page) and M4A (top-level boxes).
+is checked by hand where mutagen cannot see it: WAV and AIFF (chunks), FLAC (the last frame),
+Ogg (the end-of-stream page), M4A/MP4 (top-level boxes) and AAC in ADTS (every frame).
 """
 
 from __future__ import annotations
@@ -13,19 +13,24 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 from mutagen import MutagenError
+from mutagen.aac import AAC
+from mutagen.aiff import AIFF
 from mutagen.flac import FLAC
 from mutagen.mp3 import MP3, HeaderNotFoundError
 from mutagen.mp4 import MP4
 from mutagen.ogg import OggPage
 from mutagen.oggopus import OggOpus
+from mutagen.oggspeex import OggSpeex
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 
 @dataclass(frozen=True)
 class AudioInfo:
-    container: str  # "wav", "mp3", "ogg", "flac", "m4a"
-    codec: str  # "pcm_s16le", "mulaw", "alaw", "gsm610", "mp3", "vorbis", "opus", "aac", ...
+    container: str  # "wav", "aiff", "mp3", "aac", "ogg", "flac", "m4a"
+    codec: (
+        str  # "pcm_s16le", "mulaw", "alaw", "gsm610", "mp3", "vorbis", "opus", "speex", "aac", ...
+    )
     channels: int
     sample_rate: int
     duration_seconds: float
@@ -44,7 +49,18 @@ class AudioRejected(Exception):
 # The class is picked from the magic bytes, not by mutagen.File: File() scores candidates partly
 # by file-name extension (uploads keep the client's extension, so a WAV named .flac would go to
 # FLAC) and does not recognise an MP3 without ID3 tag whose frames are MPEG 2.5 (8 kHz).
-_CLASSES = {"wav": WAVE, "mp3": MP3, "vorbis": OggVorbis, "opus": OggOpus, "flac": FLAC, "m4a": MP4}
+_CLASSES = {
+    "wav": WAVE,
+    "aiff": AIFF,
+    "mp3": MP3,
+    "aac": AAC,
+    "vorbis": OggVorbis,
+    "opus": OggOpus,
+    "speex": OggSpeex,
+    "flac": FLAC,
+    "m4a": MP4,
+}
+_OGG_KINDS = ("vorbis", "opus", "speex")
 # Malformed input can make mutagen's parsers fail with these instead of MutagenError.
 _PARSE_ERRORS = (MutagenError, struct.error, ValueError, IndexError, KeyError, EOFError)
 _WAV_CODECS = {1: None, 3: "pcm_f32le", 6: "alaw", 7: "mulaw", 49: "gsm610"}  # None: by bits
@@ -52,6 +68,12 @@ _WAV_PCM = {8: "pcm_u8", 16: "pcm_s16le", 24: "pcm_s24le", 32: "pcm_s32le"}
 _GUID_TAIL = bytes.fromhex("00001000800000aa00389b71")  # KSDATAFORMAT_SUBTYPE_* after the tag
 _WAV_SLACK = 4  # writers that miscount the data chunk by a byte or two are not truncated files
 _GSM_BLOCK, _GSM_SAMPLES = 65, 320  # GSM 6.10 in WAV: 65-byte blocks of 320 samples
+# AIFF-C compression types Earshot takes; None: PCM, big-endian unless "sowt".
+_AIFC_CODECS = {b"NONE": None, b"twos": None, b"sowt": None, b"fl32": "pcm_f32be"}
+_AIFC_CODECS |= {b"FL32": "pcm_f32be", b"ulaw": "mulaw", b"ULAW": "mulaw", b"alaw": "alaw"}
+_AIFC_CODECS |= {b"ALAW": "alaw"}
+_ADTS_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000]
+_ADTS_RATES += [7350]
 _FLAC_BLOCKSIZES = [0, 192, *(576 << n for n in range(4)), 0, 0, *(256 << n for n in range(8))]
 
 
@@ -69,15 +91,24 @@ def probe_audio(path: Path, *, max_bytes: int | None = None) -> AudioInfo:
         kind = _sniff(f)
         if kind == "wav":  # our own RIFF walk first: its messages say what exactly is wrong
             codec, channels, rate, duration = _check_wav(f, size)
+        elif kind == "aiff":
+            codec, channels, frames = _check_aiff(f, size)
+        elif kind == "aac":  # mutagen estimates the length of ADTS; count the frames instead
+            channels, rate, duration = _check_adts(f, size)
         audio = _load(kind, f)
         info = audio.info
         if kind == "wav":
             return _audio("wav", codec, channels, rate, duration)  # mutagen: blocks, not samples
+        if kind == "aiff":
+            rate = info.sample_rate
+            return _audio("aiff", codec, channels, rate, frames / rate if rate else 0)
+        if kind == "aac":
+            return _audio("aac", "aac", channels or info.channels, rate, duration)
         if kind == "mp3":
             if info.layer != 3:
                 raise _unsupported(_("MPEG audio layer %(layer)s") % {"layer": info.layer})
             return _audio("mp3", "mp3", info.channels, info.sample_rate, info.length)
-        if kind in ("vorbis", "opus"):
+        if kind in _OGG_KINDS:
             try:
                 page = OggPage.find_last(f, info.serial)
             except _PARSE_ERRORS as exc:
@@ -96,6 +127,8 @@ def probe_audio(path: Path, *, max_bytes: int | None = None) -> AudioInfo:
         moov = _check_mp4_boxes(f, size)
         if not info.codec:  # no sound track: mutagen falls back to the movie header
             raise AudioRejected("no_audio", _("The file contains no audio track."))
+        if info.codec == "alac":  # Apple Lossless, what iOS and some recorders write
+            return _audio("m4a", "alac", info.channels, info.sample_rate, info.length)
         if not info.codec.startswith("mp4a.40."):  # MPEG-4 audio object types: AAC LC, HE, ...
             raise _unsupported(info.codec_description or info.codec)
         channels = info.channels
@@ -109,9 +142,14 @@ def _sniff(f) -> str:
     if head[:3] == b"ID3" and len(head) >= 10:  # an ID3v2 tag may precede MP3 and FLAC
         tag_size = sum(b << (7 * (3 - i)) for i, b in enumerate(head[6:10]))  # "syncsafe"
         f.seek(10 + tag_size + (10 if head[5] & 0x10 else 0))  # header, tag, optional footer
-        return "flac" if f.read(4) == b"fLaC" else "mp3"  # mutagen skips tags, finds frames
+        after = f.read(4)
+        if after == b"fLaC":
+            return "flac"
+        return "aac" if _is_adts(after) else "mp3"  # mutagen skips tags, finds frames
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
     if head[:4] == b"fLaC":
         return "flac"
     if head[4:8] == b"ftyp":
@@ -121,16 +159,20 @@ def _sniff(f) -> str:
             return "vorbis"
         if b"OpusHead" in head:
             return "opus"
-        raise _unsupported(_("an Ogg codec other than Vorbis or Opus"))
+        if b"Speex   " in head:
+            return "speex"
+        raise _unsupported(_("an Ogg codec other than Vorbis, Opus or Speex"))
+    if _is_adts(head):  # AAC in ADTS frames, as recorders stream it
+        return "aac"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:  # MPEG frame sync
-        if head[1] & 0x06 == 0x02:  # layer III; 0 is ADTS (raw AAC), others MP1/MP2
+        if head[1] & 0x06 == 0x02:  # layer III; others are MP1/MP2
             return "mp3"
         raise _unsupported(_("raw MPEG audio other than MP3"))
     raise AudioRejected(
         "not_audio",
         _(
             "This is not an audio file Earshot can read "
-            "(WAV, MP3, Ogg Vorbis/Opus, FLAC or M4A/AAC)."
+            "(WAV, AIFF, MP3, AAC, Ogg Vorbis/Opus/Speex, FLAC or M4A/MP4)."
         ),
     )
 
@@ -188,6 +230,108 @@ def _check_wav(f, size: int) -> tuple[str, int, int, float]:
     held = min(data[1], size - data[0])  # within the slack, count only what is there
     duration = held // block_align * samples_per_block / rate
     return codec, channels, rate, duration
+
+
+def _is_adts(head: bytes) -> bool:
+    # 12 sync bits, layer 00; a sampling index past 12 is reserved.
+    return len(head) >= 4 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0 and head[2] >> 2 & 15 < 13
+
+
+def _check_aiff(f, size: int) -> tuple[str, int, int]:
+    """Walk the IFF chunks (big-endian): the sound data must hold what COMM announces.
+
+    Returns the codec, channels and sample frames.
+    """
+    f.seek(0)
+    form = f.read(12)
+    comm = ssnd = None
+    while (header := f.read(8)) and len(header) == 8:
+        chunk_id, chunk_size = struct.unpack(">4sI", header)
+        start = f.tell()
+        if chunk_id == b"COMM":
+            comm = f.read(min(chunk_size, 64))
+        elif chunk_id == b"SSND" and ssnd is None:
+            ssnd = (start, chunk_size)
+        if start + chunk_size > size:
+            break
+        f.seek(start + chunk_size + chunk_size % 2)
+    if comm is None or len(comm) < 18 or ssnd is None:
+        if ssnd is not None and ssnd[0] + ssnd[1] > size + _WAV_SLACK:
+            raise _truncated_aiff(ssnd[1], size - ssnd[0])
+        raise AudioRejected("corrupt", _("The AIFF file is damaged: its headers are incomplete."))
+    channels, frames, bits = struct.unpack(">hLh", comm[:8])
+    compression = comm[18:22] if form[8:12] == b"AIFC" else b"NONE"
+    if compression not in _AIFC_CODECS:
+        raise _unsupported(
+            _("AIFF-C compression %(type)s") % {"type": compression.decode("latin-1")}
+        )
+    codec = _AIFC_CODECS[compression]
+    width = 1 if codec in ("mulaw", "alaw") else (bits + 7) // 8
+    if codec is None:
+        if bits not in (8, 16, 24, 32):
+            raise _unsupported(_("AIFF with %(bits)s-bit samples") % {"bits": bits})
+        codec = "pcm_s8" if bits == 8 else f"pcm_s{bits}{'le' if compression == b'sowt' else 'be'}"
+    expected = max(channels, 0) * frames * width
+    held = min(ssnd[1], size - ssnd[0]) - 8  # after the offset and block size fields
+    if ssnd[0] + ssnd[1] > size + _WAV_SLACK or held + _WAV_SLACK < expected:
+        raise _truncated_aiff(expected, max(held, 0))
+    return codec, channels, frames
+
+
+def _truncated_aiff(expected: int, actual: int) -> AudioRejected:
+    message = _(
+        "The AIFF file is truncated: its header announces %(expected)s bytes of audio but the "
+        "file holds %(actual)s."
+    )
+    return AudioRejected("truncated", message % {"expected": expected, "actual": actual})
+
+
+def _check_adts(f, size: int) -> tuple[int, int, float]:
+    """Walk every ADTS frame: a stream cut while written ends inside a frame.
+
+    Returns channels (0: in the stream's own config), sample rate and duration.
+    """
+    f.seek(0)
+    head = f.read(10)
+    position = 0
+    if head[:3] == b"ID3" and len(head) == 10:
+        position = 10 + sum(b << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
+        position += 10 if head[5] & 0x10 else 0
+    end = size
+    f.seek(max(0, size - 128))
+    if size > 128 and f.read(3) == b"TAG":  # a trailing ID3v1 tag is not audio
+        end -= 128
+    frames = blocks = channels = rate = 0
+    f.seek(position)
+    buffer, buffer_start = f.read(2**20), position
+    while position < end:
+        offset = position - buffer_start
+        if offset + 7 > len(buffer):
+            f.seek(position)
+            buffer, buffer_start, offset = f.read(2**20), position, 0
+        header = buffer[offset : offset + 7]
+        if len(header) < 7:
+            raise _truncated_adts()
+        if not _is_adts(header):
+            raise _corrupt("aac")
+        length = (header[3] & 3) << 11 | header[4] << 3 | header[5] >> 5
+        if length < 7:
+            raise _corrupt("aac")
+        if position + length > end:
+            raise _truncated_adts()
+        if frames == 0:
+            rate = _ADTS_RATES[header[2] >> 2 & 15]
+            channels = (header[2] & 1) << 2 | header[3] >> 6
+        frames += 1
+        blocks += (header[6] & 3) + 1  # raw data blocks in the frame, 1024 samples each
+        position += length
+    if frames == 0:
+        raise _corrupt("aac")
+    return channels, rate, blocks * 1024 / rate
+
+
+def _truncated_adts() -> AudioRejected:
+    return AudioRejected("truncated", _("The AAC file is truncated: its last frame is cut off."))
 
 
 def _check_flac(f, size: int, info) -> int:
@@ -336,7 +480,7 @@ def _no_audio(channels: int, rate: int) -> AudioRejected:
 
 
 def _corrupt(kind: str) -> AudioRejected:
-    name = {"vorbis": "Ogg", "opus": "Ogg"}.get(kind, kind.upper())
+    name = {"vorbis": "Ogg", "opus": "Ogg", "speex": "Ogg"}.get(kind, kind.upper())
     message = _("The %(format)s file is damaged and cannot be read.") % {"format": name}
     return AudioRejected("corrupt", message)
 
@@ -344,6 +488,7 @@ def _corrupt(kind: str) -> AudioRejected:
 def _unsupported(what: str) -> AudioRejected:
     message = _(
         "Earshot cannot accept this recording's encoding (%(encoding)s). Please convert it to "
-        "WAV (PCM, µ-law, A-law or GSM 6.10), MP3, Ogg Vorbis/Opus, FLAC or M4A/AAC."
+        "WAV (PCM, µ-law, A-law or GSM 6.10), AIFF, MP3, AAC, Ogg Vorbis/Opus/Speex, FLAC or "
+        "M4A/MP4 (AAC or ALAC)."
     )
     return AudioRejected("unknown_format", message % {"encoding": what})

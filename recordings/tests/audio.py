@@ -34,10 +34,16 @@ ENCODINGS = {
     "flac": ("flac", ["-c:a", "flac", "-ar", "8000"]),
     # faststart puts the movie header first, so a truncation cuts the media data.
     "m4a": ("m4a", ["-c:a", "aac", "-ar", "16000", "-movflags", "+faststart"]),
-    # Recognised but refused:
     "m4a_alac": ("m4a", ["-c:a", "alac", "-ar", "8000"]),
+    "mp4_aac": ("mp4", ["-c:a", "aac", "-ar", "16000", "-movflags", "+faststart", "-f", "mp4"]),
+    "aac_adts": ("aac", ["-c:a", "aac", "-ar", "16000", "-f", "adts"]),
+    "aiff": ("aif", ["-c:a", "pcm_s16be", "-ar", "8000", "-f", "aiff"]),
+    "speex": ("spx", ["-c:a", "libspeex", "-ar", "8000", "-f", "spx"]),
+    # Recognised but refused (by the probe, or by the drop folder for its extension):
     "ogg_flac": ("oga", ["-c:a", "flac", "-ar", "8000", "-f", "ogg"]),
     "mp2": ("mp2", ["-c:a", "mp2", "-ar", "16000", "-b:a", "32k"]),
+    "wma": ("wma", ["-c:a", "wmav2", "-ar", "16000", "-f", "asf"]),
+    "ac3": ("ac3", ["-c:a", "ac3", "-ar", "48000", "-f", "ac3"]),
 }
 
 WAV_TAGS = {"pcm_f32le": 3, "alaw": 6, "mulaw": 7, "gsm610": 49, "adpcm": 2}

@@ -82,6 +82,11 @@ def test_wave_format_extensible_with_pcm_is_read(tmp_path, encoding):
         ("ogg_opus", "ogg", "opus", 48000),
         ("flac", "flac", "flac", 8000),
         ("m4a", "m4a", "aac", 16000),
+        ("m4a_alac", "m4a", "alac", 8000),
+        ("mp4_aac", "m4a", "aac", 16000),
+        ("aac_adts", "aac", "aac", 16000),
+        ("aiff", "aiff", "pcm_s16be", 8000),
+        ("speex", "ogg", "speex", 8000),
     ],
 )
 @pytest.mark.parametrize("channels", [1, 2])
@@ -171,7 +176,8 @@ def test_messages_go_through_gettext(tmp_path, monkeypatch):
 # --- refused: not audio -----------------------------------------------------------------------
 
 NOT_AUDIO = (
-    "This is not an audio file Earshot can read (WAV, MP3, Ogg Vorbis/Opus, FLAC or M4A/AAC)."
+    "This is not an audio file Earshot can read "
+    "(WAV, AIFF, MP3, AAC, Ogg Vorbis/Opus/Speex, FLAC or M4A/MP4)."
 )
 
 
@@ -190,6 +196,13 @@ def test_not_audio(tmp_path, writer, name):
     error = rejected(writer(tmp_path / name))
 
     assert (error.code, error.message) == ("not_audio", NOT_AUDIO)
+
+
+@pytest.mark.parametrize("fmt", ["wma", "ac3"])
+def test_formats_recorders_rarely_write_are_not_audio_earshot_reads(tmp_path, fmt):
+    path = audio.make_encoded(tmp_path / f"call.{audio.ENCODINGS[fmt][0]}", fmt)
+
+    assert rejected(path).code == "not_audio"
 
 
 def test_riff_that_is_not_wave_is_not_audio(tmp_path):
@@ -235,8 +248,7 @@ def test_wave_format_extensible_with_adpcm_subformat(tmp_path):
 @pytest.mark.parametrize(
     ("fmt", "encoding"),
     [
-        ("m4a_alac", "ALAC"),
-        ("ogg_flac", "an Ogg codec other than Vorbis or Opus"),
+        ("ogg_flac", "an Ogg codec other than Vorbis, Opus or Speex"),
         ("mp2", "raw MPEG audio other than MP3"),
     ],
 )
@@ -277,7 +289,9 @@ def test_wav_a_few_bytes_short_is_accepted(tmp_path):
     assert probe_audio(path).duration_seconds == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("fmt", ["ogg_vorbis", "ogg_opus", "flac", "m4a"])
+@pytest.mark.parametrize(
+    "fmt", ["ogg_vorbis", "ogg_opus", "speex", "flac", "m4a", "mp4_aac", "aac_adts", "aiff"]
+)
 @pytest.mark.parametrize("keep", [0.6, 0.9, 0.999])
 def test_truncated_encoded_files(tmp_path, fmt, keep):
     path = audio.make_encoded(tmp_path / f"call.{audio.ENCODINGS[fmt][0]}", fmt, seconds=3.0)
@@ -310,6 +324,42 @@ def test_truncated_m4a_says_how_much_is_missing(tmp_path):
     assert error.message == (
         f"The M4A file is truncated: it should hold {full} bytes but holds {full // 2}."
     )
+
+
+def test_truncated_aiff_says_how_much_is_missing(tmp_path):
+    path = audio.make_encoded(tmp_path / "call.aif", "aiff", seconds=1.0)
+    header_size = path.read_bytes().index(b"SSND") + 16  # chunk header, offset, block size
+    audio.truncate(path, 0.5)
+
+    error = rejected(path)
+
+    assert error.message == (
+        "The AIFF file is truncated: its header announces 16000 bytes of audio but the file "
+        f"holds {path.stat().st_size - header_size}."
+    )
+
+
+def test_aac_cut_inside_a_frame_is_truncated(tmp_path):
+    path = audio.make_encoded(tmp_path / "call.aac", "aac_adts")
+    audio.truncate(path, 0.75)
+
+    assert rejected(path).message == "The AAC file is truncated: its last frame is cut off."
+
+
+def test_alac_cut_short_is_refused(tmp_path):
+    # Without faststart the movie header is at the end: a cut file has none to read.
+    path = audio.make_encoded(tmp_path / "call.m4a", "m4a_alac")
+    audio.truncate(path, 0.9)
+
+    assert rejected(path).code in ("corrupt", "truncated")
+
+
+def test_aac_with_garbage_between_frames_is_corrupt(tmp_path):
+    path = audio.make_encoded(tmp_path / "call.aac", "aac_adts", seconds=2.0)
+    content = path.read_bytes()
+    path.write_bytes(content[:1000] + b"\0" * 64 + content[1000:])
+
+    assert rejected(path).message == "The AAC file is damaged and cannot be read."
 
 
 # --- refused: corrupt -------------------------------------------------------------------------
