@@ -1,5 +1,12 @@
+import logging
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class AuditConfig(AppConfig):
@@ -7,4 +14,35 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from audit import receivers  # noqa: F401  (connects the signal receivers)
+        from audit import checks, receivers  # noqa: F401  (registers checks and receivers)
+
+        post_migrate.connect(
+            triggers_after_migrate, sender=self, dispatch_uid="audit_triggers_after_migrate"
+        )
+
+
+class AppendOnlyTriggersMissing(RuntimeError):
+    pass
+
+
+def triggers_after_migrate(*, using: str = "default", **kwargs: Any) -> None:
+    """After every migrate (and flush): the append-only triggers exist, or migrate fails.
+
+    A migration that alters the event table makes SQLite rebuild it, which drops its triggers;
+    they are put back here, whatever migration did it, now or in the future."""
+    from audit.triggers import triggers_applicable, triggers_install, triggers_missing
+
+    connection = connections[using]
+    if not triggers_applicable(connection):
+        return
+    missing = triggers_missing(connection)
+    if not missing:
+        return
+    logger.warning("audit trail: reinstalling missing append-only triggers %s", missing)
+    triggers_install(connection)
+    still_missing = triggers_missing(connection)
+    if still_missing:
+        raise AppendOnlyTriggersMissing(
+            f"The audit trail's append-only triggers {still_missing} are missing on database "
+            f"{using!r} and could not be recreated."
+        )

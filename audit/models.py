@@ -2,7 +2,9 @@
 
 Each organisation has its own chain (events without an organisation, such as a failed sign-in
 for an unknown user, go on the "system" chain). An event stores the hash of the event before it
-in its chain; the database refuses UPDATE and DELETE on the table (see migration 0002).
+in its chain; the database refuses UPDATE and DELETE on the table (audit/triggers.py, checked
+after every migration and by a system check). Signed checkpoints of each chain head, kept
+outside the database, make a rewrite by a database writer visible (audit/checkpoints.py).
 Targets and actors are stored by id without foreign-key constraints, so the trail never
 cascades away with what it describes.
 """
@@ -26,6 +28,11 @@ class AuditChain(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_verified_at = models.DateTimeField(null=True, blank=True)
     last_verified_ok = models.BooleanField(null=True)
+    # What the last verification said when it failed, and the newest signed checkpoint it
+    # checked the chain against (shown on the audit-trail page and the register's evidence).
+    last_verified_problem = models.TextField(blank=True)
+    last_verified_checkpoint_sequence = models.BigIntegerField(null=True, blank=True)
+    last_verified_checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.key
@@ -123,3 +130,47 @@ class DailyCountsDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} through {self.through_day}"
+
+
+class AuditCheckpoint(models.Model):
+    """A copy, for display only, of a signed checkpoint. The checkpoint itself lives in the
+    append-only file store (and the object store); verification never reads this table."""
+
+    chain = models.CharField(max_length=64)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=20)
+    last_sequence = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    first_retained_sequence = models.BigIntegerField(null=True, blank=True)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    line = models.TextField()  # the exact signed line written to the file store
+
+    class Meta:
+        indexes = [models.Index(fields=["chain", "-signed_at"], name="audit_checkpoint_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.last_sequence} {self.kind}"
+
+
+class AuditPrune(models.Model):
+    """The sanctioned removal of a chain's oldest events: the database's delete trigger lets
+    through only events of `chain` below `first_retained_sequence`. Append-only itself."""
+
+    chain = models.CharField(max_length=64)
+    first_retained_sequence = models.BigIntegerField()
+    hash_before = models.CharField(max_length=64)
+    removed = models.BigIntegerField()
+    pruned_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["chain", "first_retained_sequence"], name="audit_prune")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} pruned below {self.first_retained_sequence}"
