@@ -24,6 +24,7 @@ EVENTS = {
     "recordings.ingest.rejected": _("refused a recording at ingest"),
     "recordings.token.created": _("created an ingest API token"),
     "recordings.token.revoked": _("revoked an ingest API token"),
+    "recordings.token.expiry_changed": _("set or changed the expiry of an ingest API token"),
     "coaching.form.published": _("published a version of a QM form"),
     "coaching.evaluation.started": _("started an evaluation of a call"),
     "coaching.evaluation.released": _("released an evaluation to the employee"),
