@@ -17,6 +17,7 @@ tenant_patterns = [
     path("register/", include("register.urls")),
     path("recordings/", include("access.urls")),
     path("upload/", include("recordings.urls")),
+    path("tokens/", include("recordings.urls_tokens")),
     path("requests/", include("access.urls_requests")),
     path("cases/", include("access.urls_cases")),
     path("policy/", include("access.urls_policy")),

@@ -25,6 +25,7 @@ NAVIGATION = [
     (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
     (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
     (roles.MANAGE_MEMBERS, "organisations:members", _("Members")),
+    (roles.MANAGE_INGEST_TOKENS, "recordings_tokens:list", _("Ingest tokens")),
 ]
 
 

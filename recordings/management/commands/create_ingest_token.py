@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from organisations.models import Organisation
+from recordings.management.commands._tokens import organisation_for, parse_expiry
 from recordings.tokens import ingest_token_create
 
 
@@ -10,12 +11,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, metavar="SLUG")
         parser.add_argument("--name", required=True, help="which recorder or PBX uses it")
+        parser.add_argument(
+            "--expires",
+            metavar="WHEN",
+            help="YYYY-MM-DD (00:00 that day) or an ISO 8601 date and time, in the "
+            "organisation's time zone unless it names an offset; default: no expiry",
+        )
 
-    def handle(self, *args, org, name, **options):
-        organisation = Organisation.objects.filter(slug=org).first()
-        if organisation is None:
-            raise CommandError(f"No organisation with slug {org!r}.")
-        token, raw = ingest_token_create(organisation=organisation, name=name, actor=None)
+    def handle(self, *args, org, name, expires, **options):
+        organisation = organisation_for(org)
+        expires_at = parse_expiry(expires, organisation) if expires else None
+        try:
+            token, raw = ingest_token_create(
+                organisation=organisation, name=name, expires_at=expires_at, actor=None
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"Token {token.name!r} for {organisation.name}:"))
         self.stdout.write(raw)
         self.stdout.write("It is shown only now; Earshot keeps only its hash.")
+        if token.expires_at is not None:
+            self.stdout.write(f"It expires at {token.expires_at.isoformat()}.")
