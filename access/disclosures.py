@@ -164,27 +164,38 @@ def disclosure_for_token(token: str) -> Disclosure | None:
 
 
 def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str | None) -> bool:
-    """True when the code is right. After MAX_CODE_ATTEMPTS wrong codes the link is closed."""
-    if not disclosure.is_open or disclosure.failed_code_attempts >= MAX_CODE_ATTEMPTS:
-        return False
-    if check_password((code or "").strip(), disclosure.code_hash):
-        return True
-    Disclosure.objects.filter(pk=disclosure.pk).update(
-        failed_code_attempts=F("failed_code_attempts") + 1
-    )
-    disclosure.refresh_from_db(fields=["failed_code_attempts"])
-    audit.record(
-        actor=None,
-        action="access.disclosure.code_failed",
-        organisation=disclosure.organisation,
-        target=disclosure,
-        purpose=disclosure.request.purpose.code,
-        detail={
-            "attempts": disclosure.failed_code_attempts,
-            "request": str(disclosure.request_id),
-        },
-        ip_address=ip_address,
-    )
+    """True when the code is right. After MAX_CODE_ATTEMPTS wrong codes the link is closed.
+
+    The disclosure's row is locked while the code is checked and a wrong one counted, so
+    parallel guesses queue: at most MAX_CODE_ATTEMPTS are ever counted (and logged), and a
+    guess that arrives after the last one finds the link closed. `disclosure` is given the
+    count as it stands afterwards."""
+    with transaction.atomic():
+        locked = (
+            Disclosure.objects.select_for_update(of=("self",))
+            .select_related("organisation", "request__purpose")
+            .get(pk=disclosure.pk)
+        )
+        disclosure.failed_code_attempts = locked.failed_code_attempts
+        if not locked.is_open or locked.failed_code_attempts >= MAX_CODE_ATTEMPTS:
+            return False
+        if check_password((code or "").strip(), locked.code_hash):
+            return True
+        locked.failed_code_attempts += 1
+        locked.save(update_fields=["failed_code_attempts"])
+        disclosure.failed_code_attempts = locked.failed_code_attempts
+        audit.record(
+            actor=None,
+            action="access.disclosure.code_failed",
+            organisation=locked.organisation,
+            target=locked,
+            purpose=locked.request.purpose.code,
+            detail={
+                "attempts": locked.failed_code_attempts,
+                "request": str(locked.request_id),
+            },
+            ip_address=ip_address,
+        )
     return False
 
 
