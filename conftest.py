@@ -69,6 +69,15 @@ def isolated_audio_storage(settings, tmp_path_factory):
     return location
 
 
+@pytest.fixture(autouse=True)
+def isolated_audit_checkpoints(settings, tmp_path_factory):
+    """Each test has its own append-only store of signed audit checkpoints: the database is
+    rolled back after a test, the files are not."""
+    location = tmp_path_factory.mktemp("audit-checkpoints")
+    settings.AUDIT_CHECKPOINT_DIR = str(location)
+    return location
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     organisation = OrganisationFactory(slug="acme", name="Acme Klantcontact")

@@ -17,3 +17,12 @@ def record_many(**kwargs: Any) -> int:
     from audit.services import audit_record_many
 
     return audit_record_many(**kwargs)
+
+
+def checkpoint(*, organisation: Any, kind: str = "purge") -> Any:
+    """Sign and store a checkpoint of the organisation's chain head (the purge calls this at
+    the end of every run). Raises audit.checkpoints.CheckpointError when it cannot."""
+    from audit.checkpoints import checkpoint_write
+    from audit.services import chain_key_for
+
+    return checkpoint_write(key=chain_key_for(organisation), kind=kind)

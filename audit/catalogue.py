@@ -77,6 +77,8 @@ EVENTS = {
     "retention.change.proposed": _("proposed to apply the current retention to existing calls"),
     "retention.change.applied": _("applied the current retention to existing calls"),
     "retention.change.denied": _("denied applying the current retention to existing calls"),
+    "audit.trail.pruned": _("removed the oldest audit events behind a signed checkpoint"),
+    "audit.checkpoints.downloaded": _("downloaded the signed checkpoints of the audit trail"),
 }
 
 

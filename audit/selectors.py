@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from audit.models import AuditChain, AuditEvent
+from audit.models import AuditChain, AuditCheckpoint, AuditEvent
 from audit.services import chain_key_for
 from organisations.models import Organisation
 
@@ -27,3 +27,14 @@ def audit_events_page(
 
 def audit_chain_head(*, organisation: Organisation) -> AuditChain | None:
     return AuditChain.objects.filter(key=chain_key_for(organisation)).first()
+
+
+def audit_checkpoints_recent(
+    *, organisation: Organisation, limit: int = 5
+) -> list[AuditCheckpoint]:
+    """The newest signed checkpoints of the chain, from the database's copy (display only)."""
+    return list(
+        AuditCheckpoint.objects.filter(chain=chain_key_for(organisation)).order_by("-signed_at")[
+            :limit
+        ]
+    )

@@ -34,7 +34,7 @@ def _read(path: str, setting: str) -> bytes:
         raise SigningKeyError(f"{setting} points to {path!r}: {error.strerror}") from error
 
 
-def _private_from(data: bytes, path: str) -> Ed25519PrivateKey:
+def private_key_from(data: bytes, path: str) -> Ed25519PrivateKey:
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             key = serialization.load_pem_private_key(data, password=None)
@@ -78,7 +78,7 @@ def signing_key() -> Ed25519PrivateKey:
         raise SigningKeyError(
             "EARSHOT_AUDIT_SIGNING_KEY_FILE is not set: no checkpoint can be signed."
         )
-    return _private_from(_read(path, "EARSHOT_AUDIT_SIGNING_KEY_FILE"), path)
+    return private_key_from(_read(path, "EARSHOT_AUDIT_SIGNING_KEY_FILE"), path)
 
 
 def verify_keys() -> dict[str, Ed25519PublicKey]:

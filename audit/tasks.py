@@ -17,6 +17,14 @@ def verify_audit_chains() -> dict[str, bool]:
     return {report.chain: report.ok for report in reports}
 
 
+@shared_task(name="audit.tasks.write_audit_checkpoints")
+def write_audit_checkpoints() -> int:
+    """Hourly: a signed checkpoint of every chain whose head moved since its last one."""
+    from audit.checkpoints import Kind, checkpoints_write
+
+    return len(checkpoints_write(kind=Kind.SCHEDULED))
+
+
 @shared_task(name="audit.tasks.count_audit_days")
 def count_audit_days() -> int:
     """Nightly: count the day that ended, per organisation, action and purpose (audit.daily)."""

@@ -92,7 +92,7 @@ SQLITE_TRIGGERS = {
 }
 
 
-class UnsupportedDatabase(RuntimeError):
+class UnsupportedDatabase(Exception):
     pass
 
 

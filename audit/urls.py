@@ -5,4 +5,6 @@ from audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.trail, name="trail"),
+    path("checkpoints.jsonl", views.checkpoints_download, name="checkpoints"),
+    path("verify-key.pem", views.verify_key_download, name="verify_key"),
 ]

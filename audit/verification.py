@@ -1,13 +1,22 @@
-"""Walking a chain: every link, every hash, no gaps, and the head agrees with the last event."""
+"""Walking a chain: every link, every hash, no gaps, the head agrees with the last event, and
+the events agree with every signed checkpoint of the chain (read from the file store, never
+from the database)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
+from audit.checkpoints import Checkpoint, CheckpointSet, checkpoints_load
 from audit.hashing import stored_event_hash
 from audit.models import GENESIS_HASH, AuditChain, AuditEvent
+
+CHECKPOINT_STORE = "checkpoints"  # the report's name for problems of the store itself
 
 
 @dataclass(frozen=True)
@@ -18,59 +27,173 @@ class ChainReport:
     broken_event_id: int | None = None
     broken_sequence: int | None = None
     reason: str = ""
+    # The newest signed checkpoint the chain was found to agree with.
+    checkpoint: Checkpoint | None = None
 
     def describe(self) -> str:
         if self.ok:
-            return f"{self.chain}: {self.events_checked} events, chain intact"
+            if self.checkpoint is None:
+                signed = "no signed checkpoint yet"
+            else:
+                signed = (
+                    f"agrees with the signed checkpoint of {self.checkpoint.when()} "
+                    f"(sequence {self.checkpoint.last_sequence})"
+                )
+            return f"{self.chain}: {self.events_checked} events, chain intact, {signed}"
+        if self.broken_event_id is None:
+            return f"{self.chain}: {self.reason}"
         return (
             f"{self.chain}: broken at event id {self.broken_event_id} "
             f"(sequence {self.broken_sequence}): {self.reason}"
         )
 
 
-def chain_verify(*, key: str) -> ChainReport:
-    previous_hash = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    events = AuditEvent.objects.filter(chain=key).order_by("sequence")
-    for event in events.iterator(chunk_size=2000):
-        problem = ""
-        if event.sequence != expected_sequence:
-            problem = f"expected sequence {expected_sequence}: an event is missing"
-        elif event.previous_hash != previous_hash:
-            problem = "its previous-hash does not match the event before it"
-        elif stored_event_hash(event) != event.hash:
-            problem = "its contents do not match its hash (the row was altered)"
-        if problem:
-            return ChainReport(key, checked, False, event.pk, event.sequence, problem)
-        previous_hash = event.hash
-        expected_sequence += 1
+def chain_walk(
+    *,
+    key: str,
+    events: Iterable[Any],
+    head: Any | None,
+    checkpoints: list[Checkpoint],
+    problems: list[str] = (),  # type: ignore[assignment]
+) -> ChainReport:
+    """The verdict on one chain: its events in sequence order, its head (None if absent) and
+    its verified checkpoints. Pure: the property tests feed it events held in memory."""
+    if problems:
+        return ChainReport(key, 0, False, reason="; ".join(problems))
+    vouched: dict[int, list[Checkpoint]] = defaultdict(list)
+    for checkpoint in checkpoints:
+        vouched[checkpoint.last_sequence].append(checkpoint)
+    prunes = {
+        c.first_retained_sequence: c for c in checkpoints if c.first_retained_sequence is not None
+    }
+    newest = max(checkpoints, key=lambda c: (c.last_sequence, c.signed_at), default=None)
+    agreed: Checkpoint | None = None
+    checked, expected, previous_hash = 0, None, GENESIS_HASH
+
+    def broken(event: Any, reason: str) -> ChainReport:
+        return ChainReport(key, checked, False, event.pk, event.sequence, reason)
+
+    for event in events:
+        if expected is None:
+            if event.sequence in prunes and event.sequence != 1:
+                agreed = prunes[event.sequence]
+                previous_hash = agreed.hash_before_first_retained
+            elif event.sequence != 1:
+                return broken(
+                    event,
+                    f"events 1 to {event.sequence - 1} are missing and no signed prune "
+                    "checkpoint covers them: they were removed outside prune_audit",
+                )
+        elif event.sequence != expected:
+            return broken(event, f"expected sequence {expected}: an event is missing")
+        if event.previous_hash != previous_hash:
+            return broken(event, "its previous-hash does not match the event before it")
+        if stored_event_hash(event) != event.hash:
+            return broken(event, "its contents do not match its hash (the row was altered)")
+        for checkpoint in vouched.get(event.sequence, ()):
+            if checkpoint.last_hash != event.hash:
+                return broken(
+                    event,
+                    f"it differs from the signed checkpoint of {checkpoint.when()} "
+                    f"({checkpoint.source}): the chain was rewritten at or before this event",
+                )
+            agreed = checkpoint
+        previous_hash, expected = event.hash, event.sequence + 1
         checked += 1
-    head = AuditChain.objects.filter(key=key).first()
-    if head is not None and (head.last_sequence != checked or head.last_hash != previous_hash):
+
+    if expected is None:
+        if newest is not None:
+            return ChainReport(
+                key,
+                0,
+                False,
+                broken_sequence=newest.last_sequence,
+                reason=(
+                    f"no events remain, but the signed checkpoint of {newest.when()} "
+                    f"({newest.source}) vouches for {newest.last_sequence}: the chain was wiped"
+                ),
+            )
+        if head is not None and head.last_sequence:
+            return ChainReport(
+                key,
+                0,
+                False,
+                broken_sequence=head.last_sequence,
+                reason=f"the chain head expects {head.last_sequence} events but none remain: "
+                "events were removed",
+            )
+        return ChainReport(key, 0, True)
+    last = expected - 1
+    if newest is not None and newest.last_sequence > last:
         return ChainReport(
             key,
             checked,
             False,
-            None,
-            head.last_sequence,
-            f"the chain head expects {head.last_sequence} events but {checked} remain: "
-            "events at the end were removed",
+            broken_sequence=newest.last_sequence,
+            reason=(
+                f"the chain ends at sequence {last}, but the signed checkpoint of "
+                f"{newest.when()} ({newest.source}) vouches for sequence "
+                f"{newest.last_sequence}: events at the end were removed or the chain was "
+                "rolled back"
+            ),
         )
-    return ChainReport(key, checked, True)
+    if head is None:
+        return ChainReport(key, checked, False, reason="the chain head is missing")
+    if head.last_sequence != last or head.last_hash != previous_hash:
+        return ChainReport(
+            key,
+            checked,
+            False,
+            broken_sequence=head.last_sequence,
+            reason=(
+                f"the chain head says sequence {head.last_sequence} but the last event is "
+                f"{last}: events at the end were removed or the head was altered"
+            ),
+        )
+    return ChainReport(key, checked, True, checkpoint=agreed)
 
 
-def chains_verify(*, keys: list[str] | None = None) -> list[ChainReport]:
-    """Verify the given chains (default: all) and stamp each head with the result."""
+def chain_verify(*, key: str, loaded: CheckpointSet | None = None) -> ChainReport:
+    if loaded is None:
+        loaded = checkpoints_load()
+    events = AuditEvent.objects.filter(chain=key).order_by("sequence")
+    return chain_walk(
+        key=key,
+        events=events.iterator(chunk_size=2000),
+        head=AuditChain.objects.filter(key=key).first(),
+        checkpoints=loaded.by_chain.get(key, []),
+        problems=[problem for chain, problem in loaded.problems if chain == key],
+    )
+
+
+def chains_verify(
+    *, keys: list[str] | None = None, checkpoint_files: Iterable[Path] = ()
+) -> list[ChainReport]:
+    """Verify the given chains (default: all, including chains known only from their signed
+    checkpoints) and stamp each head with the result."""
+    loaded = checkpoints_load(extra=checkpoint_files)
     if keys is None:
         keys = sorted(
             set(AuditChain.objects.values_list("key", flat=True))
             | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+            | set(loaded.by_chain)
+            | {chain for chain, _ in loaded.problems if chain is not None}
         )
-    reports = [chain_verify(key=key) for key in keys]
+    reports = [chain_verify(key=key, loaded=loaded) for key in keys]
+    unattributed = [problem for chain, problem in loaded.problems if chain is None]
+    if unattributed:
+        reports.append(ChainReport(CHECKPOINT_STORE, 0, False, reason="; ".join(unattributed)))
     now = timezone.now()
     for report in reports:
+        if report.chain == CHECKPOINT_STORE:
+            continue
         AuditChain.objects.filter(key=report.chain).update(
-            last_verified_at=now, last_verified_ok=report.ok
+            last_verified_at=now,
+            last_verified_ok=report.ok and not unattributed,
+            last_verified_problem=report.describe() if not report.ok else "; ".join(unattributed),
+            last_verified_checkpoint_sequence=(
+                report.checkpoint.last_sequence if report.checkpoint else None
+            ),
+            last_verified_checkpoint_at=report.checkpoint.signed_at if report.checkpoint else None,
         )
     return reports

@@ -25,6 +25,8 @@ class BeatEntry:
 DEFAULT_ENTRIES = [
     # Walk every organisation's audit chain nightly; the register shows the last result.
     BeatEntry("verify-audit-chains", "audit.tasks.verify_audit_chains", "30 3 * * *", 23 * 3600),
+    # Sign a checkpoint of every audit chain head that moved, into the append-only file store.
+    BeatEntry("write-audit-checkpoints", "audit.tasks.write_audit_checkpoints", "5 * * * *", 3000),
     # Count yesterday's audit events per action and purpose, for the register's evidence.
     BeatEntry("count-audit-days", "audit.tasks.count_audit_days", "15 1 * * *", 23 * 3600),
     # Take complete files from DROP_FOLDER/<slug>/; a run is stale before the next one starts.

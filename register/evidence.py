@@ -64,7 +64,19 @@ def audit_evidence(organisation: Organisation) -> list[Evidence]:
         timezone.localtime(head.last_verified_at).strftime("%d-%m-%Y %H:%M"),
         _("intact") if head.last_verified_ok else _("BROKEN"),
     )
-    return [Evidence("audit", label, value, ok=bool(head.last_verified_ok), url=url)]
+    lines = [Evidence("audit", label, value, ok=bool(head.last_verified_ok), url=url)]
+    signed_label = _("Last verified signed checkpoint")
+    if head.last_verified_checkpoint_at is None:
+        lines.append(Evidence("audit", signed_label, _("none yet"), ok=False, url=url))
+    else:
+        signed = _("event %(sequence)d, signed %(when)s") % {
+            "sequence": head.last_verified_checkpoint_sequence,
+            "when": timezone.localtime(head.last_verified_checkpoint_at).strftime("%d-%m-%Y %H:%M"),
+        }
+        lines.append(
+            Evidence("audit", signed_label, signed, ok=bool(head.last_verified_ok), url=url)
+        )
+    return lines
 
 
 @evidence_provider

@@ -295,6 +295,7 @@ def purge_organisation(
         run.status, run.error = RunStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
         run.refresh_from_db(fields=["purged", "bytes_freed", "failed"])  # what committed
     _finish(run, organisation, horizon)
+    _checkpoint(organisation)
     logger.info(
         "purge %s: %d erased, %d failed, %d held, %d overdue in %.1f s",
         organisation.slug,
@@ -305,6 +306,18 @@ def purge_organisation(
         clock.monotonic() - started,
     )
     return run
+
+
+def _checkpoint(organisation: Organisation) -> None:
+    """A signed checkpoint of the audit chain after the run, which holds its erasures. The
+    erasure is done and reported either way; a checkpoint that cannot be written is logged
+    as an error (the hourly checkpoint and the deploy check say the same)."""
+    from audit.checkpoints import CheckpointError
+
+    try:
+        audit.checkpoint(organisation=organisation, kind="purge")
+    except CheckpointError:
+        logger.exception("purge %s: no signed audit checkpoint written", organisation.slug)
 
 
 def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: datetime) -> None:
