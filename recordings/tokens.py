@@ -190,7 +190,8 @@ def ingest_token_authenticate(*, raw: str) -> IngestToken | None:
     status = token.status_at(now)
     if status == TokenStatus.REVOKED:
         raise IngestTokenRefused(
-            _("This token was revoked; ask an administrator of the organisation for a new one.")
+            _("This token was revoked; ask an administrator of the organisation for a new one."),
+            code="token_revoked",
         )
     if status == TokenStatus.EXPIRED:
         raise IngestTokenRefused(
@@ -198,7 +199,8 @@ def ingest_token_authenticate(*, raw: str) -> IngestToken | None:
                 "This token expired at %(moment)s; ask an administrator of the organisation "
                 "for a new one."
             )
-            % {"moment": token.expires_at.isoformat()}
+            % {"moment": token.expires_at.isoformat()},
+            code="token_expired",
         )
     IngestToken.objects.filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION),

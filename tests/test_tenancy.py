@@ -20,6 +20,7 @@ from access.rules import policy_version_record
 from access.tests.conftest import register_for
 from organisations.models import Membership
 from recordings.tests.factories import recording_create
+from recordings.tokens import ingest_token_create
 from register.models import Purpose
 from retention.models import LegalHold
 
@@ -63,6 +64,9 @@ KWARG_MAKERS = {
     "fmt": lambda cast: "json",
     "number": lambda cast: (
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
+    ),
+    "token_id": lambda cast: (
+        ingest_token_create(organisation=cast.organisation, name="Victim PBX", actor=None)[0].pk
     ),
 }
 
