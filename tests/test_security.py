@@ -29,6 +29,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,
         EARSHOT_ALLOWED_HOSTS="earshot.example.nl",
         DATABASE_URL=os.environ["DATABASE_URL"],  # set by earshot.test_settings
+        # The audit trail's checkpoint key; a file earshot.test_settings made.
+        EARSHOT_AUDIT_SIGNING_KEY_FILE=os.environ["EARSHOT_AUDIT_SIGNING_KEY_FILE"],
     )
     env.update(overrides)
     return env
@@ -107,6 +109,14 @@ def test_a_malformed_boolean_fails_loudly():
     result = _manage("check", env=_production_env(EARSHOT_DEBUG="maybe"))
     assert result.returncode != 0
     assert "EARSHOT_DEBUG must be one of" in result.stderr
+
+
+def test_deploy_check_warns_without_an_audit_signing_key():
+    env = _production_env()
+    del env["EARSHOT_AUDIT_SIGNING_KEY_FILE"]
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "audit.W001" in result.stdout + result.stderr
 
 
 def test_deploy_check_is_clean_with_production_settings():
