@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -157,25 +158,32 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
     if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
-        if grant is not None and not grant_count_play(grant):
-            refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
+        # The play is counted and its audit event written in one transaction: a request that
+        # fails to log its listen uses up none of the grant's plays.
+        with transaction.atomic():
+            if grant is not None and not grant_count_play(grant):
+                refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
+                counted = False
+            else:
+                counted = True
+                audit.record(
+                    actor=request.user,
+                    action="access.recording.listened",
+                    organisation=request.organisation,
+                    target=recording,
+                    purpose=purpose,
+                    detail=(
+                        {
+                            "grant": str(grant.pk),
+                            "request": str(grant.request_id),
+                            "case": str(grant.request.case_id or ""),
+                        }
+                        if grant is not None
+                        else {}
+                    ),
+                    ip_address=client_ip(request),
+                )
+        if not counted:
             return _refuse(request, recording, purpose, refused)
         _listen_start(request, key, str(grant.pk) if grant is not None else "")
-        audit.record(
-            actor=request.user,
-            action="access.recording.listened",
-            organisation=request.organisation,
-            target=recording,
-            purpose=purpose,
-            detail=(
-                {
-                    "grant": str(grant.pk),
-                    "request": str(grant.request_id),
-                    "case": str(grant.request.case_id or ""),
-                }
-                if grant is not None
-                else {}
-            ),
-            ip_address=client_ip(request),
-        )
     return audio_response(request, recording)

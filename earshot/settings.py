@@ -111,6 +111,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under a burst of requests (a player's parallel ranges, several
+    # listeners): readers never wait for the writer (WAL), and a writer queues for the lock up
+    # to `timeout` seconds instead of failing with "database is locked". IMMEDIATE takes the
+    # write lock when a transaction begins, so it waits there rather than failing midway.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("EARSHOT_SQLITE_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
