@@ -3,58 +3,73 @@
 A recorder writes `<name>.<audio ext>` (and optionally `<name>.json` with the metadata) into
 the organisation's folder. A scan takes each file once it has stopped changing, sends it through
 the one ingest service and then removes it: the governed copy lives in Earshot's storage.
+Everything else in the folder ends as a rejection with its reason, never lingers unseen:
+other file types, folders, links, pipes and devices, a sidecar whose audio never came.
 
 Safe to run concurrently (beat every minute, a manual `manage.py ingest`): a file is claimed
 by renaming it into `.processing/<claim>/` first, and rename is atomic within one file system,
-so exactly one scan wins. A scan that crashes leaves its claim behind; the next scan moves a
-claim older than an hour back into the folder, where it is taken again.
+so exactly one scan wins. Nothing in the folder is trusted: entries are looked at with lstat,
+links are never followed, a claimed file is opened with O_NOFOLLOW and read through that one
+descriptor, and a file that changed since its settle check goes back for the next scan.
+
+A claim that fails for a reason of the system (database, storage, disk) stays in
+`.processing/`; an hour later a scan tries it again, at most MAX_ATTEMPTS times, then rejects
+it with the last error. Anything wrong with the file itself is a rejection at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
-import re
+import shutil
+import stat
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db import InterfaceError, InternalError, OperationalError, ProgrammingError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
-from recordings.constants import Direction, IngestChannel
+from recordings.asterisk import parse_asterisk_name as _parse_asterisk_name
+from recordings.constants import IngestChannel
 from recordings.metadata import declared_customer_fields
 from recordings.services import IngestRejected, recording_ingest
 from register.constants import CustomerField
 
 logger = logging.getLogger(__name__)
 
-AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a"})
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".mp3", ".ogg", ".oga", ".opus", ".spx", ".flac", ".m4a", ".mp4", ".aac"}
+    | {".aif", ".aiff", ".aifc"}
+)
 PROCESSING = ".processing"
 REJECTED = "rejected"
-# A claim this old belongs to a scan that died; nothing takes an hour for one file.
+ATTEMPTS_FILE = ".attempts"
+LAST_ERROR_FILE = ".last-error"
+# A claim this old belongs to a scan that died or failed; nothing takes an hour for one file.
 STALE_CLAIM_SECONDS = 3600
-
-# Asterisk MixMonitor: <direction>-<to>-<from>-<YYYYMMDD>-<HHMMSS>-<uniqueid>.<ext>. The
-# uniqueid is "<epoch>.<seq>", or "<systemname>-<epoch>.<seq>" when systemname is set, so it
-# takes everything between the time and the extension.
-ASTERISK_NAME = re.compile(
-    r"^(?P<direction>in|out|internal)-(?P<to>[^-]+)-(?P<from>[^-]+)-(?P<date>\d{8})-"
-    r"(?P<time>\d{6})-(?P<uniqueid>[A-Za-z0-9._-]+?)\.(?P<ext>[A-Za-z0-9]+)$",
-    re.IGNORECASE,
-)
-ASTERISK_DIRECTIONS = {
-    "in": Direction.INBOUND,
-    "out": Direction.OUTBOUND,
-    "internal": Direction.INTERNAL,
-}
-# A withheld caller id arrives as "anonymous" or "unknown": no number, not a bad number.
-DIALLED_NUMBER = re.compile(r"^\+?\d{3,20}$")
+# A day of hourly tries: longer than an outage that nobody notices, short enough to end.
+MAX_ATTEMPTS = 24
+# A sidecar may come first; its audio gets an hour to arrive (a slow copy of a long call).
+LONE_SIDECAR_SECONDS = 3600
+# rsync and scp write to ".name.XXXX" and rename when done; one left a day is abandoned.
+TEMPORARY_SECONDS = 86400
+# Metadata is a handful of short fields; anything larger is not a sidecar.
+MAX_SIDECAR_BYTES = 64 * 1024
+# os.O_NOFOLLOW is POSIX; O_NONBLOCK keeps a pipe swapped in after the check from blocking.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+# Errors of the system, not of the file: the claim is tried again later.
+_SYSTEM_ERRORS = (OperationalError, InterfaceError, InternalError, ProgrammingError, OSError)
+_SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu"}
 
 Progress = Callable[[int, int, str], None]
 
@@ -64,7 +79,7 @@ class ScanReport:
     ingested: int = 0
     rejected: int = 0
     waiting: int = 0
-    # An unexpected error (database, storage): the claim stays and is retried after an hour.
+    # An error of the system (database, storage): the claim stays and is retried after an hour.
     failed: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)
 
@@ -77,38 +92,60 @@ class ScanReport:
         }
 
 
-def parse_asterisk_name(filename: str) -> dict[str, Any] | None:
-    """Metadata for recording_ingest from an Asterisk MixMonitor file name, or None."""
-    match = ASTERISK_NAME.match(filename)
-    if match is None or "." + match["ext"].lower() not in AUDIO_EXTENSIONS:
-        return None
-    try:
-        started = datetime.strptime(match["date"] + match["time"], "%Y%m%d%H%M%S")
-    except ValueError:
-        return None
-    direction = ASTERISK_DIRECTIONS[match["direction"].lower()]
-    metadata: dict[str, Any] = {
-        "call_id": match["uniqueid"],
-        # Naive on purpose: the PBX writes its local time, which the metadata form reads as
-        # the organisation's time zone.
-        "started_at": started.strftime("%Y-%m-%dT%H:%M:%S"),
-        "direction": direction.value,
-    }
-    customer = {Direction.INBOUND: match["from"], Direction.OUTBOUND: match["to"]}.get(direction)
-    if customer and DIALLED_NUMBER.match(customer):
-        metadata["customer_phone"] = customer
-    return metadata
+@dataclass(frozen=True)
+class _Seen:
+    """A file as the settle check saw it; the claimed file must still be exactly this."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> _Seen:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _is_audio(path: Path) -> bool:
+class _Refused(Exception):
+    """A folder entry refused before ingest; `remove`: delete it rather than keep it."""
+
+    def __init__(self, code: str, message: str, *, remove: bool = False):
+        super().__init__(message)
+        self.code, self.message, self.remove = code, message, remove
+
+
+def display_name(name: str) -> str:
+    """A file name as printable text: bytes that are not UTF-8 appear as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def parse_asterisk_name(filename: str, *, tz=None) -> dict[str, Any] | None:
+    """Metadata from an Asterisk MixMonitor name (see recordings.asterisk), or None."""
+    return _parse_asterisk_name(filename, extensions=AUDIO_EXTENSIONS, tz=tz)
+
+
+def _is_audio(name: str) -> bool:
     # Dot files are temporary names of copying tools (rsync, scp); they are never complete.
-    return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".")
+    return os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS and not name.startswith(".")
 
 
-def _sidecar_of(audio: Path) -> Path | None:
+def _is_sidecar(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() == ".json" and not name.startswith(".")
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    """The regular `<stem>.json` beside `path`; a link or pipe of that name is no sidecar."""
     for suffix in (".json", ".JSON"):
-        candidate = audio.with_name(audio.stem + suffix)
-        if candidate.is_file():
+        candidate = path.with_name(os.path.splitext(path.name)[0] + suffix)
+        st = _lstat(candidate)
+        if st is not None and stat.S_ISREG(st.st_mode):
             return candidate
     return None
 
@@ -118,125 +155,185 @@ def _free_name(directory: Path, name: str) -> str:
     stem, suffix = os.path.splitext(name)
     candidate, n = name, 1
     while any(
-        (directory / f).exists() for f in (candidate, stem + ".json", candidate + ".error.txt")
+        os.path.lexists(directory / f)
+        for f in (candidate, os.path.splitext(candidate)[0] + ".json", candidate + ".error.txt")
     ):
         n += 1
         candidate = f"{stem}-{n}{suffix}"
     return candidate
 
 
+def _own_dir(folder: Path, name: str) -> Path:
+    """`.processing` or `rejected`, a real folder: a link there would send files elsewhere."""
+    path = folder / name
+    st = _lstat(path)
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        if stat.S_ISLNK(st.st_mode):
+            path.unlink()
+        else:  # out of the way, under a name the next scan refuses with its reason
+            os.rename(path, folder / f"{name}-{uuid.uuid4().hex[:8]}.not-a-folder")
+        logger.warning("Drop folder %s: %s was not a folder; replaced", folder, name)
+    path.mkdir(mode=0o750, exist_ok=True)
+    return path
+
+
+def _write_reason(folder: Path, name: str, code: str, message: str) -> str:
+    """Write `rejected/<free name>.error.txt` first, so no rejected file is without its reason.
+
+    Returns the free name. The text is UTF-8 whatever the file's name or the message hold.
+    """
+    rejected = _own_dir(folder, REJECTED)
+    free = _free_name(rejected, name)
+    text = (
+        f"reason: {message}\ncode: {code}\ntime: {timezone.now().isoformat()}\n"
+        f"file: {display_name(name)}\n"
+    )
+    fd = os.open(
+        rejected / f"{free}.error.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640
+    )
+    with os.fdopen(fd, "wb") as out:
+        out.write(text.encode("utf-8", "backslashreplace"))
+    return free
+
+
+def _refuse(
+    folder: Path, path: Path, sidecar: Path | None, code: str, message: str, *, remove=False
+) -> str:
+    """Move (or, for links, pipes and devices, delete) a refused entry; never follow it."""
+    free = _write_reason(folder, path.name, code, message)
+    rejected = folder / REJECTED
+    try:
+        if remove:
+            path.unlink()
+        else:
+            os.rename(path, rejected / free)
+    except FileNotFoundError:  # another scan dealt with it first
+        (rejected / f"{free}.error.txt").unlink(missing_ok=True)
+        raise
+    if sidecar is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(sidecar, rejected / (os.path.splitext(free)[0] + ".json"))
+    return free
+
+
 def _put_back(folder: Path, files: list[Path]) -> None:
-    """Return a claim's files to the folder under free names, the sidecar beside its audio."""
-    audio = next((path for path in files if _is_audio(path)), None)
-    base = _free_name(folder, audio.name) if audio is not None else None
+    """Return a claim's files to the folder under free names, the sidecar beside its main file."""
+    main = next((p for p in files if not _is_sidecar(p.name)), None)
+    base = _free_name(folder, main.name) if main is not None else None
     for path in files:
-        if path is audio:
+        if path is main:
             target = folder / base
-        elif base is not None and path.suffix.lower() == ".json":
+        elif base is not None and _is_sidecar(path.name):
             target = folder / (os.path.splitext(base)[0] + ".json")
         else:
             target = folder / _free_name(folder, path.name)
         os.rename(path, target)
 
 
-def _recover_stale_claims(folder: Path, now: float) -> None:
-    processing = folder / PROCESSING
-    if not processing.is_dir():
-        return
-    for claim in processing.iterdir():
-        try:
-            # A claim folder's mtime is the moment its files were renamed into it.
-            if now - claim.stat().st_mtime < STALE_CLAIM_SECONDS:
-                continue
-            _put_back(folder, sorted(claim.iterdir()) if claim.is_dir() else [claim])
-            if claim.is_dir():
-                claim.rmdir()
-            logger.warning(
-                "Drop folder %s: took back %s left by an interrupted scan", folder, claim.name
+# Looking at the folder ---------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    path: Path
+    sidecar: Path | None = None
+    seen: _Seen | None = None
+    sidecar_seen: _Seen | None = None
+    refusal: _Refused | None = None
+    mtime: float = 0.0
+
+
+def _survey(folder: Path, now: float, settle: int, report: ScanReport) -> list[_Entry]:
+    """Every entry of the folder that is ready: to take, or to refuse with its reason."""
+    names = set(os.listdir(folder)) - {PROCESSING, REJECTED}
+    stems = {os.path.splitext(n)[0] for n in names if not _is_sidecar(n) and n[:1] != "."}
+    audio_stems = {os.path.splitext(n)[0] for n in names if _is_audio(n)}
+    entries = []
+    for name in names:
+        path = folder / name
+        st = _lstat(path)
+        if st is None:  # taken by another scan while we looked
+            continue
+        settled = now - st.st_mtime >= settle
+        mode = st.st_mode
+        refusal = None
+        if stat.S_ISLNK(mode):
+            try:
+                target = display_name(os.readlink(path))
+            except OSError:
+                target = "?"
+            refusal = _Refused(
+                "symlink",
+                _(
+                    "This is a symbolic link (to %(target)s). Earshot does not follow links: "
+                    "put the file itself in the folder. The link was removed."
+                )
+                % {"target": target},
+                remove=True,
             )
-        except FileNotFoundError:  # another scan recovered it first
-            continue
-
-
-def _claim(folder: Path, audio: Path, sidecar: Path | None) -> tuple[Path, Path | None] | None:
-    """Move the file (and sidecar) into a fresh claim folder; None when another scan won."""
-    claim = folder / PROCESSING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}"
-    claim.mkdir(mode=0o750, parents=True)
-    try:
-        os.rename(audio, claim / audio.name)
-    except FileNotFoundError:
-        claim.rmdir()
-        return None
-    if sidecar is None:
-        return claim / audio.name, None
-    try:
-        os.rename(sidecar, claim / sidecar.name)
-    except FileNotFoundError:  # the sidecar vanished under us: not ours to guess, try later
-        os.rename(claim / audio.name, audio)
-        claim.rmdir()
-        return None
-    return claim / audio.name, claim / sidecar.name
-
-
-def _metadata(organisation: Organisation, audio: Path, sidecar: Path | None) -> dict[str, Any]:
-    if sidecar is not None:
-        try:
-            metadata = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise IngestRejected("sidecar", f"{sidecar.name} is not valid JSON: {exc}") from exc
-        if not isinstance(metadata, dict):
-            raise IngestRejected("sidecar", f"{sidecar.name} must hold one JSON object.")
-        return metadata
-    metadata = parse_asterisk_name(audio.name)
-    if metadata is None:
-        raise IngestRejected(
-            "no_metadata",
-            f"No metadata: there is no {audio.stem}.json beside the file and its name is not "
-            "an Asterisk name (<in|out|internal>-<to>-<from>-<YYYYMMDD>-<HHMMSS>-<id>.wav).",
-        )
-    # The PBX puts the number in every name, declared or not; the register decides whether
-    # Earshot keeps it, so an undeclared number is left out rather than refusing the call.
-    if "customer_phone" in metadata and CustomerField.PHONE not in declared_customer_fields(
-        organisation
-    ):
-        del metadata["customer_phone"]
-    return metadata
-
-
-def _reject(folder: Path, audio: Path, sidecar: Path | None, error: IngestRejected) -> str:
-    rejected = folder / REJECTED
-    rejected.mkdir(mode=0o750, exist_ok=True)
-    name = _free_name(rejected, audio.name)
-    # The explanation first, so that a rejected file is never found without its reason.
-    (rejected / f"{name}.error.txt").write_text(
-        f"reason: {error.message}\ncode: {error.code}\ntime: {timezone.now().isoformat()}\n"
-        f"file: {audio.name}\n",
-        encoding="utf-8",
-    )
-    os.rename(audio, rejected / name)
-    if sidecar is not None:
-        os.rename(sidecar, rejected / (os.path.splitext(name)[0] + ".json"))
-    return name
-
-
-def _ready(
-    folder: Path, now: float, settle_seconds: int, report: ScanReport
-) -> list[tuple[Path, Path | None]]:
-    """(audio, sidecar) whose files have not changed for settle_seconds, oldest first."""
-    ready = []
-    for path in folder.iterdir():
-        if not path.is_file() or not _is_audio(path):
-            continue
-        sidecar = _sidecar_of(path)
-        try:
-            mtimes = [p.stat().st_mtime for p in (path, sidecar) if p is not None]
-        except FileNotFoundError:  # taken by another scan while we looked
-            continue
-        if any(now - mtime < settle_seconds for mtime in mtimes):
+        elif stat.S_ISDIR(mode):
+            if not settled:
+                report.waiting += 1
+                continue
+            refusal = _Refused(
+                "folder",
+                _("This is a folder. Earshot takes only files placed in the folder itself."),
+            )
+        elif not stat.S_ISREG(mode):
+            refusal = _Refused(
+                "not_a_file",
+                _(
+                    "This is not a regular file (a named pipe, socket or device). It was removed "
+                    "without being opened."
+                ),
+                remove=True,
+            )
+        elif name.startswith("."):
+            if now - st.st_mtime < TEMPORARY_SECONDS:
+                continue  # a copy in progress: not counted, it will appear under its own name
+            refusal = _Refused(
+                "temporary",
+                _("This temporary file of an interrupted copy has not changed for a day."),
+            )
+        elif _is_sidecar(name):
+            if os.path.splitext(name)[0] in stems:
+                continue  # goes with its audio
+            if now - st.st_mtime < max(LONE_SIDECAR_SECONDS, settle):
+                report.waiting += 1
+                continue
+            refusal = _Refused(
+                "lone_sidecar",
+                _("This metadata file has had no audio file beside it for %(minutes)s minutes.")
+                % {"minutes": LONE_SIDECAR_SECONDS // 60},
+            )
+        entry = _Entry(path=path, refusal=refusal, seen=_Seen.of(st), mtime=st.st_mtime)
+        # A sidecar goes with the audio of its name, with another entry only if there is none.
+        stem_taken = not _is_audio(name) and os.path.splitext(name)[0] in audio_stems
+        if not _is_sidecar(name) and not stem_taken:
+            entry.sidecar = _sidecar_of(path)
+        sidecar_st = _lstat(entry.sidecar) if entry.sidecar is not None else None
+        if sidecar_st is not None:
+            entry.sidecar_seen = _Seen.of(sidecar_st)
+            settled = settled and now - sidecar_st.st_mtime >= settle
+            entry.mtime = max(entry.mtime, sidecar_st.st_mtime)
+        if not settled and refusal is None:
             report.waiting += 1
-        else:
-            ready.append((max(mtimes), path.name, path, sidecar))
-    return [(path, sidecar) for *_, path, sidecar in sorted(ready)]
+            continue
+        if refusal is None and not _is_audio(name):
+            extension = os.path.splitext(name)[1] or _("no extension")
+            entry.refusal = _Refused(
+                "unknown_type",
+                _("Not a recognised audio type (%(extension)s). Earshot takes %(accepted)s.")
+                % {
+                    "extension": display_name(extension),
+                    "accepted": ", ".join(sorted(AUDIO_EXTENSIONS)),
+                },
+            )
+        entries.append(entry)
+    return sorted(entries, key=lambda e: (e.mtime, os.fsencode(e.path.name)))
+
+
+# Scanning ----------------------------------------------------------------------------------
 
 
 def drop_folder_scan(
@@ -247,90 +344,386 @@ def drop_folder_scan(
     now: float | None = None,
     progress: Progress | None = None,
 ) -> ScanReport:
-    """Ingest every complete audio file directly in `folder` for `organisation`."""
+    """Ingest or refuse every settled entry directly in `folder` for `organisation`.
+
+    One entry's failure never stops the others: each is handled on its own.
+    """
     folder = Path(folder)
     now = time.time() if now is None else now
     report = ScanReport()
-    _recover_stale_claims(folder, now)
-    files = _ready(folder, now, settle_seconds, report)
-    for done, (audio, sidecar) in enumerate(files, start=1):
-        if _sidecar_of(audio) != sidecar:
-            # A sidecar appeared after the settle check: it may be half written. Next scan.
-            report.waiting += 1
-        elif (claimed := _claim(folder, audio, sidecar)) is not None:
-            _process(organisation, folder, *claimed, report)
+    _own_dir(folder, PROCESSING)
+    for claim in _stale_claims(folder, now):
+        _guarded(
+            folder,
+            claim.name,
+            report,
+            lambda c=claim: _retry_claim(organisation, folder, c, report),
+        )
+    entries = _survey(folder, now, settle_seconds, report)
+    for done, entry in enumerate(entries, start=1):
+        _guarded(
+            folder,
+            entry.path.name,
+            report,
+            lambda e=entry: _handle(organisation, folder, e, report),
+        )
         if progress is not None:
-            progress(done, len(files), audio.name)
+            progress(done, len(entries), display_name(entry.path.name))
     return report
 
 
-def _process(
-    organisation: Organisation, folder: Path, audio: Path, sidecar: Path | None, report: ScanReport
-) -> None:
+def _guarded(folder: Path, name: str, report: ScanReport, work: Callable[[], None]) -> None:
     try:
-        metadata = _metadata(organisation, audio, sidecar)
-        recording_ingest(
-            organisation=organisation,
-            source=audio,
-            metadata=metadata,
-            channel=IngestChannel.DROP_FOLDER,
-        )
-    except IngestRejected as error:
-        _reject(folder, audio, sidecar, error)
-        report.rejected += 1
-        report.rejections.append((audio.name, error.message))
-        logger.warning(
-            "Drop folder %s: rejected %s (%s): %s", folder, audio.name, error.code, error.message
-        )
+        work()
     except Exception:
-        # Not the file's fault (database, storage down): the claim stays and the recovery
-        # puts it back after an hour, a natural back-off instead of a retry every minute.
         report.failed += 1
-        logger.exception("Drop folder %s: could not ingest %s", folder, audio.name)
+        logger.exception("Drop folder %s: could not handle %s", folder, display_name(name))
+
+
+def _handle(organisation: Organisation, folder: Path, entry: _Entry, report: ScanReport) -> None:
+    if entry.refusal is not None:
+        try:
+            _refuse(
+                folder,
+                entry.path,
+                entry.sidecar,
+                entry.refusal.code,
+                entry.refusal.message,
+                remove=entry.refusal.remove,
+            )
+        except FileNotFoundError:
+            return
+        _count_rejection(folder, report, entry.path.name, entry.refusal.code, entry.refusal.message)
         return
-    else:
-        # Deleted, not kept: the governed copy is in Earshot's storage now, and a second copy
-        # here would escape the declared retention that the purge enforces on that one.
-        for path in (audio, sidecar):
-            if path is not None:
-                path.unlink(missing_ok=True)
-        report.ingested += 1
+    if _sidecar_of(entry.path) != entry.sidecar:
+        # A sidecar appeared after the settle check: it may be half written. Next scan.
+        report.waiting += 1
+        return
+    claim = _claim(folder, entry.path, entry.sidecar)
+    if claim is None:
+        return
+    audio = claim / entry.path.name
+    sidecar = claim / entry.sidecar.name if entry.sidecar is not None else None
+    _process(organisation, folder, audio, sidecar, report, entry)
+
+
+def _claim(folder: Path, path: Path, sidecar: Path | None) -> Path | None:
+    """Move the file (and sidecar) into a fresh claim folder; None when another scan won."""
+    claim = folder / PROCESSING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}"
+    claim.mkdir(mode=0o750)
+    (claim / ATTEMPTS_FILE).write_text("1", encoding="ascii")
     try:
-        audio.parent.rmdir()  # the claim folder, empty now
+        os.rename(path, claim / path.name)
+    except FileNotFoundError:
+        _remove_claim(claim)
+        return None
+    if sidecar is not None:
+        try:
+            os.rename(sidecar, claim / sidecar.name)
+        except FileNotFoundError:  # the sidecar vanished under us: not ours to guess, try later
+            os.rename(claim / path.name, path)
+            _remove_claim(claim)
+            return None
+    return claim
+
+
+def _remove_claim(claim: Path) -> None:
+    for name in (ATTEMPTS_FILE, LAST_ERROR_FILE):
+        (claim / name).unlink(missing_ok=True)
+    try:
+        claim.rmdir()
     except OSError:
-        logger.warning("Drop folder %s: claim %s not empty", folder, audio.parent.name)
+        logger.warning("Drop folder: claim %s not empty", claim)
+
+
+def _stale_claims(folder: Path, now: float) -> list[Path]:
+    processing = folder / PROCESSING
+    stale = []
+    for claim in processing.iterdir():
+        st = _lstat(claim)
+        # A claim folder's mtime is the moment its files were renamed into it.
+        if st is not None and now - st.st_mtime >= STALE_CLAIM_SECONDS:
+            stale.append(claim)
+    return stale
+
+
+def _retry_claim(organisation: Organisation, folder: Path, claim: Path, report: ScanReport) -> None:
+    """Take over a claim an hour old: try it again, or reject it after MAX_ATTEMPTS."""
+    st = _lstat(claim)
+    if st is None:
+        return
+    if not stat.S_ISDIR(st.st_mode):  # not one of ours: back into the folder to be judged
+        _put_back(folder, [claim])
+        return
+    # Renaming claims it from every other scan; the new name's mtime starts the next hour.
+    mine = claim.with_name(f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}")
+    try:
+        os.rename(claim, mine)
+    except FileNotFoundError:
+        return
+    os.utime(mine, follow_symlinks=False)
+    try:
+        attempts = int((mine / ATTEMPTS_FILE).read_text(encoding="ascii").strip() or 1)
+    except (OSError, ValueError):
+        attempts = 1
+    files = sorted(p for p in mine.iterdir() if p.name not in (ATTEMPTS_FILE, LAST_ERROR_FILE))
+    main = [p for p in files if not _is_sidecar(p.name)]
+    if len(main) != 1 or len(files) > 2:  # not a claim this code made: let the folder judge
+        _put_back(folder, files)
+        _remove_claim(mine)
+        return
+    audio = main[0]
+    sidecar = next((p for p in files if p is not audio), None)
+    if attempts >= MAX_ATTEMPTS:
+        try:
+            last = (mine / LAST_ERROR_FILE).read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            last = _("unknown (the scan was interrupted)")
+        message = _(
+            "Earshot could not ingest this file in %(attempts)s attempts; the last error was: "
+            "%(error)s"
+        ) % {"attempts": attempts, "error": last}
+        _refuse(folder, audio, sidecar, "attempts", message)
+        _count_rejection(folder, report, audio.name, "attempts", message)
+        _remove_claim(mine)
+        return
+    (mine / ATTEMPTS_FILE).write_text(str(attempts + 1), encoding="ascii")
+    logger.warning(
+        "Drop folder %s: trying %s again (attempt %s)",
+        folder,
+        display_name(audio.name),
+        attempts + 1,
+    )
+    _process(organisation, folder, audio, sidecar, report, None)
+
+
+def _process(
+    organisation: Organisation,
+    folder: Path,
+    audio: Path,
+    sidecar: Path | None,
+    report: ScanReport,
+    entry: _Entry | None,
+) -> None:
+    """Ingest a claimed file through one descriptor, or reject it, or leave it for a retry."""
+    claim = audio.parent
+    try:
+        fd = _open_claimed(audio)
+    except _Refused as refusal:
+        _refuse(folder, audio, sidecar, refusal.code, refusal.message, remove=refusal.remove)
+        _count_rejection(folder, report, audio.name, refusal.code, refusal.message)
+        _remove_claim(claim)
+        return
+    try:
+        if entry is not None and not _unchanged(fd, entry.seen, sidecar, entry.sidecar_seen):
+            # Written to after the settle check: still being written. Back for the next scan.
+            os.close(fd)
+            fd = -1
+            _put_back(folder, [p for p in (audio, sidecar) if p is not None])
+            _remove_claim(claim)
+            report.waiting += 1
+            return
+        try:
+            _ingest(organisation, audio, fd, sidecar)
+        except IngestRejected as error:
+            code, message = error.code, error.message
+        except Exception as exc:
+            if not _is_system_error(exc):
+                # The file's own content broke something: refusing it is the only end.
+                logger.exception(
+                    "Drop folder %s: %s broke ingest", folder, display_name(audio.name)
+                )
+                code = "unreadable"
+                message = _("Earshot could not read this file (%(error)s).") % {
+                    "error": _describe(exc)
+                }
+            else:
+                # Not the file's fault: the claim stays and a scan an hour later tries again,
+                # a natural back-off instead of a retry every minute.
+                report.failed += 1
+                logger.exception(
+                    "Drop folder %s: could not ingest %s", folder, display_name(audio.name)
+                )
+                (claim / LAST_ERROR_FILE).write_text(_describe(exc), encoding="utf-8")
+                return
+        else:
+            # Deleted, not kept: the governed copy is in Earshot's storage now, and a second
+            # copy here would escape the declared retention that the purge enforces on that one.
+            for path in (audio, sidecar):
+                if path is not None:
+                    path.unlink(missing_ok=True)
+            report.ingested += 1
+            _remove_claim(claim)
+            return
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    _refuse(folder, audio, sidecar, code, message)
+    _count_rejection(folder, report, audio.name, code, message)
+    _remove_claim(claim)
+
+
+def _open_claimed(path: Path) -> int:
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise _Refused(
+            "symlink",
+            _("This is a symbolic link. Earshot does not follow links. The link was removed."),
+            remove=True,
+        ) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Refused(
+            "not_a_file",
+            _("This is not a regular file (a named pipe, socket or device). It was removed."),
+            remove=True,
+        )
+    return fd
+
+
+def _unchanged(
+    fd: int, seen: _Seen | None, sidecar: Path | None, sidecar_seen: _Seen | None
+) -> bool:
+    if seen is not None and _Seen.of(os.fstat(fd)) != seen:
+        return False
+    if sidecar is not None:
+        st = _lstat(sidecar)
+        return st is not None and stat.S_ISREG(st.st_mode) and _Seen.of(st) == sidecar_seen
+    return True
+
+
+def _ingest(organisation: Organisation, audio: Path, fd: int, sidecar: Path | None) -> None:
+    metadata = _metadata(organisation, audio, sidecar)
+    # Read through the descriptor opened with O_NOFOLLOW: a name swapped for a link after the
+    # check cannot redirect the read. /proc/self/fd re-opens exactly that file (Linux).
+    proc = Path(f"/proc/self/fd/{fd}")
+    source = proc if proc.exists() else audio
+    recording_ingest(
+        organisation=organisation,
+        source=source,
+        metadata=metadata,
+        channel=IngestChannel.DROP_FOLDER,
+    )
+
+
+def _read_sidecar(sidecar: Path) -> bytes:
+    fd = os.open(sidecar, _OPEN_FLAGS)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise IngestRejected("sidecar", _("The metadata file is not a regular file."))
+        content = f.read(MAX_SIDECAR_BYTES + 1)
+    if len(content) > MAX_SIDECAR_BYTES:
+        raise IngestRejected(
+            "sidecar",
+            _("The metadata file is larger than %(limit)s KB.")
+            % {"limit": MAX_SIDECAR_BYTES // 1024},
+        )
+    return content
+
+
+def _metadata(organisation: Organisation, audio: Path, sidecar: Path | None) -> dict[str, Any]:
+    if sidecar is not None:
+        try:
+            text = _read_sidecar(sidecar).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise IngestRejected("sidecar", _("The metadata file is not UTF-8 text.")) from exc
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise IngestRejected("sidecar", _("The metadata file is a symbolic link.")) from exc
+        try:
+            metadata = json.loads(text)
+        except RecursionError as exc:
+            raise IngestRejected("sidecar", _("The metadata file is nested too deeply.")) from exc
+        except ValueError as exc:  # JSONDecodeError, and numbers past Python's digit limit
+            raise IngestRejected(
+                "sidecar", _("The metadata file is not valid JSON: %(error)s") % {"error": exc}
+            ) from exc
+        if not isinstance(metadata, dict):
+            raise IngestRejected("sidecar", _("The metadata file must hold one JSON object."))
+        return metadata
+    metadata = parse_asterisk_name(audio.name, tz=ZoneInfo(organisation.timezone))
+    if metadata is None:
+        raise IngestRejected(
+            "no_metadata",
+            _(
+                "No metadata: there is no %(sidecar)s beside the file and its name is not an "
+                "Asterisk name (<in|out|internal>-<to>-<from>-<YYYYMMDD>-<HHMMSS>-<id>.wav)."
+            )
+            % {"sidecar": display_name(os.path.splitext(audio.name)[0] + ".json")},
+        )
+    # The PBX puts the number in every name, declared or not; the register decides whether
+    # Earshot keeps it, so an undeclared number is left out rather than refusing the call.
+    if "customer_phone" in metadata and CustomerField.PHONE not in declared_customer_fields(
+        organisation
+    ):
+        del metadata["customer_phone"]
+    return metadata
+
+
+def _is_system_error(exc: BaseException) -> bool:
+    if isinstance(exc, _SYSTEM_ERRORS):
+        return True
+    return type(exc).__module__.partition(".")[0] in _SYSTEM_MODULES
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    if len(text) > 300:
+        text = text[:300] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _count_rejection(folder: Path, report: ScanReport, name: str, code: str, message: str) -> None:
+    report.rejected += 1
+    report.rejections.append((display_name(name), message))
+    logger.warning(
+        "Drop folder %s: rejected %s (%s): %s", folder, display_name(name), code, message
+    )
+
+
+# Rejected files ---------------------------------------------------------------------------
 
 
 def drop_folder_sweep_rejected(
-    *, organisation: Organisation, folder: Path, max_age_days: int
+    *, organisation: Organisation, folder: Path, max_age_days: int, now: float | None = None
 ) -> int:
     """Delete rejected files older than the organisation's recording retention.
 
     Rejected files hold personal data (voices, numbers) like any recording, so they may not
     outlive the declared retention either. Rename keeps a file's mtime, so its age counts from
-    when the recorder wrote it, not from the rejection. Returns the number of files deleted.
+    when the recorder wrote it, not from the rejection. Links are never followed: a link or
+    folder is removed itself. Returns the number of entries deleted.
     """
     rejected = Path(folder) / REJECTED
-    if not rejected.is_dir():
+    st = _lstat(rejected)
+    if st is None or not stat.S_ISDIR(st.st_mode):
         return 0
-    cutoff = time.time() - max_age_days * 86400
+    cutoff = (time.time() if now is None else now) - max_age_days * 86400
     deleted = 0
     for path in rejected.iterdir():
-        try:
-            if not path.is_file() or path.stat().st_mtime >= cutoff:
-                continue
-            related = [path]
-            if _is_audio(path):  # its sidecar and explanation go with it, whatever their age
-                related += [
-                    path.with_name(path.stem + ".json"),
-                    path.with_name(path.name + ".error.txt"),
-                ]
-            for item in related:
-                if item.exists():
-                    item.unlink()
-                    deleted += 1
-        except FileNotFoundError:
+        st = _lstat(path)
+        if st is None or st.st_mtime >= cutoff:
             continue
+        related = [path]
+        if not path.name.endswith((".json", ".error.txt")):
+            # Its sidecar and explanation go with it, whatever their age.
+            related += [
+                path.with_name(os.path.splitext(path.name)[0] + ".json"),
+                path.with_name(path.name + ".error.txt"),
+            ]
+        for item in related:
+            item_st = _lstat(item)
+            if item_st is None:
+                continue
+            if stat.S_ISDIR(item_st.st_mode):
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+            deleted += 1
     if deleted:
         logger.info(
             "Drop folder of %s: deleted %s rejected file(s) past %s days",

@@ -29,23 +29,32 @@ def scan_drop_folders() -> dict[str, dict[str, int]]:
         folder = root / organisation.slug
         if not folder.is_dir():
             continue
-        report = drop_folder_scan(
-            organisation=organisation, folder=folder, settle_seconds=settings.DROP_SETTLE_SECONDS
-        )
-        counts = report.counts()
-        retention = retention_for_category(
-            organisation=organisation, category=DataCategory.RECORDING
-        )
-        if retention is None:
-            # Without a declared retention nothing is ingested either; the register page
-            # shows the gap. Rejected files wait until it is declared.
-            logger.warning("Drop folder of %s: no recording retention declared", organisation.slug)
-        else:
-            counts["swept"] = drop_folder_sweep_rejected(
-                organisation=organisation, folder=folder, max_age_days=retention.days
-            )
-        results[organisation.slug] = counts
+        try:
+            results[organisation.slug] = _scan_one(organisation, folder)
+        except Exception:
+            # One organisation's folder (unreadable, full disk) never stops the others' scan.
+            logger.exception("Drop folder of %s: scan failed", organisation.slug)
+            results[organisation.slug] = {"scan_failed": 1}
     return results
+
+
+def _scan_one(organisation: Organisation, folder: Path) -> dict[str, int]:
+    report = drop_folder_scan(
+        organisation=organisation, folder=folder, settle_seconds=settings.DROP_SETTLE_SECONDS
+    )
+    counts = report.counts()
+    retention = retention_for_category(organisation=organisation, category=DataCategory.RECORDING)
+    if retention is None:
+        # Without a declared retention nothing is ingested either; the register page
+        # shows the gap. Rejected files wait until it is declared.
+        logger.warning("Drop folder of %s: no recording retention declared", organisation.slug)
+    else:
+        # Every minute, with the scan: a rejected file is gone within a minute of its age
+        # passing the retention, as the register declares for recordings.
+        counts["swept"] = drop_folder_sweep_rejected(
+            organisation=organisation, folder=folder, max_age_days=retention.days
+        )
+    return counts
 
 
 @shared_task(name="recordings.tasks.sweep_incomplete_ingests")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from access.tests.conftest import register_for
@@ -279,16 +280,21 @@ def test_a_file_is_claimed_before_it_is_read(org, drop, monkeypatch):
     seen = []
 
     def ingest(*, source, **kwargs):
-        seen.append(source)
-        raise RuntimeError("database went away")
+        seen.append([p.relative_to(drop) for p in drop.rglob("*.wav")])
+        raise OperationalError("database went away")
 
     monkeypatch.setattr("recordings.dropfolder.recording_ingest", ingest)
     report = scan(org, drop)
 
-    assert seen[0].parent.parent == drop / ".processing"
-    # An unexpected error leaves the claim, so neither this nor the next scan takes it again.
-    assert report.failed == 1 and seen[0].exists()
+    [[claimed]] = seen
+    assert claimed.parts[0] == ".processing" and claimed.name == "call-1.wav"
+    # An error of the system leaves the claim, so neither this nor the next scan takes it again.
+    assert report.failed == 1 and (drop / claimed).exists()
     assert scan(org, drop).counts()["failed"] == 0
+    assert (
+        "OperationalError: database went away"
+        in ((drop / claimed).parent / ".last-error").read_text()
+    )
 
 
 @pytest.mark.django_db
@@ -318,9 +324,14 @@ def test_only_audio_directly_in_the_folder_is_taken_with_progress(org, drop):
 
     report = scan(org, drop, progress=lambda done, total, name: calls.append((done, total)))
 
-    assert report.ingested == 2
-    assert calls == [(1, 2), (2, 2)]
-    assert (drop / "sub" / "call-9.wav").exists() and (drop / "notes.txt").exists()
+    # The folder and the text file are refused with their reasons, never taken as calls.
+    assert (report.ingested, report.rejected) == (2, 2)
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    rejected = drop / "rejected"
+    assert (rejected / "sub" / "call-9.wav").exists() and (rejected / "notes.txt").exists()
+    assert "code: folder" in (rejected / "sub.error.txt").read_text()
+    assert "code: unknown_type" in (rejected / "notes.txt.error.txt").read_text()
+    assert Recording.objects.count() == 2
 
 
 # The command ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Organisation
@@ -26,9 +27,13 @@ class Command(BaseCommand):
             "--settle",
             metavar="SECONDS",
             type=int,
-            default=0,
-            # A manual run is started after the copy finished, so it need not wait.
-            help="take only files unchanged for this many seconds (default 0)",
+            default=None,
+            # The same wait as the beat scan: a recorder may still be writing into the folder,
+            # and a file taken too early is a call cut short. 0 only for a finished copy.
+            help=(
+                "take only files unchanged for this many seconds (default: "
+                f"EARSHOT_DROP_SETTLE_SECONDS, {settings.DROP_SETTLE_SECONDS})"
+            ),
         )
 
     def handle(self, *args, path, org, settle, **options):
@@ -38,6 +43,8 @@ class Command(BaseCommand):
         folder = Path(path)
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
+        if settle is None:
+            settle = settings.DROP_SETTLE_SECONDS
         if settle < 0:
             raise CommandError("--settle cannot be negative.")
 
