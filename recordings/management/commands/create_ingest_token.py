@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from recordings.management.commands._tokens import organisation_for, parse_expiry
 from recordings.tokens import ingest_token_create
@@ -18,6 +18,8 @@ class Command(BaseCommand):
             "organisation's time zone unless it names an offset; default: no expiry",
         )
 
+    # Output and errors in English, as the other commands, also where a message is translatable.
+    @no_translations
     def handle(self, *args, org, name, expires, **options):
         organisation = organisation_for(org)
         expires_at = parse_expiry(expires, organisation) if expires else None

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 from django.utils import timezone
 
 from recordings.management.commands._tokens import organisation_for
@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, metavar="SLUG")
 
+    # Output and errors in English, as the other commands, also where a message is translatable.
+    @no_translations
     def handle(self, *args, org, **options):
         organisation = organisation_for(org)
         now = timezone.now()

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from recordings.management.commands._tokens import organisation_for
 from recordings.models import IngestToken
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         which.add_argument("--name")
         which.add_argument("--id", type=int, dest="token_id")
 
+    # Output and errors in English, as the other commands, also where a message is translatable.
+    @no_translations
     def handle(self, *args, org, name, token_id, **options):
         organisation = organisation_for(org)
         token = self._find(organisation, name, token_id)
