@@ -7,7 +7,14 @@ import re
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from recordings.models import Recording
 from recordings.storage import audio_storage
@@ -63,7 +70,35 @@ def _common_headers(response: HttpResponse, recording: Recording) -> HttpRespons
     return response
 
 
+def validators(recording: Recording) -> tuple[str, str]:
+    """A strong ETag (the SHA-256 of the audio, which never changes once stored) and the
+    Last-Modified date (when it was ingested)."""
+    return f'"{recording.sha256}"', http_date(recording.ingested_at.timestamp())
+
+
+def _if_range_holds(request: HttpRequest, recording: Recording, etag: str) -> bool:
+    """Whether a Range may apply (RFC 9110, 13.1.5): without If-Range always; with it only
+    while its validator matches, an ETag compared strongly or the exact Last-Modified date."""
+    value = request.headers.get("If-Range", "").strip()
+    if not value:
+        return True
+    if value.startswith(('"', "W/")):
+        return value == etag
+    date = parse_http_date_safe(value)
+    return date is not None and date == int(recording.ingested_at.timestamp())
+
+
+def _not_modified(request: HttpRequest, etag: str) -> bool:
+    """If-None-Match names this audio (weak comparison, as RFC 9110 13.1.2 asks)."""
+    header = request.headers.get("If-None-Match", "")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}
+
+
 def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
+    """The answer to a GET (or a HEAD: the same status and headers, no body) the gate allowed."""
     content_type = CONTENT_TYPES.get(recording.container, "application/octet-stream")
     if settings.AUDIO_DELIVERY == "nginx":
         response = HttpResponse(content_type=content_type)
@@ -73,19 +108,32 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
         return _common_headers(
             HttpResponseRedirect(audio_storage().url(recording.storage_key)), recording
         )
+    etag, last_modified = validators(recording)
+    if _not_modified(request, etag):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Last-Modified"] = last_modified
+        return _common_headers(response, recording)
     size = recording.size_bytes
-    wanted = parse_range(request.headers.get("Range", ""), size)
+    ranged = _if_range_holds(request, recording, etag)
+    wanted = parse_range(request.headers.get("Range", ""), size) if ranged else None
     if wanted == "unsatisfiable":
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _common_headers(response, recording)
     start, end = wanted if wanted else (0, size - 1)
     length = end - start + 1
-    response = StreamingHttpResponse(
-        _chunks(recording, start, length), content_type=content_type, status=206 if wanted else 200
-    )
+    status = 206 if wanted else 200
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type, status=status)
+    else:
+        response = StreamingHttpResponse(
+            _chunks(recording, start, length), content_type=content_type, status=status
+        )
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
     if wanted:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     return _common_headers(response, recording)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 import audit
 from access.actions import recording_actions
@@ -139,9 +139,13 @@ def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -
 
 
 @organisation_view(roles.VIEW_RECORDINGS)
-@require_GET
+@require_safe
 def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
-    """The gate: decide, write the audit event, then hand over the bytes."""
+    """The gate: decide, write the audit event, then hand over the bytes.
+
+    A HEAD is decided like a GET (a refusal is answered and logged the same way) and answers
+    the same status and headers, but hands over no audio: it counts no play against a grant
+    and writes no listen. A GET always does, also when it is answered 304 (If-None-Match)."""
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     purpose = request.GET.get("purpose", "")[:64]
     key = f"{recording.pk}:{purpose}"
@@ -154,6 +158,8 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     )
     if not decision.allowed:
         return _refuse(request, recording, purpose, decision)
+    if request.method == "HEAD":
+        return audio_response(request, recording)
     grant = decision.grant
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
