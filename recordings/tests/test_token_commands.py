@@ -79,8 +79,14 @@ def test_create_takes_an_iso_datetime_with_or_without_offset(cast):
     "args,message",
     [
         (["--org", "nope", "--name", "x"], "No organisation with slug 'nope'."),
-        (["--org", "acme", "--name", "x", "--expires", "2026-03-01"], "in the future"),
-        (["--org", "acme", "--name", "x", "--expires", "next week"], "Enter a date and time"),
+        (
+            ["--org", "acme", "--name", "x", "--expires", "2026-03-01"],
+            "--expires '2026-03-01': Choose a moment in the future.",
+        ),
+        (
+            ["--org", "acme", "--name", "x", "--expires", "next week"],
+            "--expires 'next week': Enter a date and time such as 2027-01-31 17:00.",
+        ),
         (["--org", "acme", "--name", "x", "--expires", "2026-02-30"], "Enter a date and time"),
         (["--org", "acme", "--name", "   "], "Give the token a name"),
     ],

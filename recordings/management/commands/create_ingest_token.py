@@ -28,6 +28,9 @@ class Command(BaseCommand):
                 organisation=organisation, name=name, expires_at=expires_at, actor=None
             )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
+                problem = " ".join(exc.message_dict["expires_at"])
+                raise CommandError(f"--expires {expires!r}: {problem}") from exc
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"Token {token.name!r} for {organisation.name}:"))
         self.stdout.write(raw)
