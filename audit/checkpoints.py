@@ -183,7 +183,7 @@ def _chain_named(line: str) -> str | None:
     return chain if isinstance(chain, str) else None
 
 
-def _parse(where: str, line: str, keys: dict) -> tuple[Checkpoint | None, str | None, str]:
+def checkpoint_parse(where: str, line: str, keys: dict) -> tuple[Checkpoint | None, str | None, str]:
     """(checkpoint, chain, problem): a verified checkpoint, or the problem with the line."""
     try:
         document = json.loads(line)
@@ -245,7 +245,7 @@ def checkpoints_load(*, extra: Iterable[Path] = ()) -> CheckpointSet:
         if line in seen:
             continue
         seen.add(line)
-        checkpoint, chain, problem = _parse(where, line, keys)
+        checkpoint, chain, problem = checkpoint_parse(where, line, keys)
         if checkpoint is not None:
             loaded.by_chain[checkpoint.chain].append(checkpoint)
         else:

@@ -158,6 +158,16 @@ class AuditCheckpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.chain}#{self.last_sequence} {self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        labels = {
+            "scheduled": _("hourly"),
+            "purge": _("after a purge run"),
+            "command": _("by command"),
+            "prune": _("before pruning"),
+        }
+        return str(labels.get(self.kind, self.kind))
+
 
 class AuditPrune(models.Model):
     """The sanctioned removal of a chain's oldest events: the database's delete trigger lets
