@@ -183,7 +183,9 @@ def _chain_named(line: str) -> str | None:
     return chain if isinstance(chain, str) else None
 
 
-def checkpoint_parse(where: str, line: str, keys: dict) -> tuple[Checkpoint | None, str | None, str]:
+def checkpoint_parse(
+    where: str, line: str, keys: dict
+) -> tuple[Checkpoint | None, str | None, str]:
     """(checkpoint, chain, problem): a verified checkpoint, or the problem with the line."""
     try:
         document = json.loads(line)
