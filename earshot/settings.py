@@ -234,6 +234,7 @@ STORAGES = build_storages(var_dir=VAR_DIR, debug=DEBUG)
 FILE_UPLOAD_HANDLERS = ["earshot.uploads.SafeTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env_str("EARSHOT_UPLOAD_TEMP_DIR") or None
 # Largest audio file ingest accepts (MB); an upload larger than this is refused unstored.
+# nginx's client_max_body_size is derived from the same variable (tests/test_upload_limits.py).
 MAX_AUDIO_MB = env_int("EARSHOT_MAX_AUDIO_MB", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # How the gate hands over audio bytes after its check: "django" streams them itself,
