@@ -1,18 +1,26 @@
 """Validation of a call's metadata, the same for upload, API and drop folder.
 
 Customer identification is accepted only where the organisation's register declares it; a
-phone number becomes E.164, a BSN must pass the elfproef, a postcode must be Dutch.
+phone number becomes E.164, a BSN must pass the elfproef, a postcode must be Dutch. Every value
+must have its field's JSON type: a call id sent as an object, or a duration sent as true, is
+refused with a reason rather than stored as "{'a': 1}" or 1.0.
+
+A start without an offset is the organisation's local time. Where the clocks change, such a
+time is resolved without refusing the call (see `start_instant`), and the form says how.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as nl_bsn
@@ -33,6 +41,173 @@ CUSTOMER_FIELD_FOR_KEY = {
     "customer_date_of_birth": CustomerField.DATE_OF_BIRTH,
 }
 DIRECTION_ALIASES = {"in": Direction.INBOUND, "out": Direction.OUTBOUND}
+# No call lasts longer; a larger duration is a recorder's mistake (milliseconds, 1e308).
+MAX_CALL_SECONDS = 24 * 60 * 60
+# A recorder's clock may run a little ahead of ours.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+# How a local start in a daylight-saving change was read (recorded in the ingest audit event).
+# "" means there was nothing to resolve: an offset was given, or the local time occurs once.
+REPEATED_EARLIER = "dst_repeated_earlier"  # 02:00-03:00 on the October night: earlier taken
+REPEATED_BY_HINT = "dst_repeated_by_hint"  # ... the hint (a file's time) ruled one reading out
+REPEATED_BY_FOLD = "dst_repeated_by_fold"  # ... the caller's datetime said which (fold=1)
+SKIPPED = "dst_skipped"  # 02:00-03:00 on the March night: read with the winter offset
+START_READINGS = {
+    REPEATED_EARLIER: _(
+        "The start lies in the hour that occurs twice when the clocks go back; the earlier of "
+        "the two was taken. Send the start with an offset to avoid this."
+    ),
+    REPEATED_BY_HINT: _(
+        "The start lies in the hour that occurs twice when the clocks go back; the time of "
+        "the file decided which of the two."
+    ),
+    REPEATED_BY_FOLD: _(
+        "The start lies in the hour that occurs twice when the clocks go back; the second of "
+        "the two was taken, as given."
+    ),
+    SKIPPED: _(
+        "The start lies in the hour skipped when the clocks go forward; it was read with the "
+        "winter offset, an hour later on the summer clock."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StartInstant:
+    instant: datetime  # aware, in UTC
+    reading: str = ""
+
+
+def start_instant(
+    value: datetime, zone: ZoneInfo, *, latest: datetime | None = None
+) -> StartInstant:
+    """The instant a call's start names. An aware value is that instant. A naive one is wall
+    time in `zone`; where the clocks change it is never refused:
+
+    - repeated hour (clocks back): the two readings lie an hour apart. A datetime with
+      fold=1 means the second. Otherwise, with `latest` (the call cannot have started after
+      it), the later reading not after `latest`; if that leaves nothing, the earlier reading.
+    - skipped hour (clocks forward): no instant has that wall time; it is read with the offset
+      in force before the change, as a clock that was not put forward would show it
+      (02:30 becomes 03:30 summer time).
+
+    Raises OverflowError for a time at the edge of the calendar (year 1 or 9999).
+    """
+    if timezone.is_aware(value):
+        return StartInstant(value.astimezone(UTC))
+    # PEP 495: fold=0 is the first reading of a repeated time and, in a gap, the offset
+    # before the change; fold=1 the second reading, and in a gap the offset after it.
+    first = value.replace(tzinfo=zone, fold=0)
+    second = value.replace(tzinfo=zone, fold=1)
+    first_utc = first.astimezone(UTC)
+    if first.utcoffset() == second.utcoffset():
+        return StartInstant(first_utc)
+    if first_utc.astimezone(zone).replace(tzinfo=None) != value.replace(fold=0):
+        return StartInstant(first_utc, SKIPPED)
+    second_utc = second.astimezone(UTC)
+    if value.fold == 1:
+        return StartInstant(second_utc, REPEATED_BY_FOLD)
+    if latest is not None:
+        if second_utc <= latest:
+            return StartInstant(second_utc, REPEATED_BY_HINT)
+        if first_utc <= latest:
+            return StartInstant(first_utc, REPEATED_BY_HINT)
+    return StartInstant(first_utc, REPEATED_EARLIER)
+
+
+def json_type_name(value: Any) -> str:
+    if value is None:
+        return str(_("null"))
+    if isinstance(value, bool):
+        return str(_("true or false"))
+    if isinstance(value, int | float):
+        return str(_("a number"))
+    if isinstance(value, str):
+        return str(_("text"))
+    if isinstance(value, list):
+        return str(_("a list"))
+    if isinstance(value, dict):
+        return str(_("an object"))
+    return type(value).__name__
+
+
+class StrictTypeMixin:
+    """A form field that refuses a value of another type than its own instead of coercing
+    it (Django's fields call str() or float() on anything). None means absent."""
+
+    accepted_types: tuple[type, ...] = (str,)
+    expected = _("text")
+
+    def to_python(self, value: Any) -> Any:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, self.accepted_types)
+        ):
+            raise forms.ValidationError(
+                _("Expected %(expected)s, got %(got)s."),
+                code="type",
+                params={"expected": self.expected, "got": json_type_name(value)},
+            )
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800"
+                raise forms.ValidationError(
+                    _("This text contains characters that are not valid Unicode."),
+                    code="unicode",
+                ) from None
+        return super().to_python(value)
+
+
+class TextField(StrictTypeMixin, forms.CharField):
+    pass
+
+
+class TextChoiceField(StrictTypeMixin, forms.ChoiceField):
+    pass
+
+
+class DateOnlyField(StrictTypeMixin, forms.DateField):
+    accepted_types = (str, date)
+    expected = _("a date (YYYY-MM-DD)")
+
+
+class SecondsField(StrictTypeMixin, forms.FloatField):
+    accepted_types = (int, float)
+    expected = _("a number")
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except OverflowError:  # an integer too large for a float
+            raise forms.ValidationError(
+                MaxValueValidator.message,
+                code="max_value",
+                params={"limit_value": MAX_CALL_SECONDS},
+            ) from None
+
+
+class LocalDateTimeField(StrictTypeMixin, forms.Field):
+    """An ISO 8601 date and time, left naive when it has no offset: the form reads a naive
+    time in the organisation's zone, not the server's, and settles daylight-saving hours
+    itself (Django's DateTimeField refuses them)."""
+
+    accepted_types = (str, datetime)
+    expected = _("a date and time (ISO 8601)")
+    default_error_messages = {"invalid": _("Enter a valid date/time.")}
+
+    def to_python(self, value: Any) -> datetime | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
 
 
 def declared_customer_fields(organisation: Organisation) -> set[str]:
@@ -45,29 +220,35 @@ def declared_customer_fields(organisation: Organisation) -> set[str]:
 
 
 class RecordingMetadataForm(forms.Form):
-    call_id = forms.CharField(label=_("Call id"), max_length=128)
-    started_at = forms.DateTimeField(label=_("Start of the call"))
-    duration_seconds = forms.FloatField(label=_("Duration (s)"), required=False, min_value=0)
-    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
-    queue = forms.CharField(label=_("Queue / line"), max_length=100, required=False)
-    agent_id = forms.CharField(label=_("PBX agent id"), max_length=64, required=False)
-    announcement = forms.CharField(
+    call_id = TextField(label=_("Call id"), max_length=128)
+    started_at = LocalDateTimeField(label=_("Start of the call"))
+    duration_seconds = SecondsField(
+        label=_("Duration (s)"), required=False, min_value=0, max_value=MAX_CALL_SECONDS
+    )
+    direction = TextChoiceField(label=_("Direction"), choices=Direction.choices)
+    queue = TextField(label=_("Queue / line"), max_length=100, required=False)
+    agent_id = TextField(label=_("PBX agent id"), max_length=64, required=False)
+    announcement = TextField(
         label=_("Recording announcement"),
         max_length=100,
         required=False,
         help_text=_("Identifier or version of the announcement that told the caller."),
     )
-    customer_phone = forms.CharField(
-        label=_("Customer phone number"), max_length=40, required=False
-    )
-    customer_name = forms.CharField(label=_("Customer name"), max_length=200, required=False)
-    customer_address = forms.CharField(label=_("Customer address"), max_length=300, required=False)
-    customer_postcode = forms.CharField(label=_("Customer postcode"), max_length=10, required=False)
-    customer_bsn = forms.CharField(label=_("Customer BSN"), max_length=20, required=False)
-    customer_gender = forms.CharField(label=_("Customer gender"), max_length=20, required=False)
-    customer_date_of_birth = forms.DateField(label=_("Customer date of birth"), required=False)
+    customer_phone = TextField(label=_("Customer phone number"), max_length=40, required=False)
+    customer_name = TextField(label=_("Customer name"), max_length=200, required=False)
+    customer_address = TextField(label=_("Customer address"), max_length=300, required=False)
+    customer_postcode = TextField(label=_("Customer postcode"), max_length=10, required=False)
+    customer_bsn = TextField(label=_("Customer BSN"), max_length=20, required=False)
+    customer_gender = TextField(label=_("Customer gender"), max_length=20, required=False)
+    customer_date_of_birth = DateOnlyField(label=_("Customer date of birth"), required=False)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        latest_start: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
         data = kwargs.get("data", args[0] if args else None)
         if isinstance(data, dict) and isinstance(data.get("direction"), str):
             data = {
@@ -82,16 +263,27 @@ class RecordingMetadataForm(forms.Form):
                 kwargs["data"] = data
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.latest_start = latest_start
         self.unknown_keys = sorted(set(data or {}) - set(self.fields)) if data else []
+        # How a local start in a clock change was read ("" when there was nothing to read).
+        self.started_at_reading = ""
+        self.started_at_written = ""
 
     def clean_started_at(self):
         value = self.cleaned_data["started_at"]
-        if timezone.is_naive(value):
-            # A recorder that sends local time means the organisation's local time.
-            value = timezone.make_aware(value, ZoneInfo(self.organisation.timezone))
-        if value > timezone.now() + timedelta(minutes=5):
+        # A recorder that sends local time means the organisation's local time.
+        try:
+            start = start_instant(
+                value, ZoneInfo(self.organisation.timezone), latest=self.latest_start
+            )
+        except OverflowError:
+            raise forms.ValidationError(_("Enter a valid date/time."), code="invalid") from None
+        if start.instant > timezone.now() + FUTURE_TOLERANCE:
             raise forms.ValidationError(_("The call cannot start in the future."))
-        return value
+        if start.reading:
+            self.started_at_reading = start.reading
+            self.started_at_written = value.replace(tzinfo=None).isoformat()
+        return start.instant
 
     def clean_customer_phone(self):
         value = self.cleaned_data["customer_phone"].strip()

@@ -11,9 +11,10 @@ INCOMING row, never shown or played, that recordings_sweep_incomplete() removes 
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 import audit
 from organisations.models import Organisation
 from recordings.constants import IngestChannel, RecordingStatus
-from recordings.metadata import RecordingMetadataForm, metadata_errors
+from recordings.metadata import FUTURE_TOLERANCE, RecordingMetadataForm, metadata_errors
 from recordings.models import Recording
 from recordings.probe import AudioRejected, probe_audio
 from recordings.signals import recording_stored
@@ -35,6 +36,9 @@ from register.constants import DataCategory
 from register.selectors import retention_for_category
 
 logger = logging.getLogger(__name__)
+
+# One call's metadata is a few hundred bytes; anything near this is not metadata.
+METADATA_MAX_BYTES = 64 * 1024
 
 
 @dataclass
@@ -48,13 +52,83 @@ class IngestRejected(Exception):
         return self.message
 
 
-def _validated_metadata(organisation: Organisation, metadata: dict[str, Any]) -> dict[str, Any]:
+class _Refused(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> None:
+    raise _Refused(_("%(name)s is not a number JSON allows.") % {"name": name})
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    if len(set(keys)) != len(keys):
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        raise _Refused(_("A field is given twice: %(keys)s.") % {"keys": ", ".join(twice)})
+    return dict(pairs)
+
+
+def recording_metadata_parse(*, raw: str | bytes) -> dict[str, Any]:
+    """A call's metadata object from its JSON text (API field, upload or drop-folder sidecar).
+
+    Raises IngestRejected for anything that is not one JSON object: never RecursionError (deep
+    nesting), nor ValueError (a number of thousands of digits), nor accepts NaN, Infinity or a
+    key given twice (which one would count is a guess)."""
+    if len(raw) > METADATA_MAX_BYTES:
+        raise IngestRejected(
+            "too_large",
+            _("The metadata is larger than %(kb)s KB.") % {"kb": METADATA_MAX_BYTES // 1024},
+        )
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise IngestRejected("metadata", _("The metadata is not UTF-8 text.")) from None
+    try:
+        metadata = json.loads(
+            raw, parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys
+        )
+    except _Refused as exc:
+        raise IngestRejected("metadata", str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise IngestRejected(
+            "metadata", _("The metadata is not valid JSON: %(error)s") % {"error": exc}
+        ) from None
+    except RecursionError:
+        raise IngestRejected("metadata", _("The metadata is nested too deeply.")) from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise IngestRejected(
+            "metadata", _("The metadata holds a number too long to read.")
+        ) from None
     if not isinstance(metadata, dict):
         raise IngestRejected("metadata", _("The metadata must be a JSON object."))
-    form = RecordingMetadataForm(data=metadata, organisation=organisation)
+    return metadata
+
+
+@dataclass
+class _Metadata:
+    fields: dict[str, Any]
+    # How a local start in a daylight-saving change was read, for the audit event.
+    start_detail: dict[str, str] = field(default_factory=dict)
+
+
+def _validated_metadata(
+    organisation: Organisation, metadata: dict[str, Any], latest_start: datetime | None
+) -> _Metadata:
+    if not isinstance(metadata, dict):
+        raise IngestRejected("metadata", _("The metadata must be a JSON object."))
+    form = RecordingMetadataForm(
+        data=metadata, organisation=organisation, latest_start=latest_start
+    )
     if not form.is_valid():
         raise IngestRejected("metadata", metadata_errors(form))
-    return form.model_fields()
+    detail = {}
+    if form.started_at_reading:
+        detail = {
+            "started_at_written": form.started_at_written,
+            "started_at_reading": form.started_at_reading,
+        }
+    return _Metadata(form.model_fields(), detail)
 
 
 def _refuse_duplicates(organisation: Organisation, call_id: str, sha256: str) -> None:
@@ -72,7 +146,12 @@ def _refuse_duplicates(organisation: Organisation, call_id: str, sha256: str) ->
         )
 
 
-def _deadline(organisation: Organisation, started_at) -> tuple[Any, int]:
+def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetime, int]:
+    """The purge deadline: the start plus the declared days of 24 hours, counted on the
+    instant (in UTC), so that one instant gets one deadline however its start was written.
+    (Python adds a timedelta to an aware datetime on its wall clock: 28 days from a summer
+    time start in Amsterdam would otherwise end an hour later than from the same instant in
+    UTC.) The purge runs ahead of deadlines, so no call outlives its declared days."""
     retention = retention_for_category(organisation=organisation, category=DataCategory.RECORDING)
     if retention is None:
         raise IngestRejected(
@@ -82,7 +161,7 @@ def _deadline(organisation: Organisation, started_at) -> tuple[Any, int]:
                 "Earshot cannot know when to erase this call. Declare it in the register first."
             ),
         )
-    deadline = started_at + retention
+    deadline = started_at.astimezone(UTC) + retention
     if deadline <= timezone.now():
         raise IngestRejected(
             "past_retention",
@@ -102,14 +181,28 @@ def recording_ingest(
     metadata: dict[str, Any],
     channel: IngestChannel,
     actor: Any | None = None,
+    started_at_hint: datetime | None = None,
 ) -> Recording:
-    """Probe, validate, store and register one call. Raises IngestRejected with a reason."""
+    """Probe, validate, store and register one call. Raises IngestRejected with a reason.
+
+    `started_at_hint` (aware) is a moment at which the call's audio was complete, such as the
+    drop-folder file's mtime. It only settles a local start in the hour the clocks repeat in
+    autumn: the call started at the latest the audio's length before the hint (give or take a
+    few minutes of clock drift), so of the two readings Earshot takes the later one that fits,
+    and the earlier when neither does or there is no hint. How it was read is in the audit
+    event (`started_at_reading`)."""
     source = Path(source)
+    if started_at_hint is not None and timezone.is_naive(started_at_hint):
+        raise ValueError("started_at_hint must be an aware datetime")
     try:
         info = probe_audio(source, max_bytes=settings.MAX_AUDIO_MB * 1024 * 1024)
     except AudioRejected as exc:
         raise IngestRejected(exc.code, exc.message) from exc
-    fields = _validated_metadata(organisation, metadata)
+    latest_start = None
+    if started_at_hint is not None:
+        latest_start = started_at_hint - timedelta(seconds=info.duration_seconds) + FUTURE_TOLERANCE
+    validated = _validated_metadata(organisation, metadata, latest_start)
+    fields = validated.fields
     sha256 = file_sha256(source)
     _refuse_duplicates(organisation, fields["call_id"], sha256)
     deadline, retention_days = _deadline(organisation, fields["started_at"])
@@ -157,6 +250,7 @@ def recording_ingest(
                     "size_bytes": recording.size_bytes,
                     "container": info.container,
                     "codec": info.codec,
+                    **validated.start_detail,
                 },
             )
     except BaseException:
@@ -164,6 +258,8 @@ def recording_ingest(
         raise
     recording.status = RecordingStatus.ACTIVE
     recording.storage_key = stored_name
+    # Not a column: how a local start in a clock change was read, for the caller to report.
+    recording.started_at_reading = validated.start_detail.get("started_at_reading", "")
     recording_stored.send(sender=Recording, recording=recording)
     return recording
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,7 +14,12 @@ from django.views.decorators.http import require_POST
 from organisations import roles
 from organisations.decorators import organisation_view
 from recordings.constants import Direction, IngestChannel
-from recordings.services import IngestRejected, recording_ingest
+from recordings.services import (
+    METADATA_MAX_BYTES,
+    IngestRejected,
+    recording_ingest,
+    recording_metadata_parse,
+)
 
 # Form fields that apply to every file of one upload; call_id defaults to the file's name.
 SHARED_FIELDS = ("started_at", "direction", "queue", "agent_id", "announcement")
@@ -29,13 +33,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _metadata_from_request(request: HttpRequest, filename: str) -> dict:
     sidecar = request.FILES.get("sidecar")
     if sidecar is not None:
-        try:
-            data = json.loads(sidecar.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise IngestRejected(
-                "metadata", _("The sidecar is not valid JSON: %(error)s") % {"error": exc}
-            ) from exc
-        return data
+        # One more byte than the limit is enough to refuse a sidecar that is too large.
+        return recording_metadata_parse(raw=sidecar.read(METADATA_MAX_BYTES + 1))
     metadata = {key: request.POST[key] for key in SHARED_FIELDS if request.POST.get(key)}
     stem = re.sub(r"[^\w.\-]", "_", Path(filename).stem)[:128]
     metadata["call_id"] = request.POST.get("call_id") or stem

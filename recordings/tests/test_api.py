@@ -93,6 +93,34 @@ def test_not_audio_gets_400_with_the_reason(token):
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "BeArEr"])
+def test_the_bearer_scheme_is_accepted_in_any_case(token, scheme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    metadata = {
+        "call_id": f"case-{scheme}",
+        "direction": "in",
+        "started_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+    }
+    response = Client().post(
+        URL,
+        {
+            "metadata": json.dumps(metadata),
+            "audio": SimpleUploadedFile("c.wav", wav_bytes(seed=len(scheme)), "audio/wav"),
+        },
+        HTTP_AUTHORIZATION=f"{scheme} {token[1]}",
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_another_scheme_is_still_refused_with_the_api_error_shape(token):
+    response = Client().post(URL, {}, HTTP_AUTHORIZATION=f"Token {token[1]}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert "Bearer" in response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
 def test_the_openapi_schema_documents_the_ingest_endpoint(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
@@ -101,3 +129,73 @@ def test_the_openapi_schema_documents_the_ingest_endpoint(client):
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert {"201", "400", "401", "409"} <= set(operation["responses"])
     assert "ingestToken" in schema["components"]["securitySchemes"]
+
+
+def served_schema(client) -> dict:
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_served_schema_is_valid_openapi(client):
+    from openapi_spec_validator import validate
+
+    validate(served_schema(client))  # raises on the first error
+
+
+def test_the_schema_describes_audio_as_a_file_and_metadata_as_a_json_object(client):
+    schema = served_schema(client)
+    content = schema["paths"]["/api/v1/recordings"]["post"]["requestBody"]["content"]
+    multipart = content["multipart/form-data"]
+    request = schema["components"]["schemas"][multipart["schema"]["$ref"].split("/")[-1]]
+    assert request["properties"]["audio"] == {
+        **request["properties"]["audio"],
+        "type": "string",
+        "format": "binary",
+    }
+    assert set(request["required"]) == {"audio", "metadata"}
+    assert request["properties"]["metadata"]["$ref"] == "#/components/schemas/RecordingMetadata"
+    assert multipart["encoding"]["metadata"]["contentType"] == "application/json"
+
+    metadata = schema["components"]["schemas"]["RecordingMetadata"]
+    assert metadata["type"] == "object"
+    assert metadata["additionalProperties"] is False
+    assert set(metadata["required"]) == {"call_id", "started_at", "direction"}
+    props = metadata["properties"]
+    assert props["started_at"]["format"] == "date-time"
+    assert props["customer_date_of_birth"]["format"] == "date"
+    assert props["duration_seconds"]["type"] == "number"
+    assert props["duration_seconds"]["maximum"] == 86400
+    direction = props["direction"]["allOf"][0]["$ref"].split("/")[-1]
+    assert set(schema["components"]["schemas"][direction]["enum"]) == {
+        "inbound",
+        "outbound",
+        "internal",
+        "in",
+        "out",
+    }
+    assert props["call_id"] == {**props["call_id"], "type": "string", "maxLength": 128}
+
+
+def test_the_documented_metadata_fields_are_the_ones_ingest_accepts(client):
+    from recordings.metadata import RecordingMetadataForm
+
+    props = served_schema(client)["components"]["schemas"]["RecordingMetadata"]["properties"]
+    assert set(props) == set(RecordingMetadataForm.base_fields)
+    for name, field in RecordingMetadataForm.base_fields.items():
+        if getattr(field, "max_length", None):
+            assert props[name]["maxLength"] == field.max_length, name
+
+
+def test_the_schema_documents_the_refusal_and_the_answer(client):
+    schema = served_schema(client)
+    responses = schema["paths"]["/api/v1/recordings"]["post"]["responses"]
+    refusal = responses["400"]["content"]["application/json"]["schema"]["$ref"]
+    assert set(schema["components"]["schemas"][refusal.split("/")[-1]]["properties"]) == {
+        "code",
+        "detail",
+    }
+    ingested = responses["201"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert {"id", "started_at", "purge_deadline", "warnings"} <= set(
+        schema["components"]["schemas"][ingested]["properties"]
+    )
