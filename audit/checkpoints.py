@@ -22,10 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.utils import timezone
 
 from audit.models import SYSTEM_CHAIN, AuditChain, AuditCheckpoint
+from audit.object_store import object_store_put
 from audit.signing import SigningKeyError, sign, signature_valid, verify_keys
 
 FORMAT = "earshot-audit-checkpoint/1"
@@ -126,10 +128,7 @@ def checkpoint_write(
         _store_append(line)
     except OSError as error:
         raise CheckpointError(f"cannot append to {store_path()}: {error}") from error
-    from audit.object_store import object_store_put
-
-    object_store_put(statement, line)
-    return AuditCheckpoint.objects.create(
+    copy = AuditCheckpoint.objects.create(
         chain=key,
         organisation_id=statement["organisation"],
         kind=kind,
@@ -140,6 +139,13 @@ def checkpoint_write(
         key_id=key_id,
         line=line,
     )
+    try:
+        object_store_put(statement, line)
+    except (BotoCoreError, ClientError) as error:
+        raise CheckpointError(
+            f"checkpoint stored in {store_path()} but not in the object store: {error}"
+        ) from error
+    return copy
 
 
 def checkpoints_write(*, kind: str, keys: list[str] | None = None) -> list[AuditCheckpoint]:

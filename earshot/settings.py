@@ -222,6 +222,9 @@ AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or None
 AUDIT_VERIFY_KEY_FILE = env_str("EARSHOT_AUDIT_VERIFY_KEY_FILE") or None
 # Append-only store of the signed checkpoints (checkpoints.jsonl); never on the database's disk.
 AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+# With EARSHOT_STORAGE=s3, each checkpoint is also an object in the bucket; where the bucket has
+# Object Lock, it is retained (COMPLIANCE mode) for this many days.
+AUDIT_OBJECT_LOCK_DAYS = env_int("EARSHOT_AUDIT_OBJECT_LOCK_DAYS", 3650)
 
 # Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
