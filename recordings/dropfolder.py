@@ -19,50 +19,53 @@ it with the last error. Anything wrong with the file itself is a rejection at on
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import logging
 import os
-import shutil
 import stat
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import InterfaceError, InternalError, OperationalError, ProgrammingError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from recordings.asterisk import parse_asterisk_name as _parse_asterisk_name
 from recordings.constants import IngestChannel
+from recordings.dropfolder_entries import (
+    AUDIO_EXTENSIONS,
+    PROCESSING,
+    Entry,
+    Refused,
+    ScanReport,
+    Seen,
+    display_name,
+    drop_folder_sweep_rejected,
+    is_sidecar,
+    lstat,
+    own_dir,
+    put_back,
+    refuse,
+    sidecar_of,
+    survey,
+)
 from recordings.metadata import declared_customer_fields
 from recordings.services import IngestRejected, recording_ingest
 from register.constants import CustomerField
 
 logger = logging.getLogger(__name__)
 
-AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".mp3", ".ogg", ".oga", ".opus", ".spx", ".flac", ".m4a", ".mp4", ".aac"}
-    | {".aif", ".aiff", ".aifc"}
-)
-PROCESSING = ".processing"
-REJECTED = "rejected"
 ATTEMPTS_FILE = ".attempts"
 LAST_ERROR_FILE = ".last-error"
 # A claim this old belongs to a scan that died or failed; nothing takes an hour for one file.
 STALE_CLAIM_SECONDS = 3600
 # A day of hourly tries: longer than an outage that nobody notices, short enough to end.
 MAX_ATTEMPTS = 24
-# A sidecar may come first; its audio gets an hour to arrive (a slow copy of a long call).
-LONE_SIDECAR_SECONDS = 3600
-# rsync and scp write to ".name.XXXX" and rename when done; one left a day is abandoned.
-TEMPORARY_SECONDS = 86400
 # Metadata is a handful of short fields; anything larger is not a sidecar.
 MAX_SIDECAR_BYTES = 64 * 1024
 # os.O_NOFOLLOW is POSIX; O_NONBLOCK keeps a pipe swapped in after the check from blocking.
@@ -74,263 +77,9 @@ _SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu"}
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass
-class ScanReport:
-    ingested: int = 0
-    rejected: int = 0
-    waiting: int = 0
-    # An error of the system (database, storage): the claim stays and is retried after an hour.
-    failed: int = 0
-    rejections: list[tuple[str, str]] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "ingested": self.ingested,
-            "rejected": self.rejected,
-            "waiting": self.waiting,
-            "failed": self.failed,
-        }
-
-
-@dataclass(frozen=True)
-class _Seen:
-    """A file as the settle check saw it; the claimed file must still be exactly this."""
-
-    dev: int
-    ino: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> _Seen:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-class _Refused(Exception):
-    """A folder entry refused before ingest; `remove`: delete it rather than keep it."""
-
-    def __init__(self, code: str, message: str, *, remove: bool = False):
-        super().__init__(message)
-        self.code, self.message, self.remove = code, message, remove
-
-
-def display_name(name: str) -> str:
-    """A file name as printable text: bytes that are not UTF-8 appear as \\xNN."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
-
-
 def parse_asterisk_name(filename: str, *, tz=None) -> dict[str, Any] | None:
     """Metadata from an Asterisk MixMonitor name (see recordings.asterisk), or None."""
     return _parse_asterisk_name(filename, extensions=AUDIO_EXTENSIONS, tz=tz)
-
-
-def _is_audio(name: str) -> bool:
-    # Dot files are temporary names of copying tools (rsync, scp); they are never complete.
-    return os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS and not name.startswith(".")
-
-
-def _is_sidecar(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() == ".json" and not name.startswith(".")
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
-
-
-def _sidecar_of(path: Path) -> Path | None:
-    """The regular `<stem>.json` beside `path`; a link or pipe of that name is no sidecar."""
-    for suffix in (".json", ".JSON"):
-        candidate = path.with_name(os.path.splitext(path.name)[0] + suffix)
-        st = _lstat(candidate)
-        if st is not None and stat.S_ISREG(st.st_mode):
-            return candidate
-    return None
-
-
-def _free_name(directory: Path, name: str) -> str:
-    """`name`, or `stem-2.ext`, ... so that a rejected file never overwrites an earlier one."""
-    stem, suffix = os.path.splitext(name)
-    candidate, n = name, 1
-    while any(
-        os.path.lexists(directory / f)
-        for f in (candidate, os.path.splitext(candidate)[0] + ".json", candidate + ".error.txt")
-    ):
-        n += 1
-        candidate = f"{stem}-{n}{suffix}"
-    return candidate
-
-
-def _own_dir(folder: Path, name: str) -> Path:
-    """`.processing` or `rejected`, a real folder: a link there would send files elsewhere."""
-    path = folder / name
-    st = _lstat(path)
-    if st is not None and not stat.S_ISDIR(st.st_mode):
-        if stat.S_ISLNK(st.st_mode):
-            path.unlink()
-        else:  # out of the way, under a name the next scan refuses with its reason
-            os.rename(path, folder / f"{name}-{uuid.uuid4().hex[:8]}.not-a-folder")
-        logger.warning("Drop folder %s: %s was not a folder; replaced", folder, name)
-    path.mkdir(mode=0o750, exist_ok=True)
-    return path
-
-
-def _write_reason(folder: Path, name: str, code: str, message: str) -> str:
-    """Write `rejected/<free name>.error.txt` first, so no rejected file is without its reason.
-
-    Returns the free name. The text is UTF-8 whatever the file's name or the message hold.
-    """
-    rejected = _own_dir(folder, REJECTED)
-    free = _free_name(rejected, name)
-    text = (
-        f"reason: {message}\ncode: {code}\ntime: {timezone.now().isoformat()}\n"
-        f"file: {display_name(name)}\n"
-    )
-    fd = os.open(
-        rejected / f"{free}.error.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640
-    )
-    with os.fdopen(fd, "wb") as out:
-        out.write(text.encode("utf-8", "backslashreplace"))
-    return free
-
-
-def _refuse(
-    folder: Path, path: Path, sidecar: Path | None, code: str, message: str, *, remove=False
-) -> str:
-    """Move (or, for links, pipes and devices, delete) a refused entry; never follow it."""
-    free = _write_reason(folder, path.name, code, message)
-    rejected = folder / REJECTED
-    try:
-        if remove:
-            path.unlink()
-        else:
-            os.rename(path, rejected / free)
-    except FileNotFoundError:  # another scan dealt with it first
-        (rejected / f"{free}.error.txt").unlink(missing_ok=True)
-        raise
-    if sidecar is not None:
-        with contextlib.suppress(FileNotFoundError):
-            os.rename(sidecar, rejected / (os.path.splitext(free)[0] + ".json"))
-    return free
-
-
-def _put_back(folder: Path, files: list[Path]) -> None:
-    """Return a claim's files to the folder under free names, the sidecar beside its main file."""
-    main = next((p for p in files if not _is_sidecar(p.name)), None)
-    base = _free_name(folder, main.name) if main is not None else None
-    for path in files:
-        if path is main:
-            target = folder / base
-        elif base is not None and _is_sidecar(path.name):
-            target = folder / (os.path.splitext(base)[0] + ".json")
-        else:
-            target = folder / _free_name(folder, path.name)
-        os.rename(path, target)
-
-
-# Looking at the folder ---------------------------------------------------------------------
-
-
-@dataclass
-class _Entry:
-    path: Path
-    sidecar: Path | None = None
-    seen: _Seen | None = None
-    sidecar_seen: _Seen | None = None
-    refusal: _Refused | None = None
-    mtime: float = 0.0
-
-
-def _survey(folder: Path, now: float, settle: int, report: ScanReport) -> list[_Entry]:
-    """Every entry of the folder that is ready: to take, or to refuse with its reason."""
-    names = set(os.listdir(folder)) - {PROCESSING, REJECTED}
-    stems = {os.path.splitext(n)[0] for n in names if not _is_sidecar(n) and n[:1] != "."}
-    audio_stems = {os.path.splitext(n)[0] for n in names if _is_audio(n)}
-    entries = []
-    for name in names:
-        path = folder / name
-        st = _lstat(path)
-        if st is None:  # taken by another scan while we looked
-            continue
-        settled = now - st.st_mtime >= settle
-        mode = st.st_mode
-        refusal = None
-        if stat.S_ISLNK(mode):
-            try:
-                target = display_name(os.readlink(path))
-            except OSError:
-                target = "?"
-            refusal = _Refused(
-                "symlink",
-                _(
-                    "This is a symbolic link (to %(target)s). Earshot does not follow links: "
-                    "put the file itself in the folder. The link was removed."
-                )
-                % {"target": target},
-                remove=True,
-            )
-        elif stat.S_ISDIR(mode):
-            if not settled:
-                report.waiting += 1
-                continue
-            refusal = _Refused(
-                "folder",
-                _("This is a folder. Earshot takes only files placed in the folder itself."),
-            )
-        elif not stat.S_ISREG(mode):
-            refusal = _Refused(
-                "not_a_file",
-                _(
-                    "This is not a regular file (a named pipe, socket or device). It was removed "
-                    "without being opened."
-                ),
-                remove=True,
-            )
-        elif name.startswith("."):
-            if now - st.st_mtime < TEMPORARY_SECONDS:
-                continue  # a copy in progress: not counted, it will appear under its own name
-            refusal = _Refused(
-                "temporary",
-                _("This temporary file of an interrupted copy has not changed for a day."),
-            )
-        elif _is_sidecar(name):
-            if os.path.splitext(name)[0] in stems:
-                continue  # goes with its audio
-            if now - st.st_mtime < max(LONE_SIDECAR_SECONDS, settle):
-                report.waiting += 1
-                continue
-            refusal = _Refused(
-                "lone_sidecar",
-                _("This metadata file has had no audio file beside it for %(minutes)s minutes.")
-                % {"minutes": LONE_SIDECAR_SECONDS // 60},
-            )
-        entry = _Entry(path=path, refusal=refusal, seen=_Seen.of(st), mtime=st.st_mtime)
-        # A sidecar goes with the audio of its name, with another entry only if there is none.
-        stem_taken = not _is_audio(name) and os.path.splitext(name)[0] in audio_stems
-        if not _is_sidecar(name) and not stem_taken:
-            entry.sidecar = _sidecar_of(path)
-        sidecar_st = _lstat(entry.sidecar) if entry.sidecar is not None else None
-        if sidecar_st is not None:
-            entry.sidecar_seen = _Seen.of(sidecar_st)
-            settled = settled and now - sidecar_st.st_mtime >= settle
-            entry.mtime = max(entry.mtime, sidecar_st.st_mtime)
-        if not settled and refusal is None:
-            report.waiting += 1
-            continue
-        if refusal is None and not _is_audio(name):
-            extension = os.path.splitext(name)[1] or _("no extension")
-            entry.refusal = _Refused(
-                "unknown_type",
-                _("Not a recognised audio type (%(extension)s). Earshot takes %(accepted)s.")
-                % {
-                    "extension": display_name(extension),
-                    "accepted": ", ".join(sorted(AUDIO_EXTENSIONS)),
-                },
-            )
-        entries.append(entry)
-    return sorted(entries, key=lambda e: (e.mtime, os.fsencode(e.path.name)))
 
 
 # Scanning ----------------------------------------------------------------------------------
@@ -351,7 +100,7 @@ def drop_folder_scan(
     folder = Path(folder)
     now = time.time() if now is None else now
     report = ScanReport()
-    _own_dir(folder, PROCESSING)
+    own_dir(folder, PROCESSING)
     for claim in _stale_claims(folder, now):
         _guarded(
             folder,
@@ -359,7 +108,7 @@ def drop_folder_scan(
             report,
             lambda c=claim: _retry_claim(organisation, folder, c, report),
         )
-    entries = _survey(folder, now, settle_seconds, report)
+    entries = survey(folder, now, settle_seconds, report)
     for done, entry in enumerate(entries, start=1):
         _guarded(
             folder,
@@ -380,10 +129,10 @@ def _guarded(folder: Path, name: str, report: ScanReport, work: Callable[[], Non
         logger.exception("Drop folder %s: could not handle %s", folder, display_name(name))
 
 
-def _handle(organisation: Organisation, folder: Path, entry: _Entry, report: ScanReport) -> None:
+def _handle(organisation: Organisation, folder: Path, entry: Entry, report: ScanReport) -> None:
     if entry.refusal is not None:
         try:
-            _refuse(
+            refuse(
                 folder,
                 entry.path,
                 entry.sidecar,
@@ -395,7 +144,7 @@ def _handle(organisation: Organisation, folder: Path, entry: _Entry, report: Sca
             return
         _count_rejection(folder, report, entry.path.name, entry.refusal.code, entry.refusal.message)
         return
-    if _sidecar_of(entry.path) != entry.sidecar:
+    if sidecar_of(entry.path) != entry.sidecar:
         # A sidecar appeared after the settle check: it may be half written. Next scan.
         report.waiting += 1
         return
@@ -440,7 +189,7 @@ def _stale_claims(folder: Path, now: float) -> list[Path]:
     processing = folder / PROCESSING
     stale = []
     for claim in processing.iterdir():
-        st = _lstat(claim)
+        st = lstat(claim)
         # A claim folder's mtime is the moment its files were renamed into it.
         if st is not None and now - st.st_mtime >= STALE_CLAIM_SECONDS:
             stale.append(claim)
@@ -449,11 +198,11 @@ def _stale_claims(folder: Path, now: float) -> list[Path]:
 
 def _retry_claim(organisation: Organisation, folder: Path, claim: Path, report: ScanReport) -> None:
     """Take over a claim an hour old: try it again, or reject it after MAX_ATTEMPTS."""
-    st = _lstat(claim)
+    st = lstat(claim)
     if st is None:
         return
     if not stat.S_ISDIR(st.st_mode):  # not one of ours: back into the folder to be judged
-        _put_back(folder, [claim])
+        put_back(folder, [claim])
         return
     # Renaming claims it from every other scan; the new name's mtime starts the next hour.
     mine = claim.with_name(f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}")
@@ -467,9 +216,9 @@ def _retry_claim(organisation: Organisation, folder: Path, claim: Path, report: 
     except (OSError, ValueError):
         attempts = 1
     files = sorted(p for p in mine.iterdir() if p.name not in (ATTEMPTS_FILE, LAST_ERROR_FILE))
-    main = [p for p in files if not _is_sidecar(p.name)]
+    main = [p for p in files if not is_sidecar(p.name)]
     if len(main) != 1 or len(files) > 2:  # not a claim this code made: let the folder judge
-        _put_back(folder, files)
+        put_back(folder, files)
         _remove_claim(mine)
         return
     audio = main[0]
@@ -483,7 +232,7 @@ def _retry_claim(organisation: Organisation, folder: Path, claim: Path, report: 
             "Earshot could not ingest this file in %(attempts)s attempts; the last error was: "
             "%(error)s"
         ) % {"attempts": attempts, "error": last}
-        _refuse(folder, audio, sidecar, "attempts", message)
+        refuse(folder, audio, sidecar, "attempts", message)
         _count_rejection(folder, report, audio.name, "attempts", message)
         _remove_claim(mine)
         return
@@ -503,14 +252,14 @@ def _process(
     audio: Path,
     sidecar: Path | None,
     report: ScanReport,
-    entry: _Entry | None,
+    entry: Entry | None,
 ) -> None:
     """Ingest a claimed file through one descriptor, or reject it, or leave it for a retry."""
     claim = audio.parent
     try:
         fd = _open_claimed(audio)
-    except _Refused as refusal:
-        _refuse(folder, audio, sidecar, refusal.code, refusal.message, remove=refusal.remove)
+    except Refused as refusal:
+        refuse(folder, audio, sidecar, refusal.code, refusal.message, remove=refusal.remove)
         _count_rejection(folder, report, audio.name, refusal.code, refusal.message)
         _remove_claim(claim)
         return
@@ -519,7 +268,7 @@ def _process(
             # Written to after the settle check: still being written. Back for the next scan.
             os.close(fd)
             fd = -1
-            _put_back(folder, [p for p in (audio, sidecar) if p is not None])
+            put_back(folder, [p for p in (audio, sidecar) if p is not None])
             _remove_claim(claim)
             report.waiting += 1
             return
@@ -558,7 +307,7 @@ def _process(
     finally:
         if fd >= 0:
             os.close(fd)
-    _refuse(folder, audio, sidecar, code, message)
+    refuse(folder, audio, sidecar, code, message)
     _count_rejection(folder, report, audio.name, code, message)
     _remove_claim(claim)
 
@@ -569,14 +318,14 @@ def _open_claimed(path: Path) -> int:
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
-        raise _Refused(
+        raise Refused(
             "symlink",
             _("This is a symbolic link. Earshot does not follow links. The link was removed."),
             remove=True,
         ) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise _Refused(
+        raise Refused(
             "not_a_file",
             _("This is not a regular file (a named pipe, socket or device). It was removed."),
             remove=True,
@@ -584,14 +333,12 @@ def _open_claimed(path: Path) -> int:
     return fd
 
 
-def _unchanged(
-    fd: int, seen: _Seen | None, sidecar: Path | None, sidecar_seen: _Seen | None
-) -> bool:
-    if seen is not None and _Seen.of(os.fstat(fd)) != seen:
+def _unchanged(fd: int, seen: Seen | None, sidecar: Path | None, sidecar_seen: Seen | None) -> bool:
+    if seen is not None and Seen.of(os.fstat(fd)) != seen:
         return False
     if sidecar is not None:
-        st = _lstat(sidecar)
-        return st is not None and stat.S_ISREG(st.st_mode) and _Seen.of(st) == sidecar_seen
+        st = lstat(sidecar)
+        return st is not None and stat.S_ISREG(st.st_mode) and Seen.of(st) == sidecar_seen
     return True
 
 
@@ -685,50 +432,13 @@ def _count_rejection(folder: Path, report: ScanReport, name: str, code: str, mes
     )
 
 
-# Rejected files ---------------------------------------------------------------------------
-
-
-def drop_folder_sweep_rejected(
-    *, organisation: Organisation, folder: Path, max_age_days: int, now: float | None = None
-) -> int:
-    """Delete rejected files older than the organisation's recording retention.
-
-    Rejected files hold personal data (voices, numbers) like any recording, so they may not
-    outlive the declared retention either. Rename keeps a file's mtime, so its age counts from
-    when the recorder wrote it, not from the rejection. Links are never followed: a link or
-    folder is removed itself. Returns the number of entries deleted.
-    """
-    rejected = Path(folder) / REJECTED
-    st = _lstat(rejected)
-    if st is None or not stat.S_ISDIR(st.st_mode):
-        return 0
-    cutoff = (time.time() if now is None else now) - max_age_days * 86400
-    deleted = 0
-    for path in rejected.iterdir():
-        st = _lstat(path)
-        if st is None or st.st_mtime >= cutoff:
-            continue
-        related = [path]
-        if not path.name.endswith((".json", ".error.txt")):
-            # Its sidecar and explanation go with it, whatever their age.
-            related += [
-                path.with_name(os.path.splitext(path.name)[0] + ".json"),
-                path.with_name(path.name + ".error.txt"),
-            ]
-        for item in related:
-            item_st = _lstat(item)
-            if item_st is None:
-                continue
-            if stat.S_ISDIR(item_st.st_mode):
-                shutil.rmtree(item, ignore_errors=True)
-            else:
-                item.unlink(missing_ok=True)
-            deleted += 1
-    if deleted:
-        logger.info(
-            "Drop folder of %s: deleted %s rejected file(s) past %s days",
-            organisation.slug,
-            deleted,
-            max_age_days,
-        )
-    return deleted
+__all__ = [
+    "AUDIO_EXTENSIONS",
+    "MAX_ATTEMPTS",
+    "STALE_CLAIM_SECONDS",
+    "ScanReport",
+    "display_name",
+    "drop_folder_scan",
+    "drop_folder_sweep_rejected",
+    "parse_asterisk_name",
+]

@@ -223,6 +223,20 @@ def test_a_name_that_is_not_utf8_with_a_sidecar_is_ingested(org, drop):
 
 
 @pytest.mark.django_db
+def test_a_name_too_long_for_its_explanation_is_rejected_under_a_shorter_one(org, drop):
+    long = "x" * 246 + ".wav"  # 250 bytes: "<name>.error.txt" would not fit in 255
+    make_wav(drop / long, seconds=1.0)
+
+    report = scan(org, drop)
+
+    assert (report.rejected, report.failed) == (1, 0)
+    [error] = (drop / "rejected").glob("*.error.txt")
+    assert f"file: {long}" in error.read_text()
+    assert (drop / "rejected" / error.name.removesuffix(".error.txt")).exists()
+    assert left_in(drop) == []
+
+
+@pytest.mark.django_db
 def test_one_organisations_bad_files_never_stop_the_next_organisations_scan(
     org, cast, settings, tmp_path
 ):
