@@ -218,7 +218,10 @@ USE_TZ = True
 # backups (PEM or 32 raw bytes). `make run` creates one in var/; production without it gets a
 # deploy-check warning and no signed checkpoints. The verify key file (public keys, PEM) lets
 # an auditor verify without the private key.
-AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or None
+_EMBEDDED_SIGNING_KEY = VAR_DIR / "audit-signing-key.pem"  # made by `make run`
+AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or (
+    str(_EMBEDDED_SIGNING_KEY) if DEBUG and _EMBEDDED_SIGNING_KEY.exists() else None
+)
 AUDIT_VERIFY_KEY_FILE = env_str("EARSHOT_AUDIT_VERIFY_KEY_FILE") or None
 # Append-only store of the signed checkpoints (checkpoints.jsonl); never on the database's disk.
 AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
