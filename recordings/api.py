@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.utils import (
@@ -32,7 +33,12 @@ from recordings.metadata import (
     START_READINGS,
     RecordingMetadataForm,
 )
-from recordings.services import IngestRejected, recording_ingest, recording_metadata_parse
+from recordings.services import (
+    METADATA_MAX_BYTES,
+    IngestRejected,
+    recording_ingest,
+    recording_metadata_parse,
+)
 from recordings.tokens import ingest_token_authenticate
 
 
@@ -151,11 +157,26 @@ class AudioFileField(serializers.FileField):
     pass
 
 
+class MetadataPartField(serializers.Field):
+    """The metadata part: JSON text, as a plain field or as a file part (a client that sends
+    the part with a file name, as some generated clients do for application/json)."""
+
+    default_error_messages = {"invalid": "Send the metadata as JSON text."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, UploadedFile):
+            # One byte over the limit is enough for recording_metadata_parse to refuse it.
+            return data.read(METADATA_MAX_BYTES + 1)
+        if isinstance(data, str):
+            return data
+        self.fail("invalid")
+
+
 class IngestRequest(serializers.Serializer):
-    """What the view reads from the multipart body (the metadata as JSON text)."""
+    """What the view reads from the multipart body."""
 
     audio = AudioFileField()
-    metadata = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    metadata = MetadataPartField()
 
 
 @extend_schema_serializer(component_name="RecordingIngestRequest")
