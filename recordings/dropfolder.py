@@ -46,6 +46,7 @@ from recordings.dropfolder_entries import (
     Seen,
     display_name,
     drop_folder_sweep_rejected,
+    hard_link_refusal,
     is_sidecar,
     lstat,
     own_dir,
@@ -323,13 +324,17 @@ def _open_claimed(path: Path) -> int:
             _("This is a symbolic link. Earshot does not follow links. The link was removed."),
             remove=True,
         ) from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise Refused(
             "not_a_file",
             _("This is not a regular file (a named pipe, socket or device). It was removed."),
             remove=True,
         )
+    if st.st_nlink > 1:
+        os.close(fd)
+        raise hard_link_refusal()
     return fd
 
 

@@ -78,6 +78,20 @@ class Refused(Exception):
         self.code, self.message, self.remove = code, message, remove
 
 
+def hard_link_refusal() -> Refused:
+    # A second name for a file elsewhere on the disk (the audio storage, another tenant's
+    # folder): taking it would copy what this folder's owner never wrote. The data stays under
+    # its other name; only this one is removed.
+    return Refused(
+        "hard_link",
+        _(
+            "This file has another name elsewhere on the disk (a hard link). Earshot takes only "
+            "files written into the folder. This name was removed."
+        ),
+        remove=True,
+    )
+
+
 def display_name(name: str) -> str:
     """A file name as printable text: bytes that are not UTF-8 appear as \\xNN."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
@@ -272,6 +286,8 @@ def _classify(
             ),
             remove=True,
         )
+    elif st.st_nlink > 1:
+        refusal = hard_link_refusal()
     elif name.startswith("."):
         if now - st.st_mtime < TEMPORARY_SECONDS:
             return None  # a copy in progress: not counted, it will appear under its own name

@@ -1487,6 +1487,7 @@ NL.update(
         "The AIFF file is damaged: its headers are incomplete.": "Het AIFF-bestand is beschadigd: de headers zijn onvolledig.",
         "AIFF-C compression %(type)s": "AIFF-C-compressie %(type)s",
         "AIFF with %(bits)s-bit samples": "AIFF met samples van %(bits)s bits",
+        "This file has another name elsewhere on the disk (a hard link). Earshot takes only files written into the folder. This name was removed.": "Dit bestand heeft elders op de schijf nog een naam (een harde koppeling). Earshot neemt alleen bestanden die in de map zijn geschreven. Deze naam is verwijderd.",
     }
 )
 

@@ -302,6 +302,20 @@ def test_a_link_into_another_organisations_audio_is_refused_and_not_followed(org
 
 
 @pytest.mark.django_db
+def test_a_hard_link_to_another_organisations_audio_is_refused(org, drop, theirs):
+    os.link(theirs, drop / "copy.wav")  # the same disk: a second name for their file
+    sidecar(drop, "copy")
+
+    report = scan(org, drop)
+
+    assert (report.ingested, report.rejected) == (0, 1)
+    assert not Recording.objects.filter(organisation=org).exists()
+    assert "code: hard_link" in reason(drop, "copy.wav")
+    assert not os.path.lexists(drop / "rejected" / "copy.wav")
+    assert theirs.exists() and theirs.stat().st_nlink == 1
+
+
+@pytest.mark.django_db
 def test_a_file_swapped_for_a_link_after_the_check_is_refused(org, drop, theirs, monkeypatch):
     make_wav(drop / "call-1.wav", seconds=1.0)
     sidecar(drop, "call-1")
