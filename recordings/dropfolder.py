@@ -73,7 +73,8 @@ MAX_SIDECAR_BYTES = 64 * 1024
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 # Errors of the system, not of the file: the claim is tried again later.
 _SYSTEM_ERRORS = (OperationalError, InterfaceError, InternalError, ProgrammingError, OSError)
-_SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu"}
+# Storage clients, the broker, and a worker's soft time limit (billiard) are never the file's fault.
+_SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu", "billiard", "celery"}
 
 Progress = Callable[[int, int, str], None]
 

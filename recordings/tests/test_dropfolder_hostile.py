@@ -7,6 +7,7 @@ one bad folder never stops the others.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from billiard.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import translation
@@ -172,6 +174,32 @@ def test_a_failure_of_the_system_is_retried_hourly_and_rejected_after_the_last_a
     assert "OperationalError: could not connect to server" in text
     assert (drop / "rejected" / "call-1.json").exists()
     assert claims(drop) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("server closed the connection unexpectedly"),
+        OSError(errno.ENOSPC, "No space left on device"),
+        SoftTimeLimitExceeded(),
+    ],
+    ids=["database", "disk full", "worker time limit"],
+)
+def test_an_error_of_the_system_leaves_the_claim_for_a_later_try(org, drop, monkeypatch, error):
+    make_wav(drop / "call-1.wav", seconds=1.0)
+    sidecar(drop, "call-1")
+
+    def fails(**kwargs):
+        raise error
+
+    monkeypatch.setattr("recordings.dropfolder.recording_ingest", fails)
+
+    report = scan(org, drop)
+
+    assert (report.rejected, report.failed) == (0, 1)
+    [claim] = claims(drop)
+    assert (claim / "call-1.wav").exists() and (claim / "call-1.json").exists()
 
 
 @pytest.mark.django_db
