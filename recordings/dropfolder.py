@@ -27,6 +27,7 @@ import stat
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -359,6 +360,8 @@ def _ingest(organisation: Organisation, audio: Path, fd: int, sidecar: Path | No
         source=source,
         metadata=metadata,
         channel=IngestChannel.DROP_FOLDER,
+        # When the recorder finished writing: settles a local start in the repeated autumn hour.
+        started_at_hint=datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC),
     )
 
 

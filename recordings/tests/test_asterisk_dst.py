@@ -7,6 +7,7 @@ was created. Where the wall time is ambiguous (25 October 2026, 02:00-03:00 twic
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,3 +122,26 @@ def test_a_call_named_in_the_skipped_spring_hour_is_kept_at_its_instant(org, tmp
         assert drop_folder_scan(organisation=org, folder=drop, settle_seconds=10).ingested == 1
 
     assert Recording.objects.get(organisation=org).started_at == SPRING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ended", [AUTUMN_FIRST, AUTUMN_SECOND], ids=["first", "second"])
+def test_a_sidecars_local_time_in_the_repeated_hour_is_settled_by_the_files_mtime(
+    org, tmp_path, ended
+):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with time_machine.travel(datetime(2026, 10, 25, 4, 0, tzinfo=UTC), tick=True):
+        audio = make_wav(drop / "call-1.wav", seconds=1.0)
+        sidecar = drop / "call-1.json"
+        sidecar.write_text(
+            json.dumps(
+                {"call_id": "c1", "started_at": "2026-10-25T02:30:10", "direction": "inbound"}
+            )
+        )
+        for path in (audio, sidecar):  # written as the call ended
+            written(path, ended + timedelta(seconds=1))
+
+        assert drop_folder_scan(organisation=org, folder=drop, settle_seconds=10).ingested == 1
+
+    assert Recording.objects.get(organisation=org).started_at == ended
