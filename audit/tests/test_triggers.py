@@ -124,6 +124,34 @@ def test_sqlite_check_fails_when_a_trigger_is_dropped_and_migrate_restores_it(sq
         db.execute("DELETE FROM audit_auditevent")
 
 
+_FUTURE_MIGRATION = """
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection, models
+from audit.models import AuditEvent
+from audit.triggers import triggers_missing
+
+# What a later migration that alters the event table does on SQLite: rebuild the table.
+old = AuditEvent._meta.get_field("actor_label")
+new = models.CharField(max_length=200, blank=True)
+new.set_attributes_from_name("actor_label")
+new.model = AuditEvent
+with connection.schema_editor() as editor:
+    editor.alter_field(AuditEvent, old, new)
+print("after rebuild:", triggers_missing(connection))
+emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # the end of migrate
+print("after migrate:", triggers_missing(connection))
+"""
+
+
+def test_sqlite_table_rebuild_by_a_later_migration_gets_its_triggers_back(sqlite_copy):
+    env = _sqlite_env(sqlite_copy, sqlite_copy.parent / "var")
+    result = _manage("shell", "--no-imports", "-c", _FUTURE_MIGRATION, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "audit_event_no_delete" in lines[0]  # the rebuild dropped them (the original bug)
+    assert lines[1] == "after migrate: []"
+
+
 @pytest.mark.django_db
 def test_postgresql_has_every_trigger_after_migrate():
     assert triggers_missing(connection) == []
