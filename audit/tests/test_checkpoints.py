@@ -7,7 +7,11 @@ recompute the hashes with the published canonical form (audit/hashing.py) and up
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +30,7 @@ from audit.tasks import verify_audit_chains, write_audit_checkpoints
 from organisations.tests.factories import OrganisationFactory
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _events(organisation, count):
@@ -372,3 +377,75 @@ def test_nothing_to_prune_says_so(old_and_new_events, capsys):
         call_command("prune_audit", "--org", "prunable", "--before", "2025-12-01")
     assert "no events from before 2025-12-01" in capsys.readouterr().out
     assert AuditEvent.objects.count() == 5
+
+
+# The commands as an operator runs them ------------------------------------------------------
+
+
+def _manage_env(settings):
+    from django.db import connection as db
+
+    conf = db.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARSHOT_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="earshot.settings",
+        DATABASE_URL=(
+            f"postgres://{conf['USER']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
+        ),  # the test database, where this test's rows are committed
+        EARSHOT_SECRET_KEY="x" * 50,
+        EARSHOT_HTTPS="0",
+        EARSHOT_VAR_DIR=str(settings.VAR_DIR),
+        EARSHOT_AUDIT_SIGNING_KEY_FILE=str(settings.AUDIT_SIGNING_KEY_FILE),
+        EARSHOT_AUDIT_CHECKPOINT_DIR=str(settings.AUDIT_CHECKPOINT_DIR),
+    )
+    return env
+
+
+def _run(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commands_exit_non_zero_and_name_the_problem(settings):
+    organisation = OrganisationFactory(slug="exitcodes")
+    events = _events(organisation, 3)
+    env = _manage_env(settings)
+    assert _run("audit_checkpoint", env=env).returncode == 0
+    result = _run("verify_audit", "--org", "exitcodes", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "chain intact" in result.stdout
+
+    _as_dba(("UPDATE audit_auditevent SET detail = '{}' WHERE id = %s", [events[0].pk]))
+    _rechain(chain_key_for(organisation))
+    result = _run("verify_audit", "--org", "exitcodes", env=env)
+    assert result.returncode == 1
+    assert "rewritten" in result.stderr
+
+    result = _run("prune_audit", "--org", "exitcodes", "--before", "2020-01-01", env=env)
+    assert result.returncode == 1
+    assert "Not pruned" in result.stderr
+
+    result = _run("audit_checkpoint", env={**env, "EARSHOT_AUDIT_SIGNING_KEY_FILE": "/nope"})
+    assert result.returncode == 1
+    assert "audit.E002" in result.stderr  # the system check stops it before anything
+
+
+def test_an_auditor_verifies_with_the_public_key_only(signed_chain, settings, tmp_path, capsys):
+    from audit.signing import public_pem, signing_key
+
+    public = tmp_path / "verify.pem"
+    public.write_text(public_pem(signing_key().public_key()))
+    settings.AUDIT_SIGNING_KEY_FILE = None
+    settings.AUDIT_VERIFY_KEY_FILE = str(public)
+    call_command("verify_audit", "--org", "signed")
+    assert "agrees with the signed checkpoint" in capsys.readouterr().out
+
+    public.write_text(public_pem(Ed25519PrivateKey.generate().public_key()))
+    _verify_fails("signed", "unknown key")
