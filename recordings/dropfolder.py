@@ -19,6 +19,7 @@ it with the last error. Anything wrong with the file itself is a rejection at on
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -296,7 +297,8 @@ def _process(
                 logger.exception(
                     "Drop folder %s: could not ingest %s", folder, display_name(audio.name)
                 )
-                (claim / LAST_ERROR_FILE).write_text(_describe(exc), encoding="utf-8")
+                with contextlib.suppress(OSError):  # a full disk may refuse even this
+                    (claim / LAST_ERROR_FILE).write_text(_describe(exc), encoding="utf-8")
                 return
         else:
             # Deleted, not kept: the governed copy is in Earshot's storage now, and a second
