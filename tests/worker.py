@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import time_machine
 from django.conf import settings
 
 from earshot.celery import app
@@ -31,9 +32,7 @@ def _database_url() -> str:
 def celery_worker(*, beat: bool = False, env: dict[str, str] | None = None) -> Iterator[None]:
     app.control.purge()  # nothing left over from an earlier run
     command = [
-        sys.executable,
-        "-m",
-        "celery",
+        *_python_on_the_suites_clock(),
         "-A",
         "earshot",
         "worker",
@@ -63,6 +62,21 @@ def celery_worker(*, beat: bool = False, env: dict[str, str] | None = None) -> I
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _python_on_the_suites_clock() -> list[str]:
+    """`python -m celery`, or, when the suite runs on a moved clock (pytest --clock), a Python
+    that moves its own clock the same way first: the worker must see the same day as the test
+    that queued its work."""
+    offset = time.time() - time_machine.escape_hatch.time.time()
+    if abs(offset) < 1:
+        return [sys.executable, "-m", "celery"]
+    start = (
+        "import sys, time, time_machine; "
+        f"time_machine.travel(time.time() + {offset!r}, tick=True).start(); "
+        "from celery.__main__ import main; sys.argv = sys.argv[1:]; sys.exit(main())"
+    )
+    return [sys.executable, "-c", start, "celery"]
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
