@@ -79,6 +79,7 @@ EVENTS = {
     "retention.change.denied": _("denied applying the current retention to existing calls"),
     "audit.trail.pruned": _("removed the oldest audit events behind a signed checkpoint"),
     "audit.checkpoints.downloaded": _("downloaded the signed checkpoints of the audit trail"),
+    "audit.trail.restored": _("recorded that the database was restored from a backup"),
 }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import SYSTEM_CHAIN, AuditChain, AuditCheckpoint
@@ -43,6 +44,7 @@ class Kind:
     PURGE = "purge"
     COMMAND = "command"
     PRUNE = "prune"
+    RESTORE = "restore"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class Checkpoint:
     signed_at: datetime
     first_retained_sequence: int | None = None
     hash_before_first_retained: str | None = None
+    # A checkpoint after a database restore: the chain ended at this sequence when restored;
+    # checkpoints signed before it that vouch for later sequences (events the restore lost)
+    # no longer count.
+    restored_sequence: int | None = None
     source: str = ""
 
     def when(self) -> str:
@@ -97,7 +103,11 @@ def _store_append(line: str) -> None:
 
 
 def checkpoint_write(
-    *, key: str, kind: str, prune: tuple[int, str] | None = None
+    *,
+    key: str,
+    kind: str,
+    prune: tuple[int, str] | None = None,
+    restored_sequence: int | None = None,
 ) -> AuditCheckpoint:
     """Sign the chain's current head and store it; `prune` is (first sequence kept, hash of the
     event before it) when the checkpoint precedes a prune."""
@@ -115,6 +125,8 @@ def checkpoint_write(
         "first_retained_sequence": prune[0] if prune else None,
         "hash_before_first_retained": prune[1] if prune else None,
     }
+    if restored_sequence is not None:
+        statement["restored_sequence"] = restored_sequence
     try:
         key_id, signature = sign(canonical(statement))
     except SigningKeyError as error:
@@ -224,6 +236,7 @@ def checkpoint_parse(
             signed_at=datetime.fromisoformat(statement["signed_at"]),
             first_retained_sequence=statement.get("first_retained_sequence"),
             hash_before_first_retained=statement.get("hash_before_first_retained"),
+            restored_sequence=statement.get("restored_sequence"),
             source=where,
         )
     except (KeyError, TypeError, ValueError):
@@ -259,3 +272,41 @@ def checkpoints_load(*, extra: Iterable[Path] = ()) -> CheckpointSet:
         else:
             loaded.problems.append((chain, problem))
     return loaded
+
+
+def checkpoints_after_restore(*, keys: list[str] | None = None) -> list[AuditCheckpoint]:
+    """After the database was restored from a backup: record on each chain how far its signed
+    checkpoints went beyond the restored head, then sign the restored state (Kind.RESTORE)."""
+    from audit.services import audit_record
+    from organisations.models import Organisation
+
+    loaded = checkpoints_load()
+    heads = AuditChain.objects.order_by("key")
+    if keys is not None:
+        heads = heads.filter(key__in=keys)
+    written = []
+    for head in heads:
+        restored = head.last_sequence
+        beyond = [
+            c.last_sequence for c in loaded.by_chain.get(head.key, []) if c.last_sequence > restored
+        ]
+        organisation_id = _organisation_of(head.key)
+        organisation = (
+            Organisation.objects.filter(pk=organisation_id).first()
+            if organisation_id is not None
+            else None
+        )
+        with transaction.atomic():  # no event without its signed checkpoint
+            audit_record(
+                actor=None,
+                action="audit.trail.restored",
+                organisation=organisation,
+                detail={
+                    "restored_sequence": restored,
+                    "checkpoints_went_to": max(beyond, default=None),
+                },
+            )
+            written.append(
+                checkpoint_write(key=head.key, kind=Kind.RESTORE, restored_sequence=restored)
+            )
+    return written

@@ -165,6 +165,7 @@ class AuditCheckpoint(models.Model):
             "purge": _("after a purge run"),
             "command": _("by command"),
             "prune": _("before pruning"),
+            "restore": _("after a restore"),
         }
         return str(labels.get(self.kind, self.kind))
 

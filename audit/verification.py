@@ -60,6 +60,7 @@ def chain_walk(
     its verified checkpoints. Pure: the property tests feed it events held in memory."""
     if problems:
         return ChainReport(key, 0, False, reason="; ".join(problems))
+    checkpoints = _not_superseded(checkpoints)
     vouched: dict[int, list[Checkpoint]] = defaultdict(list)
     for checkpoint in checkpoints:
         vouched[checkpoint.last_sequence].append(checkpoint)
@@ -151,6 +152,19 @@ def chain_walk(
             ),
         )
     return ChainReport(key, checked, True, checkpoint=agreed)
+
+
+def _not_superseded(checkpoints: list[Checkpoint]) -> list[Checkpoint]:
+    """Without the checkpoints a later signed restore checkpoint set aside: those signed before
+    it that vouch for sequences past the restored head (events the restore lost)."""
+    restores = [c for c in checkpoints if c.restored_sequence is not None]
+    return [
+        c
+        for c in checkpoints
+        if not any(
+            c.signed_at < r.signed_at and c.last_sequence > r.restored_sequence for r in restores
+        )
+    ]
 
 
 def chain_verify(*, key: str, loaded: CheckpointSet | None = None) -> ChainReport:

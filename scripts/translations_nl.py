@@ -428,6 +428,8 @@ NL = {
     "Download the public verify key": "Download de publieke verificatiesleutel",
     "Keep a copy of both: the verify_audit command with --checkpoints checks the trail against your copy, even if the server's copy is gone.": 'Bewaar van beide een kopie: de opdracht verify_audit met --checkpoints controleert de audittrail tegen uw kopie, ook als de kopie op de server weg is.',
     "Events": "Gebeurtenissen",
+    "after a restore": "na het terugzetten van een back-up",
+    "recorded that the database was restored from a backup": "heeft vastgelegd dat de database is teruggezet uit een back-up",
 }
 
 # Four eyes: requests, approvals, grants, cases, disclosures and the access policy.

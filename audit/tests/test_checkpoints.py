@@ -449,3 +449,31 @@ def test_an_auditor_verifies_with_the_public_key_only(signed_chain, settings, tm
 
     public.write_text(public_pem(Ed25519PrivateKey.generate().public_key()))
     _verify_fails("signed", "unknown key")
+
+
+def test_a_restore_from_backup_shows_until_it_is_signed_for(signed_chain):
+    organisation, events, key = signed_chain
+    _events(organisation, 3)
+    call_command("audit_checkpoint", "--org", "signed")
+    # The database comes back from a backup taken at event 5.
+    _as_dba(
+        ("DELETE FROM audit_auditevent WHERE chain = %s AND sequence > 5", [key]),
+        (
+            "UPDATE audit_auditchain SET last_sequence = 5, last_hash = %s WHERE key = %s",
+            [events[-1].hash, key],
+        ),
+    )
+    _verify_fails("signed", "ends at sequence 5", "vouches for sequence 8")
+
+    call_command("audit_checkpoint", "--org", "signed", "--after-restore")
+    restored = AuditEvent.objects.get(chain=key, sequence=6)
+    assert restored.action == "audit.trail.restored"
+    assert restored.detail == {"restored_sequence": 5, "checkpoints_went_to": 8}
+    call_command("verify_audit", "--org", "signed")
+    _events(organisation, 4)  # past the sequences the superseded checkpoints named
+    call_command("audit_checkpoint", "--org", "signed")
+    call_command("verify_audit", "--org", "signed")
+    # What the backup holds is still vouched for by the checkpoints before it.
+    _as_dba(("UPDATE audit_auditevent SET detail = '{}' WHERE id = %s", [events[0].pk]))
+    _rechain(key)
+    _verify_fails("signed", "rewritten")

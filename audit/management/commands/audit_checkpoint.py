@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.checkpoints import CheckpointError, Kind, checkpoints_write, store_path
+from audit.checkpoints import (
+    CheckpointError,
+    Kind,
+    checkpoints_after_restore,
+    checkpoints_write,
+    store_path,
+)
 from audit.services import chain_key_for
 from organisations.models import Organisation
 
@@ -10,8 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", metavar="SLUG", help="only this organisation's chain")
+        parser.add_argument(
+            "--after-restore",
+            action="store_true",
+            help="the database was restored from a backup: record that on each chain and sign "
+            "the restored state; earlier checkpoints past it no longer count",
+        )
 
-    def handle(self, *args, org=None, **options):
+    def handle(self, *args, org=None, after_restore=False, **options):
         keys = None
         if org:
             organisation = Organisation.objects.filter(slug=org).first()
@@ -19,7 +31,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation with slug {org!r}.")
             keys = [chain_key_for(organisation)]
         try:
-            written = checkpoints_write(kind=Kind.COMMAND, keys=keys)
+            if after_restore:
+                written = checkpoints_after_restore(keys=keys)
+            else:
+                written = checkpoints_write(kind=Kind.COMMAND, keys=keys)
         except CheckpointError as error:
             raise CommandError(f"No checkpoint written: {error}") from error
         for checkpoint in written:
