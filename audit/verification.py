@@ -5,7 +5,7 @@ from the database)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ def chain_walk(
     events: Iterable[Any],
     head: Any | None,
     checkpoints: list[Checkpoint],
-    problems: list[str] = (),  # type: ignore[assignment]
+    problems: Sequence[str] = (),
 ) -> ChainReport:
     """The verdict on one chain: its events in sequence order, its head (None if absent) and
     its verified checkpoints. Pure: the property tests feed it events held in memory."""
