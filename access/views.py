@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 import audit
 from access.actions import recording_actions
 from access.forms import RecordingFilterForm
+from access.models import Grant
 from access.policy import (
     Decision,
     grant_count_play,
@@ -138,6 +139,33 @@ def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -
     )
 
 
+def _play_count(request: HttpRequest, recording, purpose: str, grant: Grant | None) -> bool:
+    """Count a new play against the grant (if one pays) and write its listen event, in one
+    transaction: a request that fails to log its listen uses up none of the grant's plays.
+    False, with nothing written, when the grant has no play left or has ended."""
+    with transaction.atomic():
+        if grant is not None and not grant_count_play(grant):
+            return False
+        audit.record(
+            actor=request.user,
+            action="access.recording.listened",
+            organisation=request.organisation,
+            target=recording,
+            purpose=purpose,
+            detail=(
+                {
+                    "grant": str(grant.pk),
+                    "request": str(grant.request_id),
+                    "case": str(grant.request.case_id or ""),
+                }
+                if grant is not None
+                else {}
+            ),
+            ip_address=client_ip(request),
+        )
+    return True
+
+
 @organisation_view(roles.VIEW_RECORDINGS)
 @require_safe
 def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
@@ -145,7 +173,8 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
 
     A HEAD is decided like a GET (a refusal is answered and logged the same way) and answers
     the same status and headers, but hands over no audio: it counts no play against a grant
-    and writes no listen. A GET always does, also when it is answered 304 (If-None-Match)."""
+    and writes no listen. A GET that starts a playback does, also when it is answered 304
+    (If-None-Match)."""
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     purpose = request.GET.get("purpose", "")[:64]
     key = f"{recording.pk}:{purpose}"
@@ -164,32 +193,8 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
     if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
-        # The play is counted and its audit event written in one transaction: a request that
-        # fails to log its listen uses up none of the grant's plays.
-        with transaction.atomic():
-            if grant is not None and not grant_count_play(grant):
-                refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
-                counted = False
-            else:
-                counted = True
-                audit.record(
-                    actor=request.user,
-                    action="access.recording.listened",
-                    organisation=request.organisation,
-                    target=recording,
-                    purpose=purpose,
-                    detail=(
-                        {
-                            "grant": str(grant.pk),
-                            "request": str(grant.request_id),
-                            "case": str(grant.request.case_id or ""),
-                        }
-                        if grant is not None
-                        else {}
-                    ),
-                    ip_address=client_ip(request),
-                )
-        if not counted:
+        if not _play_count(request, recording, purpose, grant):
+            refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
         _listen_start(request, key, str(grant.pk) if grant is not None else "")
     return audio_response(request, recording)
