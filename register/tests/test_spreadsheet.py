@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +38,18 @@ def test_the_writer_neutralises_every_cell_of_every_row():
     buffer = io.StringIO()
     csv_writer(buffer).writerows([["=A1", "ok"], ["1", "@x"]])
     assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [["'=A1", "ok"], ["1", "'@x"]]
+
+
+def test_every_csv_export_goes_through_the_shared_writer():
+    """A new export that writes CSV with the standard library's writer would skip the
+    neutralising: only register/spreadsheet.py may use it."""
+    root = Path(__file__).resolve().parents[2]
+    skipped = {".venv", "node_modules", "tests", "build", "var"}
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skipped & set(path.relative_to(root).parts)
+        and path.relative_to(root) != Path("register/spreadsheet.py")
+        and re.search(r"csv\.(writer|DictWriter)\(", path.read_text(errors="replace"))
+    ]
+    assert offenders == []
