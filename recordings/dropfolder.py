@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import logging
 import os
 import stat
@@ -58,7 +57,12 @@ from recordings.dropfolder_entries import (
     survey,
 )
 from recordings.metadata import declared_customer_fields
-from recordings.services import IngestRejected, recording_ingest
+from recordings.services import (
+    METADATA_MAX_BYTES,
+    IngestRejected,
+    recording_ingest,
+    recording_metadata_parse,
+)
 from register.constants import CustomerField
 
 logger = logging.getLogger(__name__)
@@ -70,7 +74,7 @@ STALE_CLAIM_SECONDS = 3600
 # A day of hourly tries: longer than an outage that nobody notices, short enough to end.
 MAX_ATTEMPTS = 24
 # Metadata is a handful of short fields; anything larger is not a sidecar.
-MAX_SIDECAR_BYTES = 64 * 1024
+MAX_SIDECAR_BYTES = METADATA_MAX_BYTES
 # os.O_NOFOLLOW is POSIX; O_NONBLOCK keeps a pipe swapped in after the check from blocking.
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 # Errors of the system, not of the file: the claim is tried again later.
@@ -385,24 +389,13 @@ def _read_sidecar(sidecar: Path) -> bytes:
 def _metadata(organisation: Organisation, audio: Path, sidecar: Path | None) -> dict[str, Any]:
     if sidecar is not None:
         try:
-            text = _read_sidecar(sidecar).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise IngestRejected("sidecar", _("The metadata file is not UTF-8 text.")) from exc
+            raw = _read_sidecar(sidecar)
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
             raise IngestRejected("sidecar", _("The metadata file is a symbolic link.")) from exc
-        try:
-            metadata = json.loads(text)
-        except RecursionError as exc:
-            raise IngestRejected("sidecar", _("The metadata file is nested too deeply.")) from exc
-        except ValueError as exc:  # JSONDecodeError, and numbers past Python's digit limit
-            raise IngestRejected(
-                "sidecar", _("The metadata file is not valid JSON: %(error)s") % {"error": exc}
-            ) from exc
-        if not isinstance(metadata, dict):
-            raise IngestRejected("sidecar", _("The metadata file must hold one JSON object."))
-        return metadata
+        # The same reading as the API's metadata field: one JSON object, or a clear refusal.
+        return recording_metadata_parse(raw=raw)
     metadata = parse_asterisk_name(audio.name, tz=ZoneInfo(organisation.timezone))
     if metadata is None:
         raise IngestRejected(

@@ -233,7 +233,7 @@ def test_an_invalid_sidecar_is_rejected(org, drop):
     (drop / "call-1.json").write_text("{not json")
 
     assert scan(org, drop).rejected == 1
-    assert "code: sidecar" in (drop / "rejected" / "call-1.wav.error.txt").read_text()
+    assert "code: metadata" in (drop / "rejected" / "call-1.wav.error.txt").read_text()
     assert (drop / "rejected" / "call-1.json").exists()
 
 
