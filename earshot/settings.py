@@ -12,12 +12,19 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 from earshot.beat import beat_schedule
 from earshot.env import env_bool, env_int, env_list, env_str
 from earshot.storages import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `make run` writes the embedded default's settings (debug, demo, the audit key) to
+# var/earshot.env, so that manage.py and celery started from a plain shell run against the same
+# installation. What the environment already says wins; EARSHOT_ENV_FILE="" reads no file.
+_ENV_FILE = env_str("EARSHOT_ENV_FILE", str(BASE_DIR / "var" / "earshot.env"))
+if _ENV_FILE:
+    load_dotenv(_ENV_FILE, override=False)
 VAR_DIR = Path(env_str("EARSHOT_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("EARSHOT_DEBUG", default=False)
@@ -218,10 +225,7 @@ USE_TZ = True
 # backups (PEM or 32 raw bytes). `make run` creates one in var/; production without it gets a
 # deploy-check warning and no signed checkpoints. The verify key file (public keys, PEM) lets
 # an auditor verify without the private key.
-_EMBEDDED_SIGNING_KEY = VAR_DIR / "audit-signing-key.pem"  # made by `make run`
-AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or (
-    str(_EMBEDDED_SIGNING_KEY) if DEBUG and _EMBEDDED_SIGNING_KEY.exists() else None
-)
+AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or None
 AUDIT_VERIFY_KEY_FILE = env_str("EARSHOT_AUDIT_VERIFY_KEY_FILE") or None
 # Append-only store of the signed checkpoints (checkpoints.jsonl); never on the database's disk.
 AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))

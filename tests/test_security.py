@@ -26,6 +26,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="earshot.settings",
+        EARSHOT_ENV_FILE="",  # not the settings `make run` leaves in var/
         EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,
         EARSHOT_ALLOWED_HOSTS="earshot.example.nl",
         DATABASE_URL=os.environ["DATABASE_URL"],  # set by earshot.test_settings
