@@ -26,6 +26,8 @@ CONTENT_TYPES = {
     "ogg": "audio/ogg",
     "flac": "audio/flac",
     "m4a": "audio/mp4",
+    "aac": "audio/aac",  # ADTS
+    "aiff": "audio/aiff",
 }
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

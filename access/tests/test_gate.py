@@ -192,3 +192,17 @@ def test_player_page_offers_only_the_purposes_with_a_standing_right(world, clien
     html = page.content.decode()
     assert 'value="coaching"' in html
     assert 'value="misconduct"' not in html
+
+
+@pytest.mark.parametrize(
+    "fmt", ["mp3", "ogg_vorbis", "ogg_opus", "speex", "flac", "m4a", "mp4_aac", "aac_adts", "aiff"]
+)
+def test_every_format_ingest_accepts_is_served_with_an_audio_type(fmt, tmp_path):
+    """A browser plays what it is told is audio; application/octet-stream it may refuse."""
+    from access.streaming import CONTENT_TYPES
+    from recordings.probe import probe_audio
+    from recordings.tests.audio import ENCODINGS, make_encoded
+
+    extension, _codec = ENCODINGS[fmt]
+    info = probe_audio(make_encoded(tmp_path / f"call.{extension}", fmt))
+    assert CONTENT_TYPES[info.container].startswith("audio/")
