@@ -121,22 +121,26 @@ def test_a_file_over_the_limit_is_refused(org, wav, settings):
     assert excinfo.value.code == "too_large"
 
 
+# Each case is made when its test runs, not when pytest collects: "an hour ago" and "tomorrow"
+# must be read from the clock the test sees.
 @pytest.mark.parametrize(
-    ("metadata", "words"),
+    ("make_metadata", "words"),
     [
-        ({"call_id": "x"}, "Start"),
-        (meta(customer_phone="12"), "phone number"),
-        (meta(customer_phone="not a number"), "phone number"),
-        (meta(customer_bsn="123456789"), "elfproef"),
-        (meta(direction="sideways"), "Direction"),
-        (meta(agent_id="9999"), "agent id"),
-        (meta(colour="blue"), "colour"),
-        (meta(started_at=(timezone.now() + timedelta(days=1)).isoformat()), "future"),
+        (lambda: {"call_id": "x"}, "Start"),
+        (lambda: meta(customer_phone="12"), "phone number"),
+        (lambda: meta(customer_phone="not a number"), "phone number"),
+        (lambda: meta(customer_bsn="123456789"), "elfproef"),
+        (lambda: meta(direction="sideways"), "Direction"),
+        (lambda: meta(agent_id="9999"), "agent id"),
+        (lambda: meta(colour="blue"), "colour"),
+        (lambda: meta(started_at=(timezone.now() + timedelta(days=1)).isoformat()), "future"),
     ],
+    ids=["no-start", "short-phone", "not-a-phone", "bsn", "direction", "agent", "colour", "future"],
 )
 def test_metadata_that_does_not_validate_is_refused_with_the_reason(
-    org, wav, metadata, words, settings
+    org, wav, make_metadata, words, settings
 ):
+    metadata = make_metadata()
     settings.LANGUAGE_CODE = "en"
     from django.utils import translation
 
