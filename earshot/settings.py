@@ -19,10 +19,11 @@ from earshot.env import env_bool, env_int, env_list, env_str
 from earshot.storages import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# `make run` writes the embedded default's settings (debug, demo, the audit key) to
-# var/earshot.env, so that manage.py and celery started from a plain shell run against the same
-# installation. What the environment already says wins; EARSHOT_ENV_FILE="" reads no file.
-_ENV_FILE = env_str("EARSHOT_ENV_FILE", str(BASE_DIR / "var" / "earshot.env"))
+# Settings also come from a .env file in the project root: production compose's (docs/
+# deployment.md), or the development one `make run` writes once, so that manage.py and celery
+# started from any shell run against the same installation. What the environment already says
+# wins; EARSHOT_DOTENV names another file, and EARSHOT_DOTENV="" reads none (the tests).
+_ENV_FILE = env_str("EARSHOT_DOTENV", str(BASE_DIR / ".env"))
 if _ENV_FILE:
     load_dotenv(_ENV_FILE, override=False)
 VAR_DIR = Path(env_str("EARSHOT_VAR_DIR", str(BASE_DIR / "var")))

@@ -8,7 +8,7 @@ import os
 import tempfile
 
 # The suite never reads the settings `make run` leaves in var/earshot.env.
-os.environ.setdefault("EARSHOT_ENV_FILE", "")
+os.environ.setdefault("EARSHOT_DOTENV", "")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "test-suite-only-" + "x" * 40)

@@ -26,7 +26,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="earshot.settings",
-        EARSHOT_ENV_FILE="",  # not the settings `make run` leaves in var/
+        EARSHOT_DOTENV="",  # not the development .env `make run` writes
         EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,
         EARSHOT_ALLOWED_HOSTS="earshot.example.nl",
         DATABASE_URL=os.environ["DATABASE_URL"],  # set by earshot.test_settings
@@ -104,6 +104,26 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "file-secret-" + "z" * 50
+
+
+def test_settings_read_a_dotenv_file_for_what_the_environment_does_not_set(tmp_path):
+    """`make run` writes a development .env so that the README's commands work from any shell;
+    what the environment says still wins."""
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "EARSHOT_SECRET_KEY=dotenv-secret-" + "d" * 50 + "\nEARSHOT_ALLOWED_HOSTS=from-dotenv.nl\n"
+    )
+    env = _production_env(EARSHOT_DOTENV=str(dotenv))
+    del env["EARSHOT_SECRET_KEY"]
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY, settings.ALLOWED_HOSTS)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["dotenv-secret-" + "d" * 50, "['earshot.example.nl']"]
 
 
 def test_a_malformed_boolean_fails_loudly():
