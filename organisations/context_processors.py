@@ -30,7 +30,11 @@ NAVIGATION = [
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    context: dict[str, object] = {"demo_mode": settings.DEMO}
+    context: dict[str, object] = {
+        "demo_mode": settings.DEMO,
+        # The demo banner states the setting that decides, not what the demo usually does.
+        "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

@@ -430,6 +430,7 @@ NL = {
     "Events": "Gebeurtenissen",
     "after a restore": "na het terugzetten van een back-up",
     "recorded that the database was restored from a backup": "heeft vastgelegd dat de database is teruggezet uit een back-up",
+    "Demo installation: demo accounts with a shared password; two-factor sign-in is switched on for managers, privacy officers, administrators and auditors. Do not load real recordings.": "Demo-installatie: demo-accounts met een gedeeld wachtwoord; inloggen met twee factoren staat aan voor leidinggevenden, functionarissen gegevensbescherming, beheerders en auditors. Laad hier geen echte opnamen.",
 }
 
 # Four eyes: requests, approvals, grants, cases, disclosures and the access policy.
