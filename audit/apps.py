@@ -15,6 +15,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from audit import receivers_twofactor  # noqa: F401  (two-factor sign-in and resets)
 
         post_migrate.connect(
             triggers_after_migrate, sender=self, dispatch_uid="audit_triggers_after_migrate"

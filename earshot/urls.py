@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from access import views_disclosures
 from earshot import views
 from organisations import views as organisation_views
+from organisations.twofactor import backup_codes as two_factor_backup_codes
 from organisations.twofactor import two_factor
 from recordings.api import RecordingIngestView
 
@@ -30,6 +31,9 @@ urlpatterns = [
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", two_factor, name="two_factor"),
+    path(
+        "account/two-factor/backup-codes/", two_factor_backup_codes, name="two_factor_backup_codes"
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org_slug>/", include(tenant_patterns)),

@@ -1495,6 +1495,40 @@ NL.update(
 )
 
 
+# Two-factor sign-in: backup codes and the four-eyes reset of a lost device.
+NL.update(
+    {
+        "Six-digit code from your authenticator app, or a backup code": "Zescijferige code uit je authenticator-app, of een back-upcode",
+        "Enter the six digits your app shows, or one of your backup codes (eight letters and digits).": "Vul de zes cijfers in die je app toont, of een van je back-upcodes (acht letters en cijfers).",
+        "That backup code is not valid or has been used already.": "Die back-upcode is niet geldig of is al gebruikt.",
+        "You signed in with a backup code; it cannot be used again. %(count)d backup code remains.": (
+            "Je bent ingelogd met een back-upcode; die werkt niet nog eens. Er is nog %(count)d back-upcode over.",
+            "Je bent ingelogd met een back-upcode; die werkt niet nog eens. Er zijn nog %(count)d back-upcodes over.",
+        ),
+        "Make a new set soon: Backup codes, at the top of the page.": "Maak binnenkort een nieuwe reeks: Back-upcodes, bovenaan de pagina.",
+        "Your backup codes": "Je back-upcodes",
+        "Keep these codes somewhere safe, away from your phone (print them, or store them in a password manager). When your authenticator app is not at hand, sign in with one of them instead of the six-digit code. Each code works once.": "Bewaar deze codes op een veilige plek, niet bij je telefoon (print ze, of bewaar ze in een wachtwoordmanager). Heb je je authenticator-app niet bij de hand, log dan in met een ervan in plaats van de zescijferige code. Elke code werkt één keer.",
+        "This is the only time Earshot shows them.": "Earshot toont ze alleen nu.",
+        "Any earlier backup codes no longer work.": "Eerdere back-upcodes werken niet meer.",
+        "I have stored them, continue": "Ik heb ze bewaard, verder",
+        "Backup codes": "Back-upcodes",
+        "You have %(count)s unused backup code.": (
+            "Je hebt nog %(count)s ongebruikte back-upcode.",
+            "Je hebt nog %(count)s ongebruikte back-upcodes.",
+        ),
+        "A backup code signs you in once when your authenticator app is not at hand. A new set replaces the old one: the codes you have now stop working.": "Met een back-upcode log je één keer in als je authenticator-app niet bij de hand is. Een nieuwe reeks vervangt de oude: de codes die je nu hebt, werken dan niet meer.",
+        "Make a new set of ten codes": "Maak een nieuwe reeks van tien codes",
+        "Lost your phone and used every code? Ask your organisation's administrator to reset your two-factor sign-in; a second person approves it.": "Telefoon kwijt en alle codes gebruikt? Vraag de beheerder van je organisatie om je inloggen met twee factoren te herstellen; een tweede persoon keurt dat goed.",
+        "Backup codes come with two-factor sign-in, which you have not set up.": "Back-upcodes horen bij inloggen met twee factoren, en dat heb je niet ingesteld.",
+        "Phone not at hand? Enter one of your backup codes instead. Used them all? Ask your organisation's administrator to reset your two-factor sign-in.": "Telefoon niet bij de hand? Vul dan een van je back-upcodes in. Alle codes gebruikt? Vraag de beheerder van je organisatie om je inloggen met twee factoren te herstellen.",
+        "Once the code is confirmed, Earshot shows you ten backup codes, once.": "Zodra de code is bevestigd, toont Earshot je eenmalig tien back-upcodes.",
+        "set up two-factor sign-in with an authenticator app": "heeft inloggen met twee factoren ingesteld met een authenticator-app",
+        "made a new set of two-factor backup codes": "heeft een nieuwe reeks back-upcodes voor inloggen met twee factoren gemaakt",
+        "signed in with a two-factor backup code": "heeft ingelogd met een back-upcode",
+    }
+)
+
+
 if __name__ == "__main__":
     import sys
 

@@ -30,6 +30,8 @@ PUBLIC_URL_NAMES = {
     "login",
     "logout",
     "two_factor",
+    # A signed-in user's own backup codes (organisations/tests/test_backup_codes.py).
+    "two_factor_backup_codes",
     "set_language",
     "healthz",
     "api_recording_ingest",
