@@ -68,9 +68,9 @@ def _python_on_the_suites_clock() -> list[str]:
     """`python -m celery`, or, when the suite runs on a moved clock (pytest --clock), a Python
     that moves its own clock the same way first: the worker must see the same day as the test
     that queued its work."""
-    offset = time.time() - time_machine.escape_hatch.time.time()
-    if abs(offset) < 1:
+    if not time_machine.escape_hatch.is_travelling():
         return [sys.executable, "-m", "celery"]
+    offset = time.time() - time_machine.escape_hatch.time.time()
     start = (
         "import sys, time, time_machine; "
         f"time_machine.travel(time.time() + {offset!r}, tick=True).start(); "
