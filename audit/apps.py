@@ -14,8 +14,14 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from audit import checks, receivers  # noqa: F401  (registers checks and receivers)
-        from audit import receivers_twofactor  # noqa: F401  (two-factor sign-in and resets)
+        # Registers the checks and the receivers (two-factor sign-in and resets; invitations
+        # and installation administrators).
+        from audit import (  # noqa: F401
+            checks,
+            receivers,
+            receivers_invitations,
+            receivers_twofactor,
+        )
 
         post_migrate.connect(
             triggers_after_migrate, sender=self, dispatch_uid="audit_triggers_after_migrate"

@@ -8,6 +8,7 @@ from earshot import views
 from organisations import views as organisation_views
 from organisations.twofactor import backup_codes as two_factor_backup_codes
 from organisations.twofactor import two_factor
+from organisations.views_invitations import invitation_accept_view
 from recordings.api import RecordingIngestView
 
 # Everything under o/<org_slug>/ is tenant data and is resolved through
@@ -24,6 +25,7 @@ tenant_patterns = [
     path("policy/", include("access.urls_policy")),
     path("coaching/", include("coaching.urls")),
     path("retention/", include("retention.urls")),
+    path("invitations/", include("organisations.urls_invitations")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
+    # For the ICT staff who run the installation (organisations.views_installation).
+    path("installation/", include("organisations.urls_installation")),
+    # The link of an invitation e-mail: a secret token, single use, expiring.
+    path("invitation/<str:token>/", invitation_accept_view, name="invitation_accept"),
     # For recorders and PBXs: a per-organisation token, no session.
     path("api/v1/recordings", RecordingIngestView.as_view(), name="api_recording_ingest"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.core import ObjectPermissionChecker
 
 from organisations import roles
+from organisations.installation import is_installation_admin
 from organisations.selectors import memberships_for_user
 
 # (permission, url name, label): shown only to members whose role holds the permission.
@@ -40,6 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return context
     organisation = getattr(request, "organisation", None)
     context["memberships"] = list(memberships_for_user(user=user))
+    context["is_installation_admin"] = is_installation_admin(user=user)
     context["current_organisation"] = organisation
     context["current_membership"] = getattr(request, "membership", None)
     if organisation is not None:

@@ -139,3 +139,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}: {self.get_role_display()}"
+
+
+# The installation administrator and invitations live in a module of their own.
+from organisations.models_installation import (  # noqa: E402, F401
+    InstallationAdministrator,
+    Invitation,
+)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from organisations.constants import TWO_FACTOR_ROLES
+from organisations.installation import is_installation_admin
 from organisations.models import Membership
 
 
@@ -25,4 +26,7 @@ def membership_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str
 
 
 def user_requires_two_factor(*, user: AbstractBaseUser | AnonymousUser) -> bool:
-    return memberships_for_user(user=user).filter(role__in=TWO_FACTOR_ROLES).exists()
+    # Installation administrators too: they create organisations and invite administrators.
+    if memberships_for_user(user=user).filter(role__in=TWO_FACTOR_ROLES).exists():
+        return True
+    return is_installation_admin(user=user)

@@ -11,3 +11,7 @@ from django.dispatch import Signal
 membership_changed = Signal()
 # sender=Organisation; kwargs: organisation, actor
 organisation_created = Signal()
+# sender=Invitation; kwargs: invitation, actor, event ("sent", "accepted" or "revoked")
+invitation_changed = Signal()
+# sender=InstallationAdministrator; kwargs: user, actor
+installation_administrator_designated = Signal()

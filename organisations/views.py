@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from organisations import roles
 from organisations.decorators import organisation_view
 from organisations.forms import RoleChangeForm
+from organisations.installation import is_installation_admin
 from organisations.selectors import memberships_for_user
 from organisations.services import membership_change_role
 from organisations.todo import todos_for
@@ -18,6 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send the user to the organisation they used last, or their first one."""
     memberships = list(memberships_for_user(user=request.user))
     if not memberships:
+        if is_installation_admin(user=request.user):
+            return redirect("installation:overview")
         return render(request, "organisations/no_membership.html", status=403)
     last = request.session.get("last_organisation")
     chosen = next((m for m in memberships if m.organisation.slug == last), memberships[0])

@@ -40,6 +40,8 @@ PUBLIC_URL_NAMES = {
     # (access/tests/test_disclosures.py).
     "disclosure_open",
     "disclosure_download",
+    # The link of an invitation e-mail (organisations/tests/test_invitations.py).
+    "invitation_accept",
 }
 
 # For each URL keyword: how to name an object of the victim organisation.
@@ -67,10 +69,22 @@ KWARG_MAKERS = {
     "number": lambda cast: (
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
     ),
+    "invitation_id": lambda cast: _victim_invitation(cast).pk,
     "token_id": lambda cast: (
         ingest_token_create(organisation=cast.organisation, name="Victim PBX", actor=None)[0].pk
     ),
 }
+
+
+def _victim_invitation(cast):
+    from organisations.invitations import invitation_create
+
+    return invitation_create(
+        organisation=cast.organisation,
+        email="invited@victim.example",
+        role="administrator",
+        actor=cast["administrator"],
+    )[0]
 
 
 def _victim_evaluation(cast):
@@ -219,10 +233,17 @@ def _walk(patterns, prefix="", namespace=""):
 
 ALL_PATTERNS = list(_walk(get_resolver().url_patterns))
 TENANT_PATTERNS = [p for p in ALL_PATTERNS if "<slug:org_slug>" in p[0]]
+# The installation administrator's pages: nobody else, whatever their role, gets in.
+INSTALLATION_PATTERNS = [p for p in ALL_PATTERNS if p[0].startswith("installation/")]
+INSTALLATION_KWARGS = {"slug": lambda cast: cast.organisation.slug, **KWARG_MAKERS}
 
 
 def test_every_url_is_either_tenant_scoped_or_deliberately_public():
-    stray = {name for route, name, _ in ALL_PATTERNS if "<slug:org_slug>" not in route}
+    stray = {
+        name
+        for route, name, _ in ALL_PATTERNS
+        if "<slug:org_slug>" not in route and not route.startswith("installation/")
+    }
     assert stray == PUBLIC_URL_NAMES, (
         "A URL outside o/<org_slug>/ must be added to PUBLIC_URL_NAMES on purpose: "
         f"{sorted(stray ^ PUBLIC_URL_NAMES)}"
@@ -252,3 +273,28 @@ def test_user_of_another_organisation_gets_nothing(cast, client_for, route, name
 
 def _route_kwargs(route: str) -> list[str]:
     return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+@pytest.mark.parametrize(
+    "route,name,pattern", INSTALLATION_PATTERNS, ids=[p[1] for p in INSTALLATION_PATTERNS]
+)
+def test_installation_view_is_for_installation_administrators_only(route, name, pattern):
+    assert getattr(pattern.callback, "installation_view", False), (
+        f"{name} ({route}) must be wrapped in organisations.views_installation.installation_view"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route,name,pattern", INSTALLATION_PATTERNS, ids=[p[1] for p in INSTALLATION_PATTERNS]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_no_organisation_member_reaches_the_installation_pages(
+    cast, client_for, route, name, pattern, method
+):
+    kwargs = {key: INSTALLATION_KWARGS[key](cast) for key in _route_kwargs(route)}
+    url = reverse(name, kwargs=kwargs)
+    for user in [*cast.users.values(), cast.outsider]:
+        response = getattr(client_for(user), method)(url)
+        assert response.status_code == 403, f"{user} {method.upper()} {url}"
+        assert cast.organisation.name.encode() not in response.content

@@ -1,0 +1,182 @@
+"""Invitations: a link sent by e-mail that lets one person join an organisation with one role.
+
+The link carries a random token; only its SHA-256 is stored, so the database (or a backup of
+it) cannot be used to accept an invitation. A link works once, until it expires or is revoked.
+Every invitation sent, accepted and revoked is an audit event (through invitation_changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from organisations.constants import TWO_FACTOR_ROLES
+from organisations.models import Membership, Organisation
+from organisations.models_installation import Invitation, InvitationState
+from organisations.services import membership_create
+from organisations.signals import invitation_changed
+
+VALID_FOR = timedelta(days=7)
+
+
+class InvitationUnusable(Exception):
+    """The link cannot be used (any more); `message` says why, for the person holding it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, actor: AbstractBaseUser
+) -> tuple[Invitation, str]:
+    """A new invitation and its token (the only time the token exists in clear). The e-mail
+    goes out after the transaction commits."""
+    email = BaseUserManager.normalize_email(email.strip())
+    if invitations_pending(organisation=organisation).filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "An invitation to this address is still waiting to be accepted. Revoke it "
+                    "first to send a new one."
+                )
+            }
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=token_digest(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + VALID_FOR,
+    )
+    invitation.full_clean()
+    with transaction.atomic():
+        invitation.save()
+        invitation_changed.send(Invitation, invitation=invitation, actor=actor, event="sent")
+        transaction.on_commit(lambda: _send_invitation(invitation, token))
+    return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    return settings.BASE_URL + reverse("invitation_accept", kwargs={"token": token})
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    organisation = invitation.organisation
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(organisation.timezone):
+        body = _(
+            "%(inviter)s invites you to work in Earshot for %(organisation)s as %(role)s.\n\n"
+            "Open this link to choose your username and password. It works once, until "
+            "%(expires)s:\n%(link)s\n"
+        ) % {
+            "inviter": invitation.invited_by.get_username(),
+            "organisation": organisation.name,
+            "role": invitation.get_role_display(),
+            "expires": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y %H:%M"),
+            "link": invitation_link(token),
+        }
+        if invitation.role in TWO_FACTOR_ROLES:
+            body += "\n" + _(
+                "This role signs in with a code from an authenticator app as well; you set "
+                "it up right after choosing your password.\n"
+            )
+        body += "\n" + _("If you did not expect this message, you can ignore it.\n")
+        send_mail(
+            _("Invitation to Earshot for %(organisation)s") % {"organisation": organisation.name},
+            body,
+            None,
+            [invitation.email],
+        )
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+
+
+def invitations_pending(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def unusable_reason(invitation: Invitation) -> str | None:
+    """Why the link cannot be used, in words for the person holding it; None when it can."""
+    state = invitation.state
+    if state == InvitationState.ACCEPTED:
+        return _("This invitation has already been used. Sign in with the account it created.")
+    if state == InvitationState.REVOKED:
+        return _("This invitation was withdrawn. Ask whoever invited you for a new one.")
+    if state == InvitationState.EXPIRED:
+        return _("This invitation has expired. Ask whoever invited you for a new one.")
+    return None
+
+
+def invitation_accept(
+    *, invitation: Invitation, user: AbstractBaseUser, new_user: bool
+) -> Membership:
+    """Join the organisation with the invitation's role, once. `user` is either an existing
+    account (new_user=False) or an unsaved one with its password set (new_user=True)."""
+    with transaction.atomic():
+        # Locked: of two people opening the same link at once, one joins; the other is told.
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        reason = unusable_reason(locked)
+        if reason is not None:
+            raise InvitationUnusable(reason)
+        if new_user:
+            user.full_clean()
+            user.save()
+        elif Membership.objects.filter(user=user, organisation=locked.organisation_id).exists():
+            raise InvitationUnusable(
+                _("You are already a member of %(organisation)s.")
+                % {"organisation": locked.organisation.name}
+            )
+        membership = membership_create(
+            user=user, organisation=locked.organisation, role=locked.role, actor=user
+        )
+        locked.accepted_at = timezone.now()
+        locked.accepted_by = user
+        locked.save(update_fields=["accepted_at", "accepted_by"])
+        invitation_changed.send(Invitation, invitation=locked, actor=user, event="accepted")
+    return membership
+
+
+def invitation_revoke(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.state != InvitationState.PENDING:
+            raise InvitationUnusable(
+                _(
+                    "Only an invitation that waits to be accepted can be revoked; this one "
+                    "is %(state)s."
+                )
+                % {"state": locked.get_state_display().lower()}
+            )
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        invitation_changed.send(Invitation, invitation=locked, actor=actor, event="revoked")
+    return locked

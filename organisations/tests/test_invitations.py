@@ -1,0 +1,255 @@
+"""Invitations: sent by e-mail, accepted once, refused when used, expired or revoked."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from organisations.invitations import invitation_create
+from organisations.models import Invitation, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+NEW_PASSWORD = "a long and unusual passphrase"
+
+
+@pytest.fixture
+def send(cast, client_for, mailoutbox, django_capture_on_commit_callbacks):
+    """The organisation's administrator invites someone on the invitations page; the link
+    from the e-mail."""
+
+    def send(email="nieuw@acme.example", role="coach"):
+        client = client_for(cast["administrator"])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("invitations:list", kwargs={"org_slug": "acme"}),
+                {"email": email, "role": role},
+            )
+        assert response.status_code == 302, response.content
+        return re.search(r"http://\S+/invitation/\S+/", mailoutbox[-1].body).group(0)
+
+    return send
+
+
+def _accept(link, username="nieuw", password=NEW_PASSWORD, client=None):
+    client = client or Client()
+    response = client.post(
+        link, {"username": username, "password1": password, "password2": password}
+    )
+    return client, response
+
+
+def test_administrator_invites_a_member_by_email(cast, send, mailoutbox, client_for):
+    link = send(email="nieuw@acme.example", role="coach")
+    invitation = Invitation.objects.get()
+    assert mailoutbox[-1].to == ["nieuw@acme.example"]
+    assert "Acme Klantcontact" in mailoutbox[-1].body
+    # Only the token's hash is stored.
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in invitation.token_hash
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+    event = AuditEvent.objects.get(action="organisations.invitation.sent")
+    assert event.organisation == cast.organisation
+    assert event.actor_id == cast["administrator"].pk
+    assert "nieuw@acme.example" not in str(event.detail)
+    page = client_for(cast["administrator"]).get(
+        reverse("invitations:list", kwargs={"org_slug": "acme"})
+    )
+    assert b"nieuw@acme.example" in page.content and b"Waiting to be accepted" in page.content
+
+
+def test_invited_person_sets_a_password_and_joins_with_the_role(cast, send):
+    link = send(role="coach")
+    form = Client().get(link)
+    assert form.status_code == 200
+    assert b'value="nieuw@acme.example"' in form.content  # the e-mail unless they choose
+    client, response = _accept(link, username="nieuw.coach")
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="nieuw.coach")
+    assert user.email == "nieuw@acme.example" and user.check_password(NEW_PASSWORD)
+    assert Membership.objects.get(user=user).role == "coach"
+    assert user.has_perm("organisations.evaluate_calls", cast.organisation)
+    dashboard = client.get(response["Location"])
+    assert dashboard.status_code == 200 and b"Acme Klantcontact" in dashboard.content
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_by == user and invitation.state == "accepted"
+    event = AuditEvent.objects.get(action="organisations.invitation.accepted")
+    assert event.actor_id == user.pk and event.organisation == cast.organisation
+
+
+def test_a_two_factor_role_goes_on_to_set_up_totp(cast, send):
+    link = send(role="privacy_officer")
+    client, response = _accept(link)
+    dashboard = client.get(response["Location"])
+    assert dashboard.status_code == 302
+    assert dashboard["Location"].startswith(reverse("two_factor"))
+    setup = client.get(dashboard["Location"])
+    assert b"Set up two-factor sign-in" in setup.content
+
+
+def test_a_used_link_is_refused_and_changes_nothing(cast, send):
+    link = send()
+    _accept(link)
+    users = get_user_model().objects.count()
+    again = Client().get(link)
+    assert again.status_code == 410
+    assert b"already been used" in again.content
+    _client, reuse = _accept(link, username="tweede")
+    assert reuse.status_code == 410
+    assert get_user_model().objects.count() == users
+    assert not get_user_model().objects.filter(username="tweede").exists()
+
+
+def test_an_expired_link_is_refused_and_changes_nothing(cast, send):
+    link = send()
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        page = Client().get(link)
+        assert page.status_code == 410
+        assert b"expired" in page.content
+        _client, response = _accept(link)
+        assert response.status_code == 410
+    assert not get_user_model().objects.filter(username="nieuw").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_link_still_works_just_before_it_expires(cast, send):
+    link = send()
+    with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):
+        _client, response = _accept(link)
+    assert response.status_code == 302
+
+
+def test_a_revoked_link_is_refused_and_changes_nothing(cast, send, client_for):
+    link = send()
+    invitation = Invitation.objects.get()
+    client = client_for(cast["administrator"])
+    response = client.post(
+        reverse("invitations:revoke", kwargs={"org_slug": "acme", "invitation_id": invitation.pk})
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="organisations.invitation.revoked").exists()
+    page = Client().get(link)
+    assert page.status_code == 410 and b"withdrawn" in page.content
+    _client, accept = _accept(link)
+    assert accept.status_code == 410
+    assert not get_user_model().objects.filter(username="nieuw").exists()
+    # Revoking twice says so and changes nothing.
+    again = client.post(
+        reverse("invitations:revoke", kwargs={"org_slug": "acme", "invitation_id": invitation.pk}),
+        follow=True,
+    )
+    assert b"Only an invitation that waits" in again.content
+    assert AuditEvent.objects.filter(action="organisations.invitation.revoked").count() == 1
+
+
+def test_an_unknown_link_says_it_is_not_valid():
+    response = Client().get(reverse("invitation_accept", kwargs={"token": "made-up"}))
+    assert response.status_code == 404
+    assert b"not valid" in response.content
+
+
+def test_a_weak_password_is_refused_beside_the_field(cast, send):
+    link = send()
+    _client, response = _accept(link, password="12345678")
+    assert response.status_code == 200
+    assert response.context["form"].errors["password2"]
+    assert not get_user_model().objects.filter(username="nieuw").exists()
+    assert Invitation.objects.get().state == "pending"
+
+
+def test_a_taken_username_is_refused_beside_the_field(cast, send):
+    link = send()
+    _client, response = _accept(link, username="ACME-coach")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert Invitation.objects.get().state == "pending"
+
+
+def test_a_signed_in_person_accepts_with_their_account(cast, send, client_for):
+    link = send(role="employee")
+    client = client_for(cast.outsider)
+    page = client.get(link)
+    assert b"other-administrator" in page.content
+    response = client.post(link)
+    assert response.status_code == 302
+    assert Membership.objects.get(user=cast.outsider, organisation=cast.organisation).role == (
+        "employee"
+    )
+
+
+def test_a_member_cannot_accept_a_second_role(cast, send, client_for):
+    link = send(role="manager")
+    response = client_for(cast["employee"]).post(link)
+    assert response.status_code == 409
+    assert Membership.objects.get(user=cast["employee"]).role == "employee"
+    assert Invitation.objects.get().state == "pending"
+
+
+def test_a_second_invitation_to_a_waiting_address_is_refused(cast, send, client_for):
+    send(email="nieuw@acme.example")
+    response = client_for(cast["administrator"]).post(
+        reverse("invitations:list", kwargs={"org_slug": "acme"}),
+        {"email": "NIEUW@acme.example", "role": "coach"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data", [{"email": "geen-adres", "role": "coach"}, {"email": "a@b.nl", "role": "koning"}]
+)
+def test_bad_invitation_input_is_refused(cast, client_for, data):
+    response = client_for(cast["administrator"]).post(
+        reverse("invitations:list", kwargs={"org_slug": "acme"}), data
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["employee", "coach", "team_leader", "manager", "privacy_officer", "auditor"]
+)
+def test_only_those_who_manage_members_invite(cast, client_for, role):
+    client = client_for(cast[role])
+    url = reverse("invitations:list", kwargs={"org_slug": "acme"})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"email": "a@b.nl", "role": "administrator"}).status_code == 403
+    assert not Invitation.objects.exists()
+
+
+def test_an_administrator_cannot_revoke_another_organisations_invitation(cast, client_for):
+    theirs, _token = invitation_create(
+        organisation=cast.other_organisation,
+        email="x@other.example",
+        role="coach",
+        actor=cast.outsider,
+    )
+    response = client_for(cast["administrator"]).post(
+        reverse("invitations:revoke", kwargs={"org_slug": "acme", "invitation_id": theirs.pk})
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == "pending"
+
+
+def test_members_page_links_to_the_invitations(cast, client_for):
+    page = client_for(cast["administrator"]).get(
+        reverse("organisations:members", kwargs={"org_slug": "acme"})
+    )
+    assert reverse("invitations:list", kwargs={"org_slug": "acme"}).encode() in page.content

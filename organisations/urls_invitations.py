@@ -1,0 +1,9 @@
+from django.urls import path
+
+from organisations import views_invitations as views
+
+app_name = "invitations"
+urlpatterns = [
+    path("", views.invitation_list, name="list"),
+    path("<int:invitation_id>/revoke/", views.invitation_revoke_view, name="revoke"),
+]
