@@ -25,6 +25,8 @@ EVENTS = {
     "register.activity.created": _("added a processing activity to the register"),
     "register.activity.changed": _("changed a processing activity in the register"),
     "register.exported": _("exported the processing register"),
+    "register.imported": _("imported processing activities into the register"),
+    "register.import.refused": _("tried to import a register file that was refused"),
     "register.policy.published": _("published a version of the recording policy"),
     "register.policy.acknowledged": _("acknowledged the recording policy"),
     "recordings.recording.ingested": _("stored a recording"),

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,8 +159,12 @@ def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetim
             "no_retention",
             _(
                 "The organisation's register declares no retention period for recordings, so "
-                "Earshot cannot know when to erase this call. Declare it in the register first."
-            ),
+                "Earshot cannot know when to erase this call. Next: a privacy officer or "
+                "administrator of the organisation declares it in the processing register "
+                "(Register → New processing activity, or Import), in a line with the data "
+                "category “Recording audio and call metadata”: %(url)s"
+            )
+            % {"url": reverse("register:activity_new", kwargs={"org_slug": organisation.slug})},
         )
     deadline = started_at.astimezone(UTC) + retention
     if deadline <= timezone.now():

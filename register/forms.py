@@ -77,15 +77,45 @@ class RecipientForm(forms.ModelForm):
         widgets = {"name": forms.Textarea(attrs=_TEXT)}
 
 
-def _formset(model: type, form: type) -> type:
+class ActivityCreateForm(ActivityForm):
+    """A new activity: the reference too, which is unique in the organisation."""
+
+    class Meta(ActivityForm.Meta):
+        fields = list(ACTIVITY_FIELDS)
+        widgets = ActivityForm.Meta.widgets
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["reference"].help_text = _(
+            "The activity's reference in the published register, e.g. M10495. It never changes."
+        )
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if ProcessingActivity.objects.filter(
+            organisation=self.organisation, reference=reference
+        ).exists():
+            raise forms.ValidationError(
+                _("The register already has an activity with this reference.")
+            )
+        return reference
+
+
+def _formset(model: type, form: type, extra: int = 1) -> type:
     return inlineformset_factory(
-        ProcessingActivity, model, form=form, extra=1, can_delete=True, can_order=False
+        ProcessingActivity, model, form=form, extra=extra, can_delete=True, can_order=False
     )
 
 
 PurposeFormSet = _formset(Purpose, PurposeForm)
 EntryFormSet = _formset(DataSubjectEntry, EntryForm)
 RecipientFormSet = _formset(Recipient, RecipientForm)
+# A new activity: a few empty lines each, for a browser without script (with script, the page
+# adds a line per click).
+NewPurposeFormSet = _formset(Purpose, PurposeForm, extra=3)
+NewEntryFormSet = _formset(DataSubjectEntry, EntryForm, extra=2)
+NewRecipientFormSet = _formset(Recipient, RecipientForm, extra=2)
 
 
 def formset_rows(formset: forms.BaseFormSet, fields: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -3,7 +3,8 @@ an event in the audit trail of the organisation, in one transaction."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +28,66 @@ class RegisterError(Exception):
     """A change the register refuses; the message is for the person who made it."""
 
 
+class RuleProblem(NamedTuple):
+    """A rule over an activity's lines that a new or imported activity breaks."""
+
+    section: str  # "purposes", "data_subject_entries" or "recipients"
+    line: int | None  # 1-based line number in that section, or None for the section
+    field: str
+    message: str
+
+
+def activity_rule_problems(
+    *,
+    organisation: Organisation,
+    purposes: list[dict[str, Any]],
+    data_subject_entries: list[dict[str, Any]],
+    replacing: Iterable[str] = (),
+) -> list[RuleProblem]:
+    """Every rule over the lines of a new activity that they break: at least one purpose;
+    purpose codes unique within the organisation (listens, requests and evaluations name a
+    purpose by its code); a line that declares how long recordings are kept. `replacing`:
+    references of activities whose purposes are being replaced, so their codes are free."""
+    problems: list[RuleProblem] = []
+    if not purposes:
+        problems.append(
+            RuleProblem(
+                "purposes", None, "purposes", _("A processing activity needs at least one purpose.")
+            )
+        )
+    taken = set(
+        Purpose.objects.filter(activity__organisation=organisation)
+        .exclude(activity__reference__in=list(replacing))
+        .values_list("code", flat=True)
+    )
+    seen: set[str] = set()
+    for number, row in enumerate(purposes, 1):
+        code = row.get("code") or ""
+        if code in seen:
+            message = _("the code “%(code)s” is used by an earlier purpose")
+        elif code in taken:
+            message = _(
+                "the code “%(code)s” is already used by another activity of this organisation"
+            )
+        else:
+            seen.add(code)
+            continue
+        problems.append(RuleProblem("purposes", number, "code", message % {"code": code}))
+    if not any(row.get("data_category") == DataCategory.RECORDING for row in data_subject_entries):
+        problems.append(
+            RuleProblem(
+                "data_subject_entries",
+                None,
+                "data_category",
+                _(
+                    "No line declares how long recordings are kept: add a line with the data "
+                    "category “Recording audio and call metadata” and its retention period."
+                ),
+            )
+        )
+    return problems
+
+
 def activity_create(
     *,
     organisation: Organisation,
@@ -36,14 +97,23 @@ def activity_create(
     purposes: list[dict[str, Any]],
     data_subject_entries: list[dict[str, Any]],
     recipients: list[dict[str, Any]],
+    ip_address: str | None = None,
     **fields: Any,
 ) -> ProcessingActivity:
-    """Create one processing activity with its purposes, data-subject entries and recipients."""
+    """Create one processing activity with its purposes, data-subject entries and recipients,
+    as version 1. Raises RegisterError (and saves nothing) when a value is refused."""
     with transaction.atomic():
+        if ProcessingActivity.objects.filter(
+            organisation=organisation, reference=reference
+        ).exists():
+            raise RegisterError(
+                _("The register already has an activity with the reference %(reference)s.")
+                % {"reference": reference}
+            )
         activity = ProcessingActivity(
             organisation=organisation, reference=reference, name=name, **fields
         )
-        activity.full_clean()
+        _clean(activity)
         activity.save()
         children = [
             (Purpose, purposes),
@@ -53,7 +123,7 @@ def activity_create(
         for model, rows in children:
             for position, row in enumerate(rows):
                 child = model(activity=activity, position=position, **row)
-                child.full_clean()
+                _clean(child)
                 child.save()
         version = _version_record(activity=activity, actor=actor, before=None)
         audit.record(
@@ -62,8 +132,16 @@ def activity_create(
             organisation=organisation,
             target=activity,
             detail={"reference": reference, "version": version.number},
+            ip_address=ip_address,
         )
     return activity
+
+
+def _clean(row: Model) -> None:
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        raise RegisterError(" ".join(error.messages)) from error
 
 
 def references_to(row: Model) -> list[str]:

@@ -27,8 +27,12 @@ from register.constants import DataCategory
 from register.document import ENTRY_FIELDS, PURPOSE_FIELDS, RECIPIENT_FIELDS
 from register.evidence import Evidence, evidence_for
 from register.forms import (
+    ActivityCreateForm,
     ActivityForm,
     EntryFormSet,
+    NewEntryFormSet,
+    NewPurposeFormSet,
+    NewRecipientFormSet,
     PurposeFormSet,
     RecipientFormSet,
     RecordingPolicyForm,
@@ -36,7 +40,12 @@ from register.forms import (
 )
 from register.models import ProcessingActivity, RecordingPolicy, RegisterVersion
 from register.selectors import activities_for_organisation
-from register.services import RegisterError, activity_update
+from register.services import (
+    RegisterError,
+    activity_create,
+    activity_rule_problems,
+    activity_update,
+)
 
 
 def _may_change(request: HttpRequest) -> bool:
@@ -109,6 +118,88 @@ def _activity_or_404(request: HttpRequest, activity_id: int) -> ProcessingActivi
     if activity is None:
         raise Http404
     return activity
+
+
+# The formset prefix of each section of the document.
+_PREFIX = {"purposes": "purposes", "data_subject_entries": "entries", "recipients": "recipients"}
+
+
+def _kept_forms(formset) -> list:
+    """The forms of the lines a valid formset keeps, in the order formset_rows gives them."""
+    return [
+        form
+        for form in formset.forms
+        if (form.has_changed() or form.instance.pk) and not form.cleaned_data.get("DELETE")
+    ]
+
+
+@organisation_view(roles.CHANGE_REGISTER)
+def activity_new(request: HttpRequest) -> HttpResponse:
+    """A new processing activity with as many purposes, data-subject entries and recipients as
+    it needs, in one save (the page's script adds lines; without it, a few empty ones)."""
+    data = request.POST if request.method == "POST" else None
+    blank = ProcessingActivity(organisation=request.organisation)
+    form = ActivityCreateForm(data, instance=blank, organisation=request.organisation)
+    formsets = {
+        "purposes": NewPurposeFormSet(data, instance=blank, prefix="purposes"),
+        "entries": NewEntryFormSet(data, instance=blank, prefix="entries"),
+        "recipients": NewRecipientFormSet(data, instance=blank, prefix="recipients"),
+    }
+    section_errors: dict[str, list[str]] = {}
+    error = ""
+    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        try:
+            rows = {
+                "purposes": formset_rows(formsets["purposes"], PURPOSE_FIELDS),
+                "data_subject_entries": formset_rows(formsets["entries"], ENTRY_FIELDS),
+                "recipients": formset_rows(formsets["recipients"], RECIPIENT_FIELDS),
+            }
+            problems = activity_rule_problems(
+                organisation=request.organisation,
+                purposes=rows["purposes"],
+                data_subject_entries=rows["data_subject_entries"],
+            )
+            for problem in problems:
+                prefix = _PREFIX[problem.section]
+                if problem.line is None:
+                    section_errors.setdefault(prefix, []).append(problem.message)
+                else:
+                    # Beside the field of the line it concerns.
+                    line = _kept_forms(formsets[prefix])[problem.line - 1]
+                    line.add_error(problem.field, problem.message)
+            if not problems:
+                activity = activity_create(
+                    organisation=request.organisation,
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                    **{name: form.cleaned_data[name] for name in form.fields},
+                    **rows,
+                )
+        except RegisterError as refusal:
+            error = str(refusal)
+        else:
+            if not problems:
+                messages.success(
+                    request,
+                    _("%(reference)s is in the register as version 1.")
+                    % {"reference": activity.reference},
+                )
+                return redirect(
+                    reverse("register:overview", kwargs={"org_slug": request.organisation.slug})
+                    + f"#activity-{activity.pk}"
+                )
+    return render(
+        request,
+        "register/activity_new.html",
+        {
+            "form": form,
+            "sections": [
+                (name, formset, section_errors.get(name, [])) for name, formset in formsets.items()
+            ],
+            "error": error,
+        },
+        status=400 if data is not None else 200,
+    )
 
 
 @organisation_view(roles.CHANGE_REGISTER)
