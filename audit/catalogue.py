@@ -14,6 +14,14 @@ EVENTS = {
     "auth.two_factor.set_up": _("set up two-factor sign-in with an authenticator app"),
     "auth.backup_codes.generated": _("made a new set of two-factor backup codes"),
     "auth.backup_code.used": _("signed in with a two-factor backup code"),
+    "organisations.two_factor_reset.requested": _("asked to reset a member's two-factor sign-in"),
+    "organisations.two_factor_reset.approved": _(
+        "approved the reset of a member's two-factor sign-in"
+    ),
+    "organisations.two_factor_reset.denied": _("denied the reset of a member's two-factor sign-in"),
+    "organisations.two_factor_reset.device_removed": _(
+        "removed a member's two-factor device after an approved reset"
+    ),
     "organisations.organisation.created": _("created the organisation"),
     "organisations.installation_admin.designated": _("made a user an installation administrator"),
     "organisations.invitation.sent": _("sent an invitation to join the organisation"),

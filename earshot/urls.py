@@ -25,6 +25,7 @@ tenant_patterns = [
     path("policy/", include("access.urls_policy")),
     path("coaching/", include("coaching.urls")),
     path("retention/", include("retention.urls")),
+    path("two-factor-resets/", include("organisations.urls_twofactor")),
     path("invitations/", include("organisations.urls_invitations")),
 ]
 

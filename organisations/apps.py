@@ -9,6 +9,8 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from organisations import twofactor_resets  # noqa: F401  (registers its dashboard todo)
+
         post_migrate.connect(_sync_role_permissions, sender=self)
 
 

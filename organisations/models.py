@@ -146,3 +146,6 @@ from organisations.models_installation import (  # noqa: E402, F401
     InstallationAdministrator,
     Invitation,
 )
+
+# The four-eyes reset of a lost two-factor device.
+from organisations.models_twofactor import TwoFactorReset  # noqa: E402, F401

@@ -28,6 +28,7 @@ EVALUATE_CALLS = "evaluate_calls"
 MANAGE_QM_FORMS = "manage_qm_forms"
 VIEW_COACHING_REPORTS = "view_coaching_reports"
 MANAGE_INGEST_TOKENS = "manage_ingest_tokens"
+APPROVE_TWO_FACTOR_RESET = "approve_two_factor_reset"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -54,6 +55,10 @@ ORGANISATION_PERMISSIONS = [
     (MANAGE_QM_FORMS, "Can build and publish QM forms"),
     (VIEW_COACHING_REPORTS, "Can read coaching reports (management information)"),
     (MANAGE_INGEST_TOKENS, "Can create, expire and revoke the ingest API tokens of recorders"),
+    (
+        APPROVE_TWO_FACTOR_RESET,
+        "Can see resets of members' lost two-factor devices and approve another's",
+    ),
 ]
 
 _DECIDERS = frozenset(
@@ -89,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         APPROVE_LEGAL_HOLD,
         CHANGE_RETENTION,
         ERASE_EARLY,
+        APPROVE_TWO_FACTOR_RESET,
     },
     # The administrator configures and uploads, but sees no call list and hears nothing
     # unless the policy lets the role ask and a second person approves.
@@ -105,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_RETENTION,
             CHANGE_RETENTION,
             MANAGE_INGEST_TOKENS,
+            APPROVE_TWO_FACTOR_RESET,
         }
     ),
     Role.AUDITOR: frozenset(

@@ -34,3 +34,28 @@ class SecondStepForm(forms.Form):
                 "letters and digits)."
             )
         )
+
+
+class ResetRequestForm(forms.Form):
+    """An administrator asks to reset a member's lost device. Only members of this
+    organisation who sign in with two-factor here are offered (and accepted)."""
+
+    member = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choose one of the listed members.")},
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How the device was lost and how you checked that it is the member asking."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        from organisations.twofactor_resets import members_resettable
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members_resettable(organisation=organisation)
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.user.get_username()} ({m.get_role_display()})"
+        )

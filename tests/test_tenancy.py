@@ -70,6 +70,7 @@ KWARG_MAKERS = {
         policy_version_record(organisation=cast.organisation, actor=None, summary="test").number
     ),
     "invitation_id": lambda cast: _victim_invitation(cast).pk,
+    "reset_id": lambda cast: _victim_two_factor_reset(cast).pk,
     "token_id": lambda cast: (
         ingest_token_create(organisation=cast.organisation, name="Victim PBX", actor=None)[0].pk
     ),
@@ -85,6 +86,17 @@ def _victim_invitation(cast):
         role="administrator",
         actor=cast["administrator"],
     )[0]
+
+
+def _victim_two_factor_reset(cast):
+    from organisations.models import TwoFactorReset
+
+    return TwoFactorReset.objects.create(
+        organisation=cast.organisation,
+        member=cast["manager"],
+        motivation="Telefoon kwijt; de beheerder heeft de identiteit gecontroleerd.",
+        requested_by=cast["administrator"],
+    )
 
 
 def _victim_evaluation(cast):
