@@ -55,6 +55,10 @@ def test_auditor_sets_up_totp_and_reads_the_audit_trail(page, live_server, cast)
     page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+    # The backup codes are shown once; continuing leads on.
+    assert page.locator("[data-backup-codes] li").count() == 10
+    page.click("text=I have stored them, continue")
+    page.wait_for_load_state()
     page.click("nav.mainnav >> text=Audit trail")
     assert page.locator("h1").inner_text() == "Audit trail"
     assert page.get_by_text("auth.signin.succeeded").first.is_visible()
