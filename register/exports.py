@@ -11,9 +11,11 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -47,6 +49,8 @@ def labelled(activity: dict[str, Any]) -> dict[str, Any]:
             for field, table in labels.items():
                 if field in row:
                     row[f"{field}_label"] = str(table.get(row[field], row[field] or ""))
+            if section == "purposes" and "legal_basis" in row:
+                row["legal_basis_words"] = legal_basis_words(row)
             rows.append(row)
         result[section] = rows
     customer = dict(CustomerField.choices)
@@ -54,6 +58,14 @@ def labelled(activity: dict[str, Any]) -> dict[str, Any]:
         str(customer.get(code, code)) for code in activity.get("recorded_customer_fields", [])
     ]
     return result
+
+
+def legal_basis_words(purpose: dict[str, Any]) -> str:
+    """The legal basis as the register writes it: the basis in words, then its explanation
+    ("Gerechtvaardigd belang. Kwaliteitsverbetering van de klantgesprekken.")."""
+    label = str(dict(LegalBasis.choices).get(purpose["legal_basis"], purpose["legal_basis"]))
+    note = purpose.get("legal_basis_note") or ""
+    return f"{label}. {note}" if note else label
 
 
 def _filename(organisation: Organisation, extension: str) -> str:
@@ -68,7 +80,11 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 
 
 def _document_with_evidence(organisation: Organisation) -> dict[str, Any]:
+    """The register with the words of the page's language beside every code (`…_label`, and
+    the legal basis as the register writes it in `legal_basis_words`), and its evidence."""
     document = register_document(organisation)
+    document["language"] = get_language() or settings.LANGUAGE_CODE
+    document["activities"] = [labelled(activity) for activity in document["activities"]]
     document["evidence"] = [line.as_dict() for line in evidence_for(organisation)]
     return document
 
@@ -157,10 +173,7 @@ def pdf_bytes(organisation: Organisation) -> bytes:
         story.append(
             _table(
                 [_("Purpose"), _("Legal basis")],
-                [
-                    [p["description"], f"{p['legal_basis_label']}\n{p['legal_basis_note']}"]
-                    for p in activity["purposes"]
-                ],
+                [[p["description"], p["legal_basis_words"]] for p in activity["purposes"]],
                 small,
                 [120 * mm, 50 * mm],
             )

@@ -172,3 +172,51 @@ def test_the_loaded_rvo_entry_is_the_seed_field_for_field(settings):
         for field in ENTRY_TEXT_FIELDS
     )
     assert table == rvo_entry_values()
+
+
+# --- the register's own words beside the codes ------------------------------------------------
+
+
+def test_json_and_csv_carry_the_registers_words_in_the_language_of_the_page(cast, client_for):
+    small_register(cast.organisation)
+    client = client_for(cast["privacy_officer"])
+    dutch = json.loads(_export(client, "json", language="nl").content)
+    assert dutch["language"] == "nl"
+    coaching, misconduct = dutch["activities"][0]["purposes"]
+    assert coaching["legal_basis"] == "legitimate_interest"  # the code stays, for machines
+    assert coaching["legal_basis_label"] == "Gerechtvaardigd belang"
+    # As the register writes it: the basis, its full stop, then the explanation.
+    assert coaching["legal_basis_words"] == "Gerechtvaardigd belang. Kwaliteitsverbetering."
+    assert misconduct["legal_basis_words"] == "Gerechtvaardigd belang"
+    entry = dutch["activities"][0]["data_subject_entries"][0]
+    assert entry["retention_unit_label"] == "dagen"
+    recipient = dutch["activities"][0]["recipients"][0]
+    assert recipient["role_label"] == "Coach"
+    english = json.loads(_export(client, "json").content)
+    assert english["activities"][0]["purposes"][0]["legal_basis_words"] == (
+        "Legitimate interest. Kwaliteitsverbetering."
+    )
+    text = _export(client, "csv", language="nl").content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert ["purposes", "R1", "1", "legal_basis", "legitimate_interest"] in rows
+    assert [
+        "purposes",
+        "R1",
+        "1",
+        "legal_basis_words",
+        "Gerechtvaardigd belang. Kwaliteitsverbetering.",
+    ] in rows
+
+
+def test_the_rvo_export_words_the_legal_bases_as_the_published_entry(cast, client_for):
+    from register.services import activity_create
+
+    (spec,) = [o for o in ORGANISATIONS if o["slug"] == "rvo-klantcontact"]
+    activity_create(organisation=cast.organisation, actor=None, **spec["activities"][0])
+    response = _export(client_for(cast["privacy_officer"]), "json", language="nl")
+    (activity,) = json.loads(response.content)["activities"]
+    parts = []
+    for purpose in activity["purposes"]:
+        parts += [purpose["description"], purpose["legal_basis_words"]]
+    expected = section(seed(RVO_SEED), "Doelen van de verwerking", "Betrokkenen en gegevens")
+    assert normalise(" ".join(parts)) == expected
