@@ -131,12 +131,14 @@ def import_plan(*, organisation: Organisation, content: bytes) -> ImportPlan:
         purposes = document.get("purposes", [])
         for rule in activity_rule_problems(
             organisation=organisation,
-            purposes=[row for row in purposes if "code" in row],
+            purposes=purposes,
             data_subject_entries=document.get("data_subject_entries", []),
             replacing=references,
         ):
-            if rule.line is not None:
-                continue  # per line below, with the line's own number
+            if rule.line is not None or rule.section not in document:
+                # Codes per line below, with the line's own number; a section that is no
+                # list has its problem already.
+                continue
             plan.problems.append(Problem(where, rule.field, rule.message))
         for number, row in enumerate(purposes, 1):
             if "code" not in row:

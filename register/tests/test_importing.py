@@ -293,3 +293,16 @@ def test_the_plan_changes_nothing(cast):
     assert plan.ok and [p.outcome for p in plan.activities] == ["created"]
     assert not ProcessingActivity.objects.filter(organisation=cast.organisation).exists()
     assert not AuditEvent.objects.filter(action__startswith="register.import").exists()
+
+
+def test_a_section_that_is_no_list_is_named_once(cast):
+    problems = refusal(
+        cast.organisation,
+        b'{"activities": [{"reference": "X", "name": "Y", "purposes": "geen lijst"}]}',
+    )
+    assert problems == [
+        "activity 1 (X), purposes: must be a list, not text",
+        "activity 1 (X), data_category: No line declares how long recordings are kept: add a "
+        "line with the data category “Recording audio and call metadata” and its retention "
+        "period.",
+    ]
