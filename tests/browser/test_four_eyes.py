@@ -74,6 +74,9 @@ def open_browser_for(browser, live_server):
         person.page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
         person.page.click("main button[type=submit]")
         person.page.wait_for_load_state()
+        # The backup codes are shown once, then they go on.
+        person.page.click("text=I have stored them, continue")
+        person.page.wait_for_load_state()
         assert "/account/" not in person.page.url, f"{username} is not past the TOTP step"
         return person
 
