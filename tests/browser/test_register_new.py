@@ -115,3 +115,42 @@ def test_privacy_officer_creates_the_first_activity_with_three_purposes_in_one_s
     ]
     assert activity.data_subject_entries.get().retention_days == 30
     assert activity.versions.get().number == 1
+
+
+def test_administrator_imports_a_register_file_after_reading_the_preview(
+    page, live_server, cast, tmp_path
+):
+    """The JSON export of another installation's register, uploaded, previewed and confirmed."""
+    from register.document import register_document
+    from register.exports import as_json
+    from register.tests.helpers import small_register
+
+    small_register(cast.other_organisation)
+    exported = tmp_path / "register.json"
+    exported.write_bytes(as_json(cast.other_organisation).content)
+
+    device = TOTPDevice.objects.create(user=cast["administrator"], name="phone", confirmed=True)
+    sign_in(page, live_server, "acme-administrator")
+    page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}{reverse('register:overview', kwargs={'org_slug': 'acme'})}")
+    with page.expect_navigation():
+        page.click("[data-import]")
+    assert page.locator("h1").inner_text() == "Import into the register"
+
+    page.set_input_files("input[name=file]", str(exported))
+    with page.expect_navigation():
+        page.click("text=Check the file")
+    planned = page.locator('[data-planned="R1"]')
+    assert planned.get_attribute("data-outcome") == "created"
+    assert "new activity (version 1)" in planned.inner_text()
+    assert not ProcessingActivity.objects.filter(organisation=cast.organisation).exists()
+    with page.expect_navigation():
+        page.click("[data-confirm-import]")
+    assert page.locator(".message.success").inner_text() == "Imported: R1."
+    assert page.locator("[data-retention-missing]").count() == 0
+    assert (
+        register_document(cast.organisation)["activities"]
+        == register_document(cast.other_organisation)["activities"]
+    )
