@@ -8,8 +8,11 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from access.evidence import access_evidence, requests_waiting
+        from access.role_audio import role_gains_standing_audio
+        from organisations.people import audio_role_check
         from organisations.todo import todo_provider
         from register.evidence import evidence_provider
 
         evidence_provider(access_evidence)
         todo_provider(requests_waiting)
+        audio_role_check(role_gains_standing_audio)

@@ -199,6 +199,7 @@ def eligible_approvers(request: AccessRequest) -> QuerySet:
             is_active=True,
             memberships__organisation=request.organisation_id,
             memberships__role__in=approver_roles,
+            memberships__active=True,
         )
         .exclude(pk=request.requester_id)
         .distinct()

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from audit.services import audit_record
 from organisations.client_ip import client_ip
 from organisations.models import Membership, Organisation
-from organisations.signals import membership_changed, organisation_created
+from organisations.signals import membership_changed, organisation_created, people_changed
 
 
 def _ip(request: Any) -> str | None:
@@ -102,4 +102,19 @@ def _membership_changed(
         organisation=membership.organisation,
         target=membership,
         detail={"user_id": membership.user_id, "old_role": old_role, "new_role": new_role},
+    )
+
+
+@receiver(people_changed, dispatch_uid="audit_people_changed")
+def _people_changed(
+    sender: Any,
+    organisation: Organisation,
+    actor: Any,
+    action: str,
+    target: Any,
+    detail: dict[str, Any],
+    **kwargs: Any,
+) -> None:
+    audit_record(
+        actor=actor, action=action, organisation=organisation, target=target, detail=detail
     )

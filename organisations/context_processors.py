@@ -26,6 +26,8 @@ NAVIGATION = [
     (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
     (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
     (roles.MANAGE_MEMBERS, "organisations:members", _("Members")),
+    (roles.MANAGE_MEMBERS, "organisations:teams", _("Teams")),
+    (roles.MANAGE_MEMBERS, "organisations:employees", _("Employees")),
     (roles.MANAGE_INGEST_TOKENS, "recordings_tokens:list", _("Ingest tokens")),
     (roles.APPROVE_TWO_FACTOR_RESET, "twofactor_resets:list", _("Two-factor resets")),
 ]

@@ -86,9 +86,11 @@ class Employee(models.Model):
         verbose_name_plural = _("employees")
         constraints = [
             models.UniqueConstraint(
+                # Among active employees only: a deactivated employee keeps the agent id on
+                # record, and a successor may be given it.
                 fields=["organisation", "pbx_agent_id"],
-                condition=~models.Q(pbx_agent_id=""),
-                name="employee_agent_id_unique_in_org",
+                condition=~models.Q(pbx_agent_id="") & models.Q(active=True),
+                name="employee_active_agent_id_unique_in_org",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "user"],
@@ -123,6 +125,9 @@ class Membership(models.Model):
         help_text=_("For coaches and team leaders: the teams they work with."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A member is deactivated, never deleted: the audit trail names them.
+    active = models.BooleanField(_("active"), default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name"]
@@ -149,3 +154,53 @@ from organisations.models_installation import (  # noqa: E402, F401
 
 # The four-eyes reset of a lost two-factor device.
 from organisations.models_twofactor import TwoFactorReset  # noqa: E402, F401
+
+
+class RoleChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+
+
+class RoleChangeRequest(models.Model):
+    """A role change that would let a member hear calls waits for a second person (four eyes)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_change_requests"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="role_change_requests"
+    )
+    old_role = models.CharField(_("current role"), max_length=32, choices=Role.choices)
+    new_role = models.CharField(_("new role"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        max_length=16, choices=RoleChangeStatus.choices, default=RoleChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("role change request")
+        verbose_name_plural = _("role change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="pending"),
+                name="one_pending_role_change_per_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="role_change_decided_by_another_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.old_role} -> {self.new_role} ({self.status})"

@@ -14,7 +14,7 @@ from organisations.models import Membership
 def memberships_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation")
+    return Membership.objects.filter(user=user, active=True).select_related("organisation")
 
 
 def membership_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Membership:

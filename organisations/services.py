@@ -103,7 +103,8 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None)
 
 def membership_sync_permissions(*, organisation: Organisation | None = None) -> int:
     """Re-apply the role table to every membership (after a release adds a permission)."""
-    memberships = Membership.objects.select_related("user", "organisation")
+    # A deactivated member holds no rights; a release must not give them back.
+    memberships = Membership.objects.filter(active=True).select_related("user", "organisation")
     if organisation is not None:
         memberships = memberships.filter(organisation=organisation)
     count = 0

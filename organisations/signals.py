@@ -15,3 +15,6 @@ organisation_created = Signal()
 invitation_changed = Signal()
 # sender=InstallationAdministrator; kwargs: user, actor
 installation_administrator_designated = Signal()
+# sender=Organisation; kwargs: organisation, actor, action (an audit catalogue code), target (a
+# Team, Employee, Membership or RoleChangeRequest), detail (ids and codes only).
+people_changed = Signal()

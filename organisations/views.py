@@ -1,16 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
 from organisations import roles
 from organisations.decorators import organisation_view
 from organisations.forms import RoleChangeForm
 from organisations.installation import is_installation_admin
 from organisations.selectors import memberships_for_user
-from organisations.services import membership_change_role
 from organisations.todo import todos_for
 
 
@@ -34,31 +30,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(roles.MANAGE_MEMBERS)
 def members(request: HttpRequest) -> HttpResponse:
-    memberships = request.organisation.memberships.select_related("user").order_by("user__username")
+    memberships = request.organisation.memberships.select_related("user").order_by(
+        "-active", "user__username"
+    )
     return render(
         request,
         "organisations/members.html",
-        {"memberships": memberships, "role_form": RoleChangeForm()},
+        {
+            "memberships": memberships,
+            "role_form": RoleChangeForm(),
+            "pending_roles": {
+                change.membership_id: change.get_new_role_display()
+                for change in request.organisation.role_change_requests.filter(status="pending")
+            },
+        },
     )
-
-
-@organisation_view(roles.MANAGE_MEMBERS)
-@require_POST
-def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    # Looked up inside the current organisation only: another tenant's id answers 404.
-    membership = get_object_or_404(request.organisation.memberships, pk=membership_id)
-    form = RoleChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the listed roles."))
-    elif membership.user_id == request.user.pk:
-        messages.error(request, _("You cannot change your own role; ask another administrator."))
-    else:
-        membership_change_role(
-            membership=membership, role=form.cleaned_data["role"], actor=request.user
-        )
-        messages.success(
-            request,
-            _("%(user)s is now %(role)s.")
-            % {"user": membership.user.get_username(), "role": membership.get_role_display()},
-        )
-    return redirect("organisations:members", org_slug=request.organisation.slug)

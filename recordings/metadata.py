@@ -321,9 +321,16 @@ class RecordingMetadataForm(forms.Form):
         value = self.cleaned_data["agent_id"].strip()
         if not value:
             return None
-        employee = Employee.objects.filter(
-            organisation=self.organisation, pbx_agent_id=value
-        ).first()
+        employees = Employee.objects.filter(organisation=self.organisation, pbx_agent_id=value)
+        employee = employees.filter(active=True).first()
+        if employee is None and employees.exists():
+            raise forms.ValidationError(
+                _(
+                    "The employee with PBX agent id %(value)s is deactivated; no new calls are "
+                    "matched to them."
+                ),
+                params={"value": value},
+            )
         if employee is None:
             raise forms.ValidationError(
                 _("No employee of this organisation has PBX agent id %(value)s."),

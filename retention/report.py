@@ -20,6 +20,7 @@ def purge_report_send(run) -> int:
             is_active=True,
             memberships__organisation=run.organisation_id,
             memberships__role=Role.PRIVACY_OFFICER,
+            memberships__active=True,
         )
         .exclude(email="")
     )

@@ -74,6 +74,9 @@ KWARG_MAKERS = {
     "token_id": lambda cast: (
         ingest_token_create(organisation=cast.organisation, name="Victim PBX", actor=None)[0].pk
     ),
+    "team_id": lambda cast: _victim_team(cast).pk,
+    "employee_id": lambda cast: _victim_employee(cast).pk,
+    "change_id": lambda cast: _victim_role_change(cast).pk,
 }
 
 
@@ -86,6 +89,42 @@ def _victim_invitation(cast):
         role="administrator",
         actor=cast["administrator"],
     )[0]
+
+
+def _victim_two_factor_reset(cast):
+    from organisations.models import TwoFactorReset
+
+    return TwoFactorReset.objects.create(
+        organisation=cast.organisation,
+        member=cast["manager"],
+        motivation="Telefoon kwijt; de beheerder heeft de identiteit gecontroleerd.",
+        requested_by=cast["administrator"],
+    )
+
+
+def _victim_team(cast):
+    from organisations.tests.factories import TeamFactory
+
+    return TeamFactory(organisation=cast.organisation)
+
+
+def _victim_employee(cast):
+    from organisations.tests.factories import EmployeeFactory
+
+    return EmployeeFactory(organisation=cast.organisation)
+
+
+def _victim_role_change(cast):
+    from organisations.models import RoleChangeRequest
+
+    target = Membership.objects.get(organisation=cast.organisation, user=cast["auditor"])
+    return RoleChangeRequest.objects.create(
+        organisation=cast.organisation,
+        membership=target,
+        old_role=target.role,
+        new_role="coach",
+        requested_by=cast["administrator"],
+    )
 
 
 def _victim_two_factor_reset(cast):
