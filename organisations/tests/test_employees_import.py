@@ -177,7 +177,7 @@ def test_the_command_dry_run_checks_and_imports_nothing(cast, teams, tmp_path, c
     path = tmp_path / "medewerkers.csv"
     path.write_bytes(csv_text().encode("cp1252"))
     call_command("import_employees", "--org", "acme", str(path), "--dry-run")
-    assert "3 employees are valid" in capsys.readouterr().out
+    assert "3 employees: valid" in capsys.readouterr().out
     assert not Employee.objects.filter(organisation=cast.organisation).exists()
     call_command("import_employees", "--org", "acme", str(path))
     assert names(cast) == sorted(row[0] for row in ROWS)

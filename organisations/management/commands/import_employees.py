@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 result = employees_import(organisation=organisation, text=result.text, actor=None)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
+        count = f"{len(result.rows)} employee{'' if len(result.rows) == 1 else 's'}"
         for row in result.rows:
             for error in row.errors:
                 self.stderr.write(f"line {row.line}: {error}")
@@ -40,8 +41,6 @@ class Command(BaseCommand):
                 f"{result.error_count} of {len(result.rows)} rows have errors; nothing imported."
             )
         if dry_run:
-            self.stdout.write(
-                f"{len(result.rows)} employees are valid; nothing imported (dry run)."
-            )
+            self.stdout.write(f"{count}: valid; nothing imported (dry run).")
         else:
-            self.stdout.write(f"Imported {len(result.rows)} employees into {organisation.slug}.")
+            self.stdout.write(f"Imported {count} into {organisation.slug}.")
