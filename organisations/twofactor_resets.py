@@ -52,9 +52,9 @@ class TwoFactorResetError(Exception):
 
 
 def members_resettable(*, organisation: Organisation) -> QuerySet[Membership]:
-    """The members whose role here signs in with two-factor."""
+    """The active members whose role here signs in with two-factor."""
     return (
-        Membership.objects.filter(organisation=organisation, role__in=TWO_FACTOR_ROLES)
+        Membership.objects.filter(organisation=organisation, role__in=TWO_FACTOR_ROLES, active=True)
         .select_related("user")
         .order_by("user__username")
     )
@@ -131,7 +131,7 @@ def two_factor_reset_request(
 ) -> TwoFactorReset:
     if _role_in(organisation, actor) not in REQUESTER_ROLES:
         raise TwoFactorResetError(_("Only an administrator of the organisation can ask for this."))
-    if member.organisation_id != organisation.pk:
+    if member.organisation_id != organisation.pk or not member.active:
         raise TwoFactorResetError(_("No such member."))
     if member.role not in TWO_FACTOR_ROLES:
         raise TwoFactorResetError(

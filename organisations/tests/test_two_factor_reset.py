@@ -305,3 +305,27 @@ def test_a_member_of_two_organisations_keeps_the_device_until_both_approve(cast)
         organisation=other, action="organisations.two_factor_reset.device_removed"
     )
     assert other_removed.actor_id == other_officer.pk
+
+
+def test_a_deactivated_membership_elsewhere_does_not_hold_the_device_nor_is_offered(cast):
+    """Only organisations where the user still signs in with two-factor must approve; a
+    deactivated member is not offered for a reset."""
+    from organisations.people import membership_deactivate
+
+    user = cast["manager"]
+    other = cast.other_organisation
+    elsewhere = membership(user, other, Role.PRIVACY_OFFICER)
+    membership_deactivate(membership=elsewhere, actor=cast.outsider)
+    _device(user)
+    _ask(_client(cast["administrator"]), user, cast.organisation)
+    reset = TwoFactorReset.objects.get()
+    _client(cast["privacy_officer"]).post(_url("approve", reset_id=reset.pk))
+    reset.refresh_from_db()
+    assert reset.status == "completed" and not _has_device(user)
+
+    _device(user)
+    response = _client(cast.outsider).post(
+        _url("new", "other"), {"member": elsewhere.pk, "motivation": MOTIVATION}
+    )
+    assert b"Choose one of the listed members." in response.content
+    assert TwoFactorReset.objects.count() == 1
