@@ -69,7 +69,9 @@ def calibration_open(
     members = {
         m.user_id: m
         for m in Membership.objects.filter(
-            organisation=organisation, user_id__in=set(participant_ids) | {membership.user_id}
+            organisation=organisation,
+            active=True,
+            user_id__in=set(participant_ids) | {membership.user_id},
         ).select_related("user", "organisation")
     }
     unknown = set(participant_ids) - members.keys()

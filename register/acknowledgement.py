@@ -93,7 +93,11 @@ def policy_waiting_for(user: Any) -> RecordingPolicy | None:
         .values("pk")[:1]
     )
     return (
-        RecordingPolicy.objects.filter(organisation__memberships__user=user, pk=Subquery(newest))
+        RecordingPolicy.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__active=True,
+            pk=Subquery(newest),
+        )
         .exclude(acknowledgements__user=user)
         .select_related("organisation")
         .order_by("organisation__name")
@@ -117,7 +121,7 @@ def policy_coverage(organisation: Organisation) -> Coverage:
     """Who of the organisation's members has acknowledged the current version, and who not."""
     policy = current_policy(organisation)
     memberships = list(
-        Membership.objects.filter(organisation=organisation)
+        Membership.objects.filter(organisation=organisation, active=True)
         .select_related("user")
         .order_by("user__username")
     )
