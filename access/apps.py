@@ -7,12 +7,15 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access to recordings")
 
     def ready(self) -> None:
+        from access.checklist import access_checklist
         from access.evidence import access_evidence, requests_waiting
         from access.role_audio import role_gains_standing_audio
         from organisations.people import audio_role_check
+        from organisations.checklist import checklist_provider
         from organisations.todo import todo_provider
         from register.evidence import evidence_provider
 
         evidence_provider(access_evidence)
         todo_provider(requests_waiting)
+        checklist_provider(access_checklist)
         audio_role_check(role_gains_standing_audio)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RecordingsConfig(AppConfig):
     name = "recordings"
     verbose_name = _("Recordings")
+
+    def ready(self) -> None:
+        from organisations.checklist import checklist_provider
+        from recordings.checklist import ingest_checklist
+
+        checklist_provider(ingest_checklist)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegisterConfig(AppConfig):
     name = "register"
     verbose_name = _("Processing register")
+
+    def ready(self) -> None:
+        from organisations.checklist import checklist_provider
+        from register.checklist import register_checklist
+
+        checklist_provider(register_checklist)

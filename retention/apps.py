@@ -7,9 +7,11 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Retention")
 
     def ready(self) -> None:
+        from organisations.checklist import checklist_provider
         from organisations.todo import todo_provider
         from recordings.signals import recording_stored
         from register.evidence import evidence_provider
+        from retention.checklist import purge_checklist
         from retention.evidence import (
             case_records_evidence,
             destruction_waiting,
@@ -23,3 +25,4 @@ class RetentionConfig(AppConfig):
         evidence_provider(case_records_evidence)
         todo_provider(holds_waiting)
         todo_provider(destruction_waiting)
+        checklist_provider(purge_checklist)
