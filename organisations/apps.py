@@ -9,7 +9,10 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from organisations import twofactor_resets  # noqa: F401  (registers its dashboard todo)
+        from organisations import (
+            people,  # noqa: F401  (registers its dashboard todo)
+            twofactor_resets,  # noqa: F401  (registers its dashboard todo)
+        )
 
         post_migrate.connect(_sync_role_permissions, sender=self)
 

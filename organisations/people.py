@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import remove_perm
@@ -29,6 +30,7 @@ from organisations.models import (
 from organisations.roles import ALL_ROLE_PERMISSIONS
 from organisations.services import membership_change_role
 from organisations.signals import people_changed
+from organisations.todo import Todo, todo_provider
 
 # (organisation, old_role, new_role) -> True when the new role may hear calls the old one
 # may not. access/ registers the check that reads the access policy's standing rights.
@@ -344,3 +346,20 @@ def role_change_decide(*, decider: Membership, change_id: int, approve: bool) ->
         if approve:
             membership_change_role(membership=membership, role=change.new_role, actor=decider.user)
     return change
+
+
+@todo_provider
+def role_changes_waiting(membership: Membership) -> list[Todo]:
+    """Dashboard: role changes this administrator or privacy officer may decide."""
+    if membership.role not in (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER) or not membership.active:
+        return []
+    count = (
+        RoleChangeRequest.objects.filter(
+            organisation=membership.organisation_id, status=RoleChangeStatus.PENDING
+        )
+        .exclude(requested_by=membership.user_id)
+        .exclude(membership__user=membership.user_id)
+        .count()
+    )
+    url = reverse("organisations:role_changes", kwargs={"org_slug": membership.organisation.slug})
+    return [Todo(_("Role changes waiting for your approval"), count, url)]

@@ -712,6 +712,7 @@ NL = {
     "A role that may hear calls (it holds a standing right in the access policy) is given only after another administrator or the privacy officer approves.": "Een rol die gesprekken mag beluisteren (met een vast recht in het toegangsbeleid) wordt pas gegeven nadat een andere beheerder of de functionaris gegevensbescherming dat goedkeurt.",
     "Role changes waiting for approval": "Rolwijzigingen die op goedkeuring wachten",
     "waits for approval": "wacht op goedkeuring",
+    "Role changes waiting for your approval": "Rolwijzigingen die op je goedkeuring wachten",
 }
 
 # Four eyes: requests, approvals, grants, cases, disclosures and the access policy.

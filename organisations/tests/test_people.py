@@ -483,3 +483,19 @@ def test_the_database_refuses_an_approval_by_the_requester(cast):
         RoleChangeRequest.objects.filter(pk=change.pk).update(
             status="approved", decided_by=cast["administrator"]
         )
+
+
+def test_the_dashboard_tells_approvers_of_a_waiting_role_change(
+    cast, client_for, coaches_may_listen
+):
+    target = member(cast, "auditor")
+    client_for(cast["administrator"]).post(
+        url("member_role", cast, membership_id=target.pk), {"role": "coach"}
+    )
+    officer_page = client_for(cast["privacy_officer"]).get(url("dashboard", cast)).content.decode()
+    assert "Role changes waiting for your approval" in officer_page
+    assert url("role_changes", cast) in officer_page
+    # Not the one who asked, and not a member who cannot decide.
+    for role in ("administrator", "coach"):
+        page = client_for(cast[role]).get(url("dashboard", cast)).content.decode()
+        assert "Role changes waiting for your approval" not in page
