@@ -499,3 +499,26 @@ def test_the_dashboard_tells_approvers_of_a_waiting_role_change(
     for role in ("administrator", "coach"):
         page = client_for(cast[role]).get(url("dashboard", cast)).content.decode()
         assert "Role changes waiting for your approval" not in page
+
+
+def test_a_deactivated_privacy_officer_gets_no_purge_report(cast, mailoutbox):
+    from django.utils import timezone as tz
+
+    from organisations.people import membership_deactivate
+    from retention.models import PurgeRun
+    from retention.report import purge_report_send
+
+    run = PurgeRun.objects.create(
+        organisation=cast.organisation,
+        trigger="schedule",
+        started_at=tz.now(),
+        horizon=tz.now(),
+        status="failed",
+        error="disk full",
+    )
+    purge_report_send(run)
+    assert [m.to for m in mailoutbox] == [[cast["privacy_officer"].email]]
+    mailoutbox.clear()
+    membership_deactivate(membership=member(cast, "privacy_officer"), actor=cast["administrator"])
+    purge_report_send(run)
+    assert mailoutbox == []
