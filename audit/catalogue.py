@@ -27,6 +27,10 @@ EVENTS = {
     "organisations.invitation.sent": _("sent an invitation to join the organisation"),
     "organisations.invitation.accepted": _("accepted an invitation and joined the organisation"),
     "organisations.invitation.revoked": _("revoked an invitation"),
+    "organisations.invitation.proposed": _(
+        "proposed an invitation to a role that may hear calls (waits for approval)"
+    ),
+    "organisations.invitation.approved": _("approved an invitation to a role that may hear calls"),
     "organisations.membership.created": _("gave a user a role"),
     "organisations.membership.role_changed": _("changed a user's role"),
     "organisations.membership.removed": _("removed a user's role"),

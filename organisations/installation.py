@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from organisations.models import Organisation
 from organisations.models_installation import InstallationAdministrator
@@ -36,9 +36,11 @@ def installation_admin_designate(
 
 
 def organisations_overview() -> QuerySet[Organisation]:
-    """Every organisation with its number of members: nothing of what it holds."""
+    """Every organisation with its number of (active) members: nothing of what it holds."""
     return (
-        Organisation.objects.annotate(member_count=Count("memberships", distinct=True))
+        Organisation.objects.annotate(
+            member_count=Count("memberships", filter=Q(memberships__active=True), distinct=True)
+        )
         .only("pk", "slug", "name", "timezone", "created_at")
         .order_by("name")
     )

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from organisations.constants import TWO_FACTOR_ROLES
 from organisations.models import Membership, Organisation
 from organisations.models_installation import Invitation, InvitationState
+from organisations.people import role_gains_audio
 from organisations.services import membership_create
 from organisations.signals import invitation_changed
 
@@ -45,9 +46,10 @@ def token_digest(token: str) -> str:
 
 def invitation_create(
     *, organisation: Organisation, email: str, role: str, actor: AbstractBaseUser
-) -> tuple[Invitation, str]:
+) -> tuple[Invitation, str | None]:
     """A new invitation and its token (the only time the token exists in clear). The e-mail
-    goes out after the transaction commits."""
+    goes out after the transaction commits; for a role that may hear calls, only once another
+    administrator approves (invitation_approve), and the token is None."""
     email = BaseUserManager.normalize_email(email.strip())
     if invitations_pending(organisation=organisation).filter(email__iexact=email).exists():
         raise ValidationError(
@@ -58,6 +60,9 @@ def invitation_create(
                 )
             }
         )
+    # A role that may hear calls the invitee could not hear before (none: they are new) waits
+    # for a second administrator, as a role change to it does (organisations.people).
+    needs_approval = role_gains_audio(organisation=organisation, old_role="", new_role=role)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation(
@@ -68,13 +73,44 @@ def invitation_create(
         invited_by=actor,
         created_at=now,
         expires_at=now + VALID_FOR,
+        needs_approval=needs_approval,
     )
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
+        if needs_approval:
+            # No link exists until the approval makes one: this token is forgotten.
+            invitation_changed.send(
+                Invitation, invitation=invitation, actor=actor, event="proposed"
+            )
+            return invitation, None
         invitation_changed.send(Invitation, invitation=invitation, actor=actor, event="sent")
         transaction.on_commit(lambda: _send_invitation(invitation, token))
     return invitation, token
+
+
+def invitation_approve(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
+    """A second administrator approves an invitation to a role that may hear calls; only now
+    is its link made and sent, valid for VALID_FOR from this moment."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.state != InvitationState.AWAITING_APPROVAL:
+            raise InvitationUnusable(_("This invitation does not wait for an approval."))
+        if locked.invited_by_id == actor.pk:
+            raise InvitationUnusable(
+                _("You sent this invitation; another administrator must approve it.")
+            )
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        locked.token_hash = token_digest(token)
+        locked.approved_at = now
+        locked.approved_by = actor
+        locked.expires_at = now + VALID_FOR
+        locked.save(update_fields=["token_hash", "approved_at", "approved_by", "expires_at"])
+        invitation_changed.send(Invitation, invitation=locked, actor=actor, event="approved")
+        invitation_changed.send(Invitation, invitation=locked, actor=actor, event="sent")
+        transaction.on_commit(lambda: _send_invitation(locked, token))
+    return locked
 
 
 def invitation_link(token: str) -> str:
@@ -119,7 +155,9 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def invitations_pending(*, organisation: Organisation) -> QuerySet[Invitation]:
     return organisation.invitations.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        Q(expires_at__gt=timezone.now()) | Q(needs_approval=True, approved_at__isnull=True),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     )
 
 
@@ -132,6 +170,8 @@ def unusable_reason(invitation: Invitation) -> str | None:
         return _("This invitation was withdrawn. Ask whoever invited you for a new one.")
     if state == InvitationState.EXPIRED:
         return _("This invitation has expired. Ask whoever invited you for a new one.")
+    if state == InvitationState.AWAITING_APPROVAL:
+        return _("This invitation still waits for a second administrator's approval.")
     return None
 
 
@@ -149,11 +189,23 @@ def invitation_accept(
         if new_user:
             user.full_clean()
             user.save()
-        elif Membership.objects.filter(user=user, organisation=locked.organisation_id).exists():
-            raise InvitationUnusable(
-                _("You are already a member of %(organisation)s.")
-                % {"organisation": locked.organisation.name}
-            )
+        else:
+            existing = Membership.objects.filter(
+                user=user, organisation=locked.organisation_id
+            ).first()
+            if existing is not None and not existing.active:
+                raise InvitationUnusable(
+                    _(
+                        "Your membership of %(organisation)s was ended; an invitation does not "
+                        "restore it. Ask its administrator."
+                    )
+                    % {"organisation": locked.organisation.name}
+                )
+            if existing is not None:
+                raise InvitationUnusable(
+                    _("You are already a member of %(organisation)s.")
+                    % {"organisation": locked.organisation.name}
+                )
         membership = membership_create(
             user=user, organisation=locked.organisation, role=locked.role, actor=user
         )
@@ -167,7 +219,7 @@ def invitation_accept(
 def invitation_revoke(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.state != InvitationState.PENDING:
+        if locked.state not in (InvitationState.PENDING, InvitationState.AWAITING_APPROVAL):
             raise InvitationUnusable(
                 _(
                     "Only an invitation that waits to be accepted can be revoked; this one "

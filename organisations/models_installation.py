@@ -34,6 +34,7 @@ class InstallationAdministrator(models.Model):
 
 
 class InvitationState(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for a second administrator")
     PENDING = "pending", _("Waiting to be accepted")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Revoked")
@@ -65,6 +66,13 @@ class Invitation(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A role that may hear calls is given only with a second person's approval (four eyes):
+    # such an invitation is sent once another administrator approves it.
+    needs_approval = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,6 +86,11 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="invitation_role_is_known"
             ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("invited_by")),
+                name="invitation_approved_by_another_person",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +102,8 @@ class Invitation(models.Model):
             return InvitationState.ACCEPTED
         if self.revoked_at is not None:
             return InvitationState.REVOKED
+        if self.needs_approval and self.approved_at is None:
+            return InvitationState.AWAITING_APPROVAL
         if self.expires_at <= timezone.now():
             return InvitationState.EXPIRED
         return InvitationState.PENDING

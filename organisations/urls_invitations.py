@@ -5,5 +5,6 @@ from organisations import views_invitations as views
 app_name = "invitations"
 urlpatterns = [
     path("", views.invitation_list, name="list"),
+    path("<int:invitation_id>/approve/", views.invitation_approve_view, name="approve"),
     path("<int:invitation_id>/revoke/", views.invitation_revoke_view, name="revoke"),
 ]

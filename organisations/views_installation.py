@@ -25,6 +25,7 @@ from organisations.invitations import InvitationUnusable, invitation_create, inv
 from organisations.models import Organisation
 from organisations.models_installation import Invitation
 from organisations.services import organisation_create
+from organisations.views_invitations import sent_message
 
 View = Callable[..., HttpResponse]
 
@@ -89,7 +90,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form = AdministratorInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_create(
+            _invitation, token = invitation_create(
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=Role.ADMINISTRATOR,
@@ -98,10 +99,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
+            messages.success(request, sent_message(form.cleaned_data["email"], token))
             return redirect("installation:organisation", slug=organisation.slug)
     # Only invitations to the administrator role: who else an organisation invites is its own.
     invitations = organisation.invitations.filter(role=Role.ADMINISTRATOR)

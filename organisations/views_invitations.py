@@ -16,6 +16,7 @@ from organisations.forms_installation import AcceptForm, InvitationForm
 from organisations.invitations import (
     InvitationUnusable,
     invitation_accept,
+    invitation_approve,
     invitation_create,
     invitation_for_token,
     invitation_revoke,
@@ -29,7 +30,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_create(
+            _invitation, token = invitation_create(
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -38,16 +39,38 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
+            messages.success(request, sent_message(form.cleaned_data["email"], token))
             return redirect("invitations:list", org_slug=organisation.slug)
     return render(
         request,
         "organisations/invitations.html",
         {"form": form, "invitations": organisation.invitations.select_related("invited_by")},
     )
+
+
+def sent_message(email: str, token: str | None) -> str:
+    if token is None:
+        return _(
+            "This role may hear calls: the invitation to %(email)s is sent once another "
+            "administrator approves it."
+        ) % {"email": email}
+    return _("The invitation is sent to %(email)s.") % {"email": email}
+
+
+@organisation_view(roles.MANAGE_MEMBERS)
+@require_POST
+def invitation_approve_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(request.organisation.invitations, pk=invitation_id)
+    try:
+        invitation_approve(invitation=invitation, actor=request.user)
+    except InvitationUnusable as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Approved: the invitation is sent to %(email)s.") % {"email": invitation.email},
+        )
+    return redirect("invitations:list", org_slug=request.organisation.slug)
 
 
 @organisation_view(roles.MANAGE_MEMBERS)

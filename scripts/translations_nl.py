@@ -517,6 +517,17 @@ NL = {
     "Setup complete": "Inrichting voltooid",
     "Setting up: %(done)s of %(total)s done": "Inrichting: %(done)s van %(total)s gedaan",
     "To do": "Te doen",
+    # Invitations to a role that may hear calls wait for a second administrator.
+    "proposed an invitation to a role that may hear calls (waits for approval)": "heeft een uitnodiging voorgesteld voor een rol die gesprekken mag horen (wacht op goedkeuring)",
+    "approved an invitation to a role that may hear calls": "heeft een uitnodiging goedgekeurd voor een rol die gesprekken mag horen",
+    "Waiting for a second administrator": "Wacht op een tweede beheerder",
+    "This invitation does not wait for an approval.": "Deze uitnodiging wacht niet op goedkeuring.",
+    "You sent this invitation; another administrator must approve it.": "U hebt deze uitnodiging verstuurd; een andere beheerder moet haar goedkeuren.",
+    "This invitation still waits for a second administrator's approval.": "Deze uitnodiging wacht nog op goedkeuring door een tweede beheerder.",
+    "Your membership of %(organisation)s was ended; an invitation does not restore it. Ask its administrator.": "Uw lidmaatschap van %(organisation)s is beëindigd; een uitnodiging herstelt het niet. Vraag het de beheerder.",
+    "This role may hear calls: the invitation to %(email)s is sent once another administrator approves it.": "Deze rol mag gesprekken horen: de uitnodiging aan %(email)s wordt verstuurd zodra een andere beheerder haar goedkeurt.",
+    "Approved: the invitation is sent to %(email)s.": "Goedgekeurd: de uitnodiging is verstuurd naar %(email)s.",
+    "Approve and send": "Goedkeuren en versturen",
     # The register from scratch: creating and importing activities (issue 15).
     "the code “%(code)s” is used by an earlier purpose": "de code “%(code)s” wordt al gebruikt door een eerder doel",
     "the code “%(code)s” is already used by another activity of this organisation": "de code “%(code)s” wordt al gebruikt door een andere verwerking van deze organisatie",

@@ -205,3 +205,15 @@ def test_installation_administrator_sees_no_member_invitations(cast, ict, client
         reverse("installation:invitation_revoke", kwargs={"invitation_id": invitation.pk})
     )
     assert response.status_code == 404
+
+
+def test_overview_does_not_count_deactivated_members(cast, ict, client_for):
+    from organisations.models import Membership
+    from organisations.people import membership_deactivate
+
+    membership_deactivate(
+        membership=Membership.objects.get(user=cast["coach"]), actor=cast["administrator"]
+    )
+    page = client_for(ict).get(reverse("installation:overview")).content.decode()
+    row = page[page.index("Acme Klantcontact") :]
+    assert "<td>6</td>" in row[: row.index("</tr>")]

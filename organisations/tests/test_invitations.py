@@ -253,3 +253,108 @@ def test_members_page_links_to_the_invitations(cast, client_for):
         reverse("organisations:members", kwargs={"org_slug": "acme"})
     )
     assert reverse("invitations:list", kwargs={"org_slug": "acme"}).encode() in page.content
+
+
+@pytest.fixture
+def coaches_hear_calls(cast):
+    """The access policy gives coaches a standing right: the coach role may hear calls."""
+    from access.models import StandingRight
+    from access.tests.conftest import register_for
+
+    purposes = register_for(cast.organisation)
+    StandingRight.objects.create(
+        organisation=cast.organisation,
+        purpose=purposes["coaching"],
+        role="coach",
+        scope="coached_teams",
+    )
+
+
+def _second_administrator(cast):
+    from organisations.tests.factories import UserFactory, membership
+
+    second = UserFactory(username="acme-administrator-2")
+    membership(second, cast.organisation, "administrator")
+    return second
+
+
+def test_a_role_that_hears_calls_is_sent_only_after_a_second_administrator_approves(
+    cast, client_for, mailoutbox, coaches_hear_calls, django_capture_on_commit_callbacks
+):
+    client = client_for(cast["administrator"])
+    url = reverse("invitations:list", kwargs={"org_slug": "acme"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "coach@acme.example", "role": "coach"}, follow=True)
+    assert b"once another administrator approves it" in response.content
+    assert mailoutbox == []
+    invitation = Invitation.objects.get()
+    assert invitation.state == "awaiting_approval"
+    assert AuditEvent.objects.filter(action="organisations.invitation.proposed").exists()
+    approve = reverse(
+        "invitations:approve", kwargs={"org_slug": "acme", "invitation_id": invitation.pk}
+    )
+    # Not by the one who invited.
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(approve, follow=True)
+    assert b"another administrator must approve it" in refused.content
+    assert mailoutbox == [] and Invitation.objects.get().state == "awaiting_approval"
+
+    second = _second_administrator(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = client_for(second).post(approve)
+    assert approved.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.approved_by == second and invitation.state == "pending"
+    (message,) = mailoutbox
+    link = re.search(r"http://\S+/invitation/\S+/", message.body).group(0)
+    _client, accepted = _accept(link, username="nieuwe-coach")
+    assert accepted.status_code == 302
+    assert Membership.objects.get(user__username="nieuwe-coach").role == "coach"
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="organisations.invitation.").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "organisations.invitation.proposed",
+        "organisations.invitation.approved",
+        "organisations.invitation.sent",
+        "organisations.invitation.accepted",
+    ]
+
+
+def test_an_invitation_waiting_for_approval_can_be_revoked(
+    cast, client_for, mailoutbox, coaches_hear_calls
+):
+    client = client_for(cast["administrator"])
+    client.post(
+        reverse("invitations:list", kwargs={"org_slug": "acme"}),
+        {"email": "coach@acme.example", "role": "coach"},
+    )
+    invitation = Invitation.objects.get()
+    client.post(
+        reverse("invitations:revoke", kwargs={"org_slug": "acme", "invitation_id": invitation.pk})
+    )
+    assert Invitation.objects.get().state == "revoked"
+    response = client_for(_second_administrator(cast)).post(
+        reverse("invitations:approve", kwargs={"org_slug": "acme", "invitation_id": invitation.pk}),
+        follow=True,
+    )
+    assert b"does not wait for an approval" in response.content
+    assert mailoutbox == []
+
+
+def test_a_deactivated_member_is_not_restored_by_an_invitation(cast, send, client_for):
+    from organisations.people import membership_deactivate
+
+    link = send(role="coach")
+    membership_deactivate(
+        membership=Membership.objects.get(user=cast["employee"]), actor=cast["administrator"]
+    )
+    client = Client()
+    client.force_login(cast["employee"])
+    response = client.post(link)
+    assert response.status_code == 409
+    assert b"was ended" in response.content
+    assert not Membership.objects.get(user=cast["employee"]).active
+    assert Invitation.objects.get().state == "pending"
