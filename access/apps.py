@@ -10,8 +10,8 @@ class AccessConfig(AppConfig):
         from access.checklist import access_checklist
         from access.evidence import access_evidence, requests_waiting
         from access.role_audio import role_gains_standing_audio
-        from organisations.people import audio_role_check
         from organisations.checklist import checklist_provider
+        from organisations.people import audio_role_check
         from organisations.todo import todo_provider
         from register.evidence import evidence_provider
 
