@@ -1867,6 +1867,9 @@ if __name__ == "__main__":
     import polib
 
     po = polib.pofile("locale/nl/LC_MESSAGES/django.po")
+    # Strings the code no longer has: makemessages keeps them commented out; they only mislead.
+    for entry in po.obsolete_entries():
+        po.remove(entry)
     missing = []
     for entry in po:
         if entry.msgid in NL:
