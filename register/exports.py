@@ -89,9 +89,13 @@ def _document_with_evidence(organisation: Organisation) -> dict[str, Any]:
     return document
 
 
+def json_text(organisation: Organisation) -> str:
+    """The register export as JSON text: what *Export as JSON* downloads and import reads."""
+    return json.dumps(_document_with_evidence(organisation), ensure_ascii=False, indent=2)
+
+
 def as_json(organisation: Organisation) -> HttpResponse:
-    document = _document_with_evidence(organisation)
-    body = json.dumps(document, ensure_ascii=False, indent=2)
+    body = json_text(organisation)
     return _attachment(body, "application/json; charset=utf-8", _filename(organisation, "json"))
 
 

@@ -306,3 +306,24 @@ def test_a_section_that_is_no_list_is_named_once(cast):
         "line with the data category “Recording audio and call metadata” and its retention "
         "period.",
     ]
+
+
+@pytest.mark.parametrize("spec", ORGANISATIONS, ids=lambda spec: spec["slug"])
+def test_the_commands_carry_a_register_to_a_new_organisation(spec, tmp_path):
+    """Scripted installs: export_register's output is what import_register reads."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    original = seeded(spec)
+    fresh = OrganisationFactory(slug="nieuw", name="Nieuwe organisatie")
+    out = StringIO()
+    call_command("export_register", "--org", original.slug, stdout=out)
+    (tmp_path / "register.json").write_text(out.getvalue(), encoding="utf-8")
+    call_command(
+        "import_register", str(tmp_path / "register.json"), "--org", "nieuw", stdout=StringIO()
+    )
+    assert activities_of(fresh) == activities_of(original)
+    assert AuditEvent.objects.filter(
+        action="register.exported", organisation_id=original.pk
+    ).exists()
