@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organisations import roles
@@ -172,7 +173,12 @@ def employee_import(request: HttpRequest) -> HttpResponse:
             if result.valid:
                 messages.success(
                     request,
-                    _("%(count)d employees are imported.") % {"count": len(result.rows)},
+                    ngettext(
+                        "%(count)d employee is imported.",
+                        "%(count)d employees are imported.",
+                        len(result.rows),
+                    )
+                    % {"count": len(result.rows)},
                 )
                 return redirect("organisations:employees", org_slug=organisation.slug)
             context["preview"] = result

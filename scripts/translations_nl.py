@@ -654,7 +654,10 @@ NL = {
     "Team %(team)s is saved.": "Team %(team)s is opgeslagen.",
     "Employee %(name)s is added.": "Medewerker %(name)s is toegevoegd.",
     "Employee %(name)s is saved.": "Medewerker %(name)s is opgeslagen.",
-    "%(count)d employees are imported.": "%(count)d medewerkers zijn geïmporteerd.",
+    "%(count)d employee is imported.": (
+        "%(count)d medewerker is geïmporteerd.",
+        "%(count)d medewerkers zijn geïmporteerd.",
+    ),
     "Members with the coach role. They hear this team's calls where the policy gives coaches a standing right for coached teams.": "Leden met de rol coach. Zij beluisteren de gesprekken van dit team waar het beleid coaches een vast recht geeft voor gecoachte teams.",
     "The id the PBX or recorder sends with each call of this employee.": "Het id dat de telefooncentrale of recorder bij elk gesprek van deze medewerker meestuurt.",
     "Signs in as": "Logt in als",

@@ -142,6 +142,13 @@ def test_a_deactivated_employees_agent_id_may_be_imported_for_a_successor(cast, 
     assert Employee.objects.get(pbx_agent_id="4001", active=True).name == "Opvolger"
 
 
+def test_one_imported_employee_is_one_employee_in_the_message(cast, client_for):
+    client = client_for(cast["administrator"])
+    text = csv_text([("Zoë Janssen", "4003", "", "")])
+    response = client.post(import_url(cast), {"confirm": "1", "text": text}, follow=True)
+    assert "1 employee is imported." in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "data,message",
     [
