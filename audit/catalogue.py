@@ -31,6 +31,7 @@ EVENTS = {
         "proposed an invitation to a role that may hear calls (waits for approval)"
     ),
     "organisations.invitation.approved": _("approved an invitation to a role that may hear calls"),
+    "organisations.invitation.denied": _("denied an invitation to a role that may hear calls"),
     "organisations.membership.created": _("gave a user a role"),
     "organisations.membership.role_changed": _("changed a user's role"),
     "organisations.membership.removed": _("removed a user's role"),
@@ -73,6 +74,7 @@ EVENTS = {
     "coaching.calibration.closed": _("closed a calibration session"),
     "coaching.sample.drawn": _("drew the random sample of calls"),
     "coaching.sample.done": _("listened to a sampled call with the employee"),
+    "coaching.settings.changed": _("changed the coaching settings (sample, disputes, arbiter)"),
     "access.recording.listened": _("listened to a recording"),
     "access.recording.refused": _("was refused access to a recording"),
     "access.policy.changed": _("changed the access policy"),

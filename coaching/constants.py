@@ -60,3 +60,10 @@ class DisputeStatus(models.TextChoices):
     OPEN = "open", _("Open")
     UPHELD = "upheld", _("Upheld: re-scored")
     REJECTED = "rejected", _("Rejected")
+
+
+class SampleMode(models.TextChoices):
+    """When a quarter's random sample is drawn."""
+
+    SPREAD = "spread", _("Spread over the quarter: one call per employee as each part ends")
+    AT_ONCE = "at_once", _("At once: all calls per employee together when the quarter ends")

@@ -23,6 +23,7 @@ from coaching.constants import (
     CriterionKind,
     DisputeStatus,
     EvaluationStatus,
+    SampleMode,
     SessionStatus,
     VersionStatus,
 )
@@ -339,6 +340,12 @@ class SamplingPolicy(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("purpose the sample serves"),
+    )
+    mode = models.CharField(
+        _("when the sample is drawn"),
+        max_length=10,
+        choices=SampleMode.choices,
+        default=SampleMode.SPREAD,
     )
 
     def __str__(self) -> str:

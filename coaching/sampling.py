@@ -1,8 +1,12 @@
-"""The random sample: N calls per employee per quarter, spread over the quarter, reproducible.
+"""The random sample: N calls per employee per quarter, spread over the quarter or at once.
 
-Audio lives 28 or 62 days, so one draw at the start of a quarter cannot reach its calls. The
-quarter is cut into N equal slots; when a slot has ended, one call per employee is drawn from
-that employee's calls of the slot that are still within retention. Each draw keeps its seed and
+Audio lives 28 or 62 days, so one draw at the start of a quarter cannot reach its calls. Spread
+(the default): the quarter is cut into N equal slots; when a slot has ended, one call per
+employee is drawn from that employee's calls of the slot that are still within retention. At
+once: when the quarter has ended, its N slots are drawn together from the quarter's calls still
+within retention, each slot without the calls an earlier slot of the quarter chose. The policy
+(coaching settings page) is read at each draw: a change applies from the next draw, and slots
+drawn already are never drawn again. Each draw keeps its seed and
 its population (the sorted call ids per employee), so anyone can redo it (`draw_replay`) and see
 that the choice follows from the seed alone. Employees without a call in the slot are listed.
 """
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
+from coaching.constants import SampleMode
 from coaching.evaluations import EvaluationError
 from coaching.models import Evaluation, SampleDraw, SampleItem, SamplingPolicy
 from organisations.models import Employee, Organisation
@@ -60,6 +65,13 @@ def draw_slot(
     retention. None when this slot was drawn already (a second run changes nothing)."""
     seed = seed or secrets.token_hex(32)
     start, end = window
+    # A call drawn in an earlier slot of this quarter is not drawn again (at once, the slots
+    # share one window).
+    drawn = set(
+        SampleItem.objects.filter(
+            draw__organisation=organisation, draw__quarter=quarter
+        ).values_list("recording_id", flat=True)
+    )
     calls = (
         Recording.objects.filter(
             organisation=organisation,
@@ -78,7 +90,7 @@ def draw_slot(
         .values_list("pk", flat=True)
     }
     for employee_id, recording_id in calls:
-        if str(employee_id) in population:
+        if str(employee_id) in population and recording_id not in drawn:
             population[str(employee_id)].append(str(recording_id))
     for ids in population.values():
         ids.sort()
@@ -138,7 +150,8 @@ def without_calls(draw: SampleDraw) -> list[Employee]:
 
 def draws_due(organisation: Organisation, *, now: datetime | None = None) -> int:
     """Draw every slot of the current quarter that has ended and is not drawn yet (and the
-    last slot of the quarter before, which ends as this one starts). Returns draws made."""
+    last slot of the quarter before, which ends as this one starts). At once, every slot of a
+    quarter ends with the quarter. Returns draws made."""
     policy = SamplingPolicy.objects.filter(organisation=organisation).first()
     if policy is None or not policy.per_quarter:
         return 0
@@ -148,7 +161,11 @@ def draws_due(organisation: Organisation, *, now: datetime | None = None) -> int
     today = now.astimezone(zone).date()
     for day in (today - timedelta(days=1), today):
         quarter, start, end = quarter_bounds(day, zone)
-        for number, window in enumerate(slot_windows(start, end, policy.per_quarter), 1):
+        if policy.mode == SampleMode.AT_ONCE:
+            windows = [(start, end)] * policy.per_quarter
+        else:
+            windows = slot_windows(start, end, policy.per_quarter)
+        for number, window in enumerate(windows, 1):
             if window[1] > now:
                 continue
             if SampleDraw.objects.filter(

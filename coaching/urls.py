@@ -7,6 +7,7 @@ from coaching import (
     views_forms,
     views_reports,
     views_samples,
+    views_settings,
 )
 
 app_name = "coaching"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("reports/", views_reports.report, name="reports"),
     path("samples/", views_samples.sample_queue, name="samples"),
+    path("settings/", views_settings.coaching_settings, name="settings"),
     path("samples/<int:item_id>/done", views_samples.sample_done_view, name="sample_done"),
     path("samples/draws/<uuid:draw_id>/", views_samples.draw_detail, name="sample_draw"),
     path("forms/", views_forms.form_list, name="forms"),

@@ -22,6 +22,7 @@ NAVIGATION = [
     (roles.VIEW_REQUESTS, "requests:list", _("Requests")),
     (roles.VIEW_CASES, "cases:list", _("Cases")),
     (roles.VIEW_ACCESS_POLICY, "policy:overview", _("Access policy")),
+    (roles.VIEW_ACCESS_POLICY, "coaching:settings", _("Coaching settings")),
     (roles.VIEW_RETENTION, "retention:overview", _("Retention")),
     (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
     (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
