@@ -1612,10 +1612,11 @@ NL.update(
         "Done": "Gedaan",
         "with the employee": "met de medewerker",
         "Employees with too few calls": "Medewerkers met te weinig gesprekken",
-        "Each quarter, calls are drawn at random per employee, spread over the quarter. Listen "
-        "to them with the employee present.": (
+        "Each quarter, calls are drawn at random per employee, spread over the quarter or at "
+        "once as the coaching settings say. Listen to them with the employee present.": (
             "Elk kwartaal worden per medewerker willekeurig gesprekken getrokken, verspreid over "
-            "het kwartaal. Luister ze terug samen met de medewerker."
+            "het kwartaal of in één keer, zoals de coachinginstellingen zeggen. Luister ze terug "
+            "samen met de medewerker."
         ),
         "Your queue": "Uw werkvoorraad",
         "Drawn": "Getrokken",
