@@ -18,14 +18,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 import audit
-from coaching.constants import SampleMode
+from coaching.constants import ARBITER_ROLES, SampleMode
 from coaching.models import CoachingSettings, SamplingPolicy
-from organisations.constants import Role
 from organisations.models import Organisation
 from register.models import Purpose
 
-# Who may answer disputes besides the coach: those who coach or lead coaching.
-ARBITER_ROLES = (Role.COACH, Role.TEAM_LEADER, Role.MANAGER)
 MAX_PER_QUARTER = 12  # SamplingPolicy.per_quarter's validator
 MAX_DISPUTE_DAYS = 365
 MAX_DISPUTES = 20  # CoachingSettings.max_disputes' validator

@@ -62,6 +62,10 @@ class DisputeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# Who may be the arbiter of disputes besides the coach, and stays one only while in such a role.
+ARBITER_ROLES = frozenset({"coach", "team_leader", "manager"})
+
+
 class SampleMode(models.TextChoices):
     """When a quarter's random sample is drawn."""
 

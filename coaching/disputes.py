@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from coaching.constants import DisputeStatus, EvaluationStatus
+from coaching.constants import ARBITER_ROLES, DisputeStatus, EvaluationStatus
 from coaching.evaluations import (
     AnswerInput,
     EvaluationError,
@@ -108,8 +108,11 @@ def dispute_raise(
 
 
 def _may_answer(membership: Membership, evaluation: Evaluation) -> bool:
+    if membership.user_id == evaluation.coach_id:
+        return True
+    # The arbiter answers only while still in a coaching role (a role change ends it).
     arbiter = settings_for(evaluation.organisation).arbiter_id
-    return membership.user_id in (evaluation.coach_id, arbiter)
+    return membership.user_id == arbiter and membership.role in ARBITER_ROLES
 
 
 @transaction.atomic

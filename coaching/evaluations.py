@@ -18,6 +18,7 @@ import audit
 from access.policy import granted_purposes, standing_purposes
 from coaching.constants import (
     ANSWER_VALUES,
+    ARBITER_ROLES,
     AnswerType,
     EvaluationStatus,
     SessionStatus,
@@ -286,6 +287,7 @@ def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluat
     # The organisation's arbiter reads the evaluations that have been disputed.
     if (
         evaluation.disputes.exists()
+        and membership.role in ARBITER_ROLES
         and CoachingSettings.objects.filter(
             organisation=membership.organisation_id, arbiter=membership.user_id
         ).exists()

@@ -19,6 +19,7 @@ from access.selectors import recording_get_for_user
 from coaching.calibration import sessions_for
 from coaching.constants import (
     ANSWER_VALUES,
+    ARBITER_ROLES,
     AnswerType,
     DisputeStatus,
     EvaluationStatus,
@@ -162,7 +163,8 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
             "may_dispute": may_dispute,
             "dispute_deadline": deadline,
             "disputes_left": disputes_left(evaluation),
-            "may_answer_disputes": request.user.pk in (evaluation.coach_id, arbiter),
+            "may_answer_disputes": request.user.pk == evaluation.coach_id
+            or (request.user.pk == arbiter and request.membership.role in ARBITER_ROLES),
             "may_retract": is_coach and released,
             "revisions": evaluation.revisions.all(),
             "sections": list(sections.values()),

@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from coaching.coaching_settings import coaching_settings_get, coaching_settings_update
+from coaching.coaching_settings import (
+    arbiter_candidates,
+    coaching_settings_get,
+    coaching_settings_update,
+)
 from coaching.models import SampleDraw
 from coaching.settings_forms import CoachingSettingsForm
 from organisations import roles
@@ -47,8 +51,18 @@ def coaching_settings(request: HttpRequest) -> HttpResponse:
         for field in form.fields.values():
             field.disabled = True
     last_draw = SampleDraw.objects.filter(organisation=organisation).first()
+    # An arbiter deactivated or moved to another role since: say so rather than show "none".
+    arbiter_gone = (
+        current.arbiter is not None
+        and not arbiter_candidates(organisation).filter(pk=current.arbiter.pk).exists()
+    )
     return render(
         request,
         "coaching/settings.html",
-        {"form": form, "may_change": may_change, "current": current, "last_draw": last_draw},
+        {
+            "form": form,
+            "may_change": may_change,
+            "last_draw": last_draw,
+            "arbiter_gone": arbiter_gone,
+        },
     )

@@ -758,6 +758,7 @@ NL = {
     "Last draw: %(quarter)s, draw %(slot)s.": "Laatste trekking: %(quarter)s, trekking %(slot)s.",
     "Only the organisation's administrator changes these settings.": "Alleen de beheerder van de organisatie wijzigt deze instellingen.",
     "changed the coaching settings (sample, disputes, arbiter)": "wijzigde de coachinginstellingen (steekproef, bezwaren, scheidsrechter)",
+    "The arbiter chosen before is no longer an active coach, team leader or manager here and answers no disputes. Choose another arbiter or none.": "De eerder gekozen scheidsrechter is hier geen actieve coach, teamleider of manager meer en beantwoordt geen bezwaren. Kies een andere scheidsrechter of geen.",
     # Invitations to a role that may hear calls: the privacy officer decides too (issue 15).
     "You sent this invitation; another administrator or the privacy officer must approve it.": "U hebt deze uitnodiging verstuurd; een andere beheerder of de functionaris gegevensbescherming moet haar goedkeuren.",
     "This invitation has already been decided.": "Over deze uitnodiging is al beslist.",

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from coaching.disputes import settings_for
 from coaching.models import SampleDraw, SamplingPolicy
 from coaching.sampling import draws_due
+from coaching.tests.test_disputes import released  # noqa: F401  (a fixture used below)
 from organisations.constants import Role
 from organisations.models import Membership
 from organisations.tests.factories import EmployeeFactory, UserFactory
@@ -303,3 +304,33 @@ def test_the_command_sets_the_same_values_for_scripted_installs(world, capsys):
     with pytest.raises(CommandError, match="arbiter"):
         call_command("coaching_settings", "--org", "acme", "--arbiter", outsider.username)
     assert _stored(org) == ((3, "at_once", "coaching"), 7, 2, world.cast["manager"].pk)
+
+
+def test_an_arbiter_who_leaves_the_coaching_roles_no_longer_answers_disputes(
+    world,
+    released,
+    client_for,  # noqa: F811
+):
+    from coaching.disputes import dispute_answer, dispute_raise
+    from coaching.evaluations import EvaluationError, evaluation_for_reader
+
+    evaluation, criteria = released
+    client = client_for(world.cast["administrator"])
+    client.post(URL, _form(world))  # the team leader is the arbiter
+    dispute = dispute_raise(
+        membership=Membership.objects.get(user=world.cast["employee"]),
+        evaluation_id=evaluation.pk,
+        criterion_id=criteria[2].pk,
+        reason="De klant werd wel met naam begroet, luister vanaf het begin",
+    )
+    arbiter = Membership.objects.get(user=world.cast["team_leader"])
+    assert evaluation_for_reader(arbiter, evaluation.pk) == evaluation
+    assert "data-arbiter-gone" not in client.get(URL).content.decode()
+    # The team leader becomes an auditor: no longer reads or answers the disputed evaluation.
+    Membership.objects.filter(pk=arbiter.pk).update(role=Role.AUDITOR)
+    arbiter.refresh_from_db()
+    assert evaluation_for_reader(arbiter, evaluation.pk) is None
+    with pytest.raises(EvaluationError):
+        dispute_answer(membership=arbiter, dispute_id=dispute.pk, uphold=False, answer="Nee.")
+    # The settings page says so, instead of silently showing no arbiter.
+    assert "data-arbiter-gone" in client.get(URL).content.decode()
