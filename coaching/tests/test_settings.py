@@ -308,8 +308,8 @@ def test_the_command_sets_the_same_values_for_scripted_installs(world, capsys):
 
 def test_an_arbiter_who_leaves_the_coaching_roles_no_longer_answers_disputes(
     world,
-    released,
-    client_for,  # noqa: F811
+    released,  # noqa: F811
+    client_for,
 ):
     from coaching.disputes import dispute_answer, dispute_raise
     from coaching.evaluations import EvaluationError, evaluation_for_reader
@@ -334,3 +334,14 @@ def test_an_arbiter_who_leaves_the_coaching_roles_no_longer_answers_disputes(
         dispute_answer(membership=arbiter, dispute_id=dispute.pk, uphold=False, answer="Nee.")
     # The settings page says so, instead of silently showing no arbiter.
     assert "data-arbiter-gone" in client.get(URL).content.decode()
+
+
+def test_zero_calls_without_a_purpose_stops_the_sample(world, client_for):
+    org = world.cast.organisation
+    client = client_for(world.cast["administrator"])
+    client.post(URL, _form(world, per_quarter="3"))
+    assert client.post(URL, _form(world, per_quarter="0", purpose="")).status_code == 302
+    assert not SamplingPolicy.objects.filter(organisation=org).exists()
+    assert draws_due(org, now=datetime(2027, 1, 1, 7, tzinfo=AMSTERDAM)) == 0
+    event = AuditEvent.objects.filter(action="coaching.settings.changed").latest("pk")
+    assert event.detail["changed"] == {"per_quarter": [3, 0], "purpose": ["coaching", None]}
