@@ -266,7 +266,7 @@ def test_a_register_without_recording_retention_says_what_to_do_and_links_there(
     client = client_for(cast["administrator"])
     page = client.get(reverse(name, kwargs={"org_slug": "acme", **kwargs})).content.decode()
     assert "data-retention-missing" in page
-    assert "No retention period for recordings yet" in page
+    assert "Nog geen bewaartermijn voor opnamen" in page  # Dutch first
     # No activity yet: the next step is creating one (or importing one).
     assert f'href="{url("activity_new")}" data-next-link' in page
     assert f'href="{url("import")}"' in page
@@ -290,7 +290,7 @@ def test_a_member_who_cannot_change_the_register_is_told_whom_to_ask(cast, clien
     )
     html = page.content.decode()
     assert "data-retention-missing" in html
-    assert "ask your privacy officer or administrator" in html
+    assert "vraag uw functionaris gegevensbescherming of beheerder" in html
     assert url("activity_new") not in html
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from organisations.models import Organisation
 from register.import_reading import MAX_BYTES
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             help="only check the file and say what would change; import nothing",
         )
 
+    @no_translations  # commands answer in English, like the others
     def handle(self, *args, file, org, check, **options):
         organisation = Organisation.objects.filter(slug=org).first()
         if organisation is None:
