@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from organisations.constants import TWO_FACTOR_ROLES
 from organisations.models import Membership, Organisation
 from organisations.models_installation import Invitation, InvitationState
-from organisations.people import role_gains_audio
+from organisations.people import is_decider, role_gains_audio
 from organisations.services import membership_create
 from organisations.signals import invitation_changed
 
@@ -49,7 +49,7 @@ def invitation_create(
 ) -> tuple[Invitation, str | None]:
     """A new invitation and its token (the only time the token exists in clear). The e-mail
     goes out after the transaction commits; for a role that may hear calls, only once another
-    administrator approves (invitation_approve), and the token is None."""
+    administrator or the privacy officer approves (invitation_approve), and the token is None."""
     email = BaseUserManager.normalize_email(email.strip())
     if invitations_pending(organisation=organisation).filter(email__iexact=email).exists():
         raise ValidationError(
@@ -61,7 +61,8 @@ def invitation_create(
             }
         )
     # A role that may hear calls the invitee could not hear before (none: they are new) waits
-    # for a second administrator, as a role change to it does (organisations.people).
+    # for another administrator or the privacy officer, as a role change to it does
+    # (organisations.people).
     needs_approval = role_gains_audio(organisation=organisation, old_role="", new_role=role)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -89,17 +90,43 @@ def invitation_create(
     return invitation, token
 
 
+def invitation_decision_refusal(*, invitation: Invitation, actor: AbstractBaseUser) -> str | None:
+    """Why this person may not approve or deny this invitation, or None when they may. The
+    same people decide as on a role change that gains audio (organisations.people.is_decider),
+    never the one who invited."""
+    decider = Membership.objects.filter(
+        organisation=invitation.organisation_id, user=actor.pk
+    ).first()
+    if decider is None or not is_decider(decider):
+        return _("Only another administrator or the privacy officer can decide.")
+    if invitation.invited_by_id == actor.pk:
+        return _(
+            "You sent this invitation; another administrator or the privacy officer must "
+            "approve it."
+        )
+    if invitation.approved_at is not None or invitation.denied_at is not None:
+        return _("This invitation has already been decided.")
+    if invitation.state != InvitationState.AWAITING_APPROVAL:
+        return _("This invitation does not wait for an approval.")
+    return None
+
+
+def _locked_for_decision(invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
+    # Locked: of two deciders clicking at once, one decides; the other is told it is decided.
+    locked = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    refusal = invitation_decision_refusal(invitation=locked, actor=actor)
+    if refusal is not None:
+        raise InvitationUnusable(refusal)
+    return locked
+
+
 def invitation_approve(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
-    """A second administrator approves an invitation to a role that may hear calls; only now
-    is its link made and sent, valid for VALID_FOR from this moment."""
+    """Another administrator or the privacy officer approves an invitation to a role that may
+    hear calls; only now is its link made and sent, valid for VALID_FOR from this moment."""
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.state != InvitationState.AWAITING_APPROVAL:
-            raise InvitationUnusable(_("This invitation does not wait for an approval."))
-        if locked.invited_by_id == actor.pk:
-            raise InvitationUnusable(
-                _("You sent this invitation; another administrator must approve it.")
-            )
+        locked = _locked_for_decision(invitation, actor)
         token = secrets.token_urlsafe(32)
         now = timezone.now()
         locked.token_hash = token_digest(token)
@@ -111,6 +138,28 @@ def invitation_approve(*, invitation: Invitation, actor: AbstractBaseUser) -> In
         invitation_changed.send(Invitation, invitation=locked, actor=actor, event="sent")
         transaction.on_commit(lambda: _send_invitation(locked, token))
     return locked
+
+
+def invitation_deny(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
+    """Another administrator or the privacy officer denies an invitation to a role that may
+    hear calls: it is closed, no link is ever made, and the address may be invited anew."""
+    with transaction.atomic():
+        locked = _locked_for_decision(invitation, actor)
+        locked.denied_at = timezone.now()
+        locked.denied_by = actor
+        locked.save(update_fields=["denied_at", "denied_by"])
+        invitation_changed.send(Invitation, invitation=locked, actor=actor, event="denied")
+    return locked
+
+
+def invitations_awaiting_approval(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(
+        needs_approval=True,
+        approved_at__isnull=True,
+        denied_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).select_related("invited_by")
 
 
 def invitation_link(token: str) -> str:
@@ -158,6 +207,7 @@ def invitations_pending(*, organisation: Organisation) -> QuerySet[Invitation]:
         Q(expires_at__gt=timezone.now()) | Q(needs_approval=True, approved_at__isnull=True),
         accepted_at__isnull=True,
         revoked_at__isnull=True,
+        denied_at__isnull=True,
     )
 
 
@@ -170,8 +220,13 @@ def unusable_reason(invitation: Invitation) -> str | None:
         return _("This invitation was withdrawn. Ask whoever invited you for a new one.")
     if state == InvitationState.EXPIRED:
         return _("This invitation has expired. Ask whoever invited you for a new one.")
+    if state == InvitationState.DENIED:
+        return _("This invitation was denied. Ask whoever invited you.")
     if state == InvitationState.AWAITING_APPROVAL:
-        return _("This invitation still waits for a second administrator's approval.")
+        return _(
+            "This invitation still waits for the approval of another administrator or the "
+            "privacy officer."
+        )
     return None
 
 

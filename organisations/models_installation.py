@@ -34,10 +34,11 @@ class InstallationAdministrator(models.Model):
 
 
 class InvitationState(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for a second administrator")
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for approval")
     PENDING = "pending", _("Waiting to be accepted")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Revoked")
+    DENIED = "denied", _("Denied")
     EXPIRED = "expired", _("Expired")
 
 
@@ -67,10 +68,15 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # A role that may hear calls is given only with a second person's approval (four eyes):
-    # such an invitation is sent once another administrator approves it.
+    # such an invitation is sent once another administrator or the privacy officer approves
+    # it (organisations.people.is_decider), or closed when they deny it.
     needs_approval = models.BooleanField(default=False)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denied_at = models.DateTimeField(null=True, blank=True)
+    denied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
@@ -91,6 +97,15 @@ class Invitation(models.Model):
                 | ~models.Q(approved_by=models.F("invited_by")),
                 name="invitation_approved_by_another_person",
             ),
+            models.CheckConstraint(
+                condition=models.Q(denied_by__isnull=True)
+                | ~models.Q(denied_by=models.F("invited_by")),
+                name="invitation_denied_by_another_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_at__isnull=True) | models.Q(denied_at__isnull=True),
+                name="invitation_not_both_approved_and_denied",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,6 +117,8 @@ class Invitation(models.Model):
             return InvitationState.ACCEPTED
         if self.revoked_at is not None:
             return InvitationState.REVOKED
+        if self.denied_at is not None:
+            return InvitationState.DENIED
         if self.needs_approval and self.approved_at is None:
             return InvitationState.AWAITING_APPROVAL
         if self.expires_at <= timezone.now():

@@ -21,6 +21,7 @@ from guardian.shortcuts import remove_perm
 from organisations.constants import Role
 from organisations.models import (
     Employee,
+    Invitation,
     Membership,
     Organisation,
     RoleChangeRequest,
@@ -299,11 +300,20 @@ def member_role_change(
     return change
 
 
+# Four eyes on giving a role that may hear calls (a role change or an invitation): who may
+# decide. Never the person who asked; each caller checks that against its own request.
+DECIDERS = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
+
+
+def is_decider(membership: Membership) -> bool:
+    return membership.active and membership.role in DECIDERS
+
+
 def role_change_refusal(*, decider: Membership, change: RoleChangeRequest) -> str | None:
     """Why this member may not decide on this role change, or None when they may."""
     if decider.organisation_id != change.organisation_id:
         return _("This request belongs to another organisation.")
-    if decider.role not in (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER) or not decider.active:
+    if not is_decider(decider):
         return _("Only another administrator or the privacy officer can decide.")
     if decider.user_id == change.requested_by_id:
         return _("You asked for this change; another person must decide.")
@@ -350,8 +360,9 @@ def role_change_decide(*, decider: Membership, change_id: int, approve: bool) ->
 
 @todo_provider
 def role_changes_waiting(membership: Membership) -> list[Todo]:
-    """Dashboard: role changes this administrator or privacy officer may decide."""
-    if membership.role not in (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER) or not membership.active:
+    """Dashboard: role changes and invitations this administrator or privacy officer may
+    decide; both are decided on the role changes page."""
+    if not is_decider(membership):
         return []
     count = (
         RoleChangeRequest.objects.filter(
@@ -361,5 +372,20 @@ def role_changes_waiting(membership: Membership) -> list[Todo]:
         .exclude(membership__user=membership.user_id)
         .count()
     )
+    invitations = (
+        Invitation.objects.filter(
+            organisation=membership.organisation_id,
+            needs_approval=True,
+            approved_at__isnull=True,
+            denied_at__isnull=True,
+            revoked_at__isnull=True,
+            accepted_at__isnull=True,
+        )
+        .exclude(invited_by=membership.user_id)
+        .count()
+    )
     url = reverse("organisations:role_changes", kwargs={"org_slug": membership.organisation.slug})
-    return [Todo(_("Role changes waiting for your approval"), count, url)]
+    return [
+        Todo(_("Role changes waiting for your approval"), count, url),
+        Todo(_("Invitations waiting for your approval"), invitations, url),
+    ]

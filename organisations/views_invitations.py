@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,10 +18,12 @@ from organisations.invitations import (
     invitation_accept,
     invitation_approve,
     invitation_create,
+    invitation_deny,
     invitation_for_token,
     invitation_revoke,
     unusable_reason,
 )
+from organisations.people import is_decider
 
 
 @organisation_view(roles.MANAGE_MEMBERS)
@@ -52,25 +54,58 @@ def sent_message(email: str, token: str | None) -> str:
     if token is None:
         return _(
             "This role may hear calls: the invitation to %(email)s is sent once another "
-            "administrator approves it."
+            "administrator or the privacy officer approves it."
         ) % {"email": email}
     return _("The invitation is sent to %(email)s.") % {"email": email}
 
 
-@organisation_view(roles.MANAGE_MEMBERS)
-@require_POST
-def invitation_approve_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def _decided_redirect(request: HttpRequest) -> HttpResponse:
+    """Back to the page the decision was made on: the invitations list for who manages
+    members, the role changes page (where the privacy officer decides) otherwise."""
+    slug = request.organisation.slug
+    if request.POST.get("back") != "role_changes" and request.user.has_perm(
+        f"organisations.{roles.MANAGE_MEMBERS}", request.organisation
+    ):
+        return redirect("invitations:list", org_slug=slug)
+    return redirect("organisations:role_changes", org_slug=slug)
+
+
+def _invitation_decision(request: HttpRequest, invitation_id: int, approve: bool) -> HttpResponse:
+    # Who may decide is the role change rule (organisations.people.is_decider); the service
+    # checks it again with the row locked, and that the decider did not invite.
+    if not is_decider(request.membership):
+        raise PermissionDenied
+    # Looked up inside the current organisation only: another tenant's id answers 404.
     invitation = get_object_or_404(request.organisation.invitations, pk=invitation_id)
+    decide = invitation_approve if approve else invitation_deny
     try:
-        invitation_approve(invitation=invitation, actor=request.user)
+        decide(invitation=invitation, actor=request.user)
     except InvitationUnusable as exc:
         messages.error(request, exc.message)
-    else:
+        return _decided_redirect(request)
+    if approve:
         messages.success(
             request,
             _("Approved: the invitation is sent to %(email)s.") % {"email": invitation.email},
         )
-    return redirect("invitations:list", org_slug=request.organisation.slug)
+    else:
+        messages.success(
+            request,
+            _("Denied: no invitation is sent to %(email)s.") % {"email": invitation.email},
+        )
+    return _decided_redirect(request)
+
+
+@organisation_view(roles.VIEW_DASHBOARD)
+@require_POST
+def invitation_approve_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    return _invitation_decision(request, invitation_id, approve=True)
+
+
+@organisation_view(roles.VIEW_DASHBOARD)
+@require_POST
+def invitation_deny_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    return _invitation_decision(request, invitation_id, approve=False)
 
 
 @organisation_view(roles.MANAGE_MEMBERS)

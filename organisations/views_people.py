@@ -20,20 +20,20 @@ from organisations.decorators import organisation_view
 from organisations.employees_import import ImportFileError, employees_import, preview
 from organisations.forms import RoleChangeForm
 from organisations.forms_people import EmployeeForm, EmployeeImportForm, TeamForm
+from organisations.invitations import invitations_awaiting_approval
 from organisations.models import RoleChangeStatus
 from organisations.people import (
     PeopleError,
     employee_add,
     employee_deactivate,
     employee_update,
+    is_decider,
     member_role_change,
     membership_deactivate,
     role_change_decide,
     team_create_by,
     team_update,
 )
-
-DECIDERS = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -250,7 +250,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 def _decider(request: HttpRequest):
-    if request.membership.role not in DECIDERS:
+    if not is_decider(request.membership):
         raise PermissionDenied
     return request.membership
 
@@ -267,6 +267,8 @@ def role_changes(request: HttpRequest) -> HttpResponse:
         {
             "pending": rows.filter(status=RoleChangeStatus.PENDING),
             "decided": rows.exclude(status=RoleChangeStatus.PENDING)[:50],
+            # Invitations to a role that may hear calls are decided here too (four eyes).
+            "invitations": invitations_awaiting_approval(organisation=request.organisation),
         },
     )
 

@@ -82,13 +82,17 @@ KWARG_MAKERS = {
 
 def _victim_invitation(cast):
     from organisations.invitations import invitation_create
+    from organisations.models import Invitation
 
-    return invitation_create(
+    invitation = invitation_create(
         organisation=cast.organisation,
         email="invited@victim.example",
         role="administrator",
         actor=cast["administrator"],
     )[0]
+    # Waiting for approval, so that approve, deny and revoke all have something to act on.
+    Invitation.objects.filter(pk=invitation.pk).update(needs_approval=True)
+    return invitation
 
 
 def _victim_two_factor_reset(cast):

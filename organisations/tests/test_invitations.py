@@ -285,7 +285,7 @@ def test_a_role_that_hears_calls_is_sent_only_after_a_second_administrator_appro
     url = reverse("invitations:list", kwargs={"org_slug": "acme"})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"email": "coach@acme.example", "role": "coach"}, follow=True)
-    assert b"once another administrator approves it" in response.content
+    assert b"once another administrator or the privacy officer approves it" in response.content
     assert mailoutbox == []
     invitation = Invitation.objects.get()
     assert invitation.state == "awaiting_approval"
@@ -296,7 +296,7 @@ def test_a_role_that_hears_calls_is_sent_only_after_a_second_administrator_appro
     # Not by the one who invited.
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(approve, follow=True)
-    assert b"another administrator must approve it" in refused.content
+    assert b"another administrator or the privacy officer must approve it" in refused.content
     assert mailoutbox == [] and Invitation.objects.get().state == "awaiting_approval"
 
     second = _second_administrator(cast)

@@ -237,7 +237,7 @@ def test_from_installation_to_the_first_purge_without_a_shell(
     page.fill("input[name=email]", "coach@voorbeeld.example")
     page.select_option("select[name=role]", "coach")
     submit(page, "main form.card button[type=submit]")
-    assert "once another administrator approves it" in messages_text(page)
+    assert "once another administrator or the privacy officer approves it" in messages_text(page)
     assert len(mail.outbox) == sent  # nothing sent yet
     coach_row = page.locator("tr[data-invitation]", has_text="coach@voorbeeld.example")
     assert coach_row.get_by_role("button", name="Approve and send").count() == 0
