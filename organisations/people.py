@@ -278,6 +278,14 @@ def member_role_change(
     ):
         membership_change_role(membership=membership, role=role, actor=actor)
         return None
+    return role_change_request(membership=membership, role=role, requested_by=actor, actor=actor)
+
+
+def role_change_request(
+    *, membership: Membership, role: str, requested_by: AbstractBaseUser, actor: Any
+) -> RoleChangeRequest:
+    """Ask for a second person's approval of a role that may hear calls (pending). The
+    add_member command asks on the member's behalf (requested_by) with no actor in the trail."""
     if membership.role_change_requests.filter(status=RoleChangeStatus.PENDING).exists():
         raise PeopleError(_("A role change of this member already waits for approval."))
     with transaction.atomic():
@@ -286,7 +294,7 @@ def member_role_change(
             membership=membership,
             old_role=membership.role,
             new_role=role,
-            requested_by=actor,
+            requested_by=requested_by,
         )
         _announce(
             membership.organisation,

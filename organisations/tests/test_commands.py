@@ -5,9 +5,10 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from audit.models import AuditEvent
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, RoleChangeRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,113 @@ def test_new_user_without_a_password_is_refused():
     call_command("create_organisation", "acme", "Acme Klantcontact")
     with pytest.raises(CommandError, match="--password-stdin"):
         call_command("add_member", "beheer", "acme", "coach")
+
+
+# Four eyes: add_member never gives a role that may hear calls at once ----------------------
+
+
+def _add_member(monkeypatch, *args, password=None):
+    if password is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    out = io.StringIO()
+    call_command("add_member", *args, stdout=out)
+    return out.getvalue()
+
+
+def _coaches_may_listen(organisation):
+    from access.constants import Scope
+    from access.models import StandingRight
+    from access.tests.conftest import register_for
+
+    purposes = register_for(organisation)
+    StandingRight.objects.create(
+        organisation=organisation,
+        purpose=purposes["coaching"],
+        role="coach",
+        scope=Scope.COACHED_TEAMS,
+    )
+
+
+def test_the_readme_first_administrator_is_made_at_once_without_a_second_person(monkeypatch):
+    call_command("create_organisation", "acme", "Acme Klantcontact")
+    organisation = Organisation.objects.get(slug="acme")
+    _coaches_may_listen(organisation)
+    out = _add_member(
+        monkeypatch,
+        "beheer",
+        "acme",
+        "administrator",
+        "--password-stdin",
+        password="a long passphrase",
+    )
+    assert "beheer is Administrator in Acme Klantcontact." in out
+    membership = Membership.objects.get(user__username="beheer", organisation=organisation)
+    assert membership.role == "administrator"
+    assert not RoleChangeRequest.objects.exists()
+
+
+def test_an_existing_member_asked_for_a_listening_role_waits_for_the_privacy_officer(
+    cast, client_for, monkeypatch
+):
+    _coaches_may_listen(cast.organisation)
+    target = Membership.objects.get(user=cast["auditor"], organisation=cast.organisation)
+    out = _add_member(monkeypatch, "acme-auditor", "acme", "coach")
+    assert "waits for another administrator or the privacy officer" in out
+    assert "Members → Role changes" in out
+    target.refresh_from_db()
+    assert target.role == "auditor"
+    assert not cast["auditor"].has_perm("organisations.evaluate_calls", cast.organisation)
+    change = RoleChangeRequest.objects.get(membership=target)
+    assert (change.status, change.old_role, change.new_role) == ("pending", "auditor", "coach")
+    event = AuditEvent.objects.get(action="organisations.role_change.requested")
+    assert event.actor_id is None
+    assert event.detail["new_role"] == "coach"
+
+    officer = client_for(cast["privacy_officer"])
+    dashboard = officer.get(reverse("organisations:dashboard", kwargs={"org_slug": "acme"}))
+    # The officer's to-do links to the role changes page, where she decides.
+    assert (
+        reverse("organisations:role_changes", kwargs={"org_slug": "acme"})
+        in dashboard.content.decode()
+    )
+    officer.post(
+        reverse(
+            "organisations:role_change_decision",
+            kwargs={"org_slug": "acme", "change_id": change.pk},
+        ),
+        {"decision": "approve"},
+    )
+    target.refresh_from_db()
+    change.refresh_from_db()
+    assert change.status == "approved" and change.decided_by == cast["privacy_officer"]
+    assert target.role == "coach"
+    assert cast["auditor"].has_perm("organisations.evaluate_calls", cast.organisation)
+
+
+def test_a_new_user_asked_for_a_listening_role_starts_as_employee_and_waits(
+    cast, client_for, monkeypatch
+):
+    _coaches_may_listen(cast.organisation)
+    out = _add_member(
+        monkeypatch, "nieuw", "acme", "coach", "--password-stdin", password="a long passphrase"
+    )
+    assert "nieuw is Employee in Acme Klantcontact" in out
+    assert "waits for another administrator or the privacy officer" in out
+    membership = Membership.objects.get(user__username="nieuw", organisation=cast.organisation)
+    assert membership.role == "employee"
+    change = RoleChangeRequest.objects.get(membership=membership)
+    assert (change.status, change.old_role, change.new_role) == ("pending", "employee", "coach")
+    # Asking again changes nothing and says why.
+    with pytest.raises(CommandError, match="already waits"):
+        _add_member(monkeypatch, "nieuw", "acme", "coach")
+    assert RoleChangeRequest.objects.filter(membership=membership).count() == 1
+
+
+def test_a_role_without_audio_is_given_at_once(cast, monkeypatch):
+    _coaches_may_listen(cast.organisation)
+    out = _add_member(monkeypatch, "acme-auditor", "acme", "team_leader")
+    assert "acme-auditor is Team leader in Acme Klantcontact." in out
+    target = Membership.objects.get(user=cast["auditor"], organisation=cast.organisation)
+    assert target.role == "team_leader"
+    assert not RoleChangeRequest.objects.exists()
+    assert AuditEvent.objects.filter(action="organisations.membership.role_changed").exists()
