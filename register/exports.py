@@ -49,6 +49,10 @@ def labelled(activity: dict[str, Any]) -> dict[str, Any]:
             for field, table in labels.items():
                 if field in row:
                     row[f"{field}_label"] = str(table.get(row[field], row[field] or ""))
+            if section == "data_subject_entries" and "period_set_by_organisation" in row:
+                row["period_set_by_organisation_label"] = (
+                    set_by_organisation_words() if row["period_set_by_organisation"] else ""
+                )
             if section == "purposes" and "legal_basis" in row:
                 row["legal_basis_words"] = legal_basis_words(row)
             rows.append(row)
@@ -58,6 +62,11 @@ def labelled(activity: dict[str, Any]) -> dict[str, Any]:
         str(customer.get(code, code)) for code in activity.get("recorded_customer_fields", [])
     ]
     return result
+
+
+def set_by_organisation_words() -> str:
+    """Beside a retention period that is the organisation's own assumption."""
+    return _("(set by the organisation, not in the published register)")
 
 
 def legal_basis_words(purpose: dict[str, Any]) -> str:
@@ -168,6 +177,11 @@ def pdf_bytes(organisation: Organisation) -> bytes:
         story += [Spacer(1, 6 * mm), _p(f"{activity['name']} ({activity['reference']})", h2)]
         facts = [
             (_("Description"), activity["description"]),
+            *(
+                [(_("Organisation"), activity["published_organisation"])]
+                if activity.get("published_organisation")
+                else []
+            ),
             (_("Controller"), activity["controller_name"]),
             (_("Visiting address"), activity["controller_visiting_address"]),
             (_("Postal address"), activity["controller_postal_address"]),
@@ -198,8 +212,14 @@ def pdf_bytes(organisation: Organisation) -> bytes:
                         e["subject_category"],
                         e["personal_data"],
                         e["collection_purpose"],
-                        "{} {}\n{}".format(
-                            e["retention_value"], e["retention_unit_label"], e["retention_text"]
+                        "\n".join(
+                            part
+                            for part in (
+                                f"{e['retention_value']} {e['retention_unit_label']}",
+                                e["period_set_by_organisation_label"],
+                                e["retention_text"],
+                            )
+                            if part
                         ),
                         e["source"],
                         e["mandatory_supply_text"]

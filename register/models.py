@@ -31,6 +31,11 @@ class ProcessingActivity(models.Model):
     reference = models.CharField(_("reference"), max_length=50)
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    published_organisation = models.TextField(
+        _("organisation"),
+        blank=True,
+        help_text=_("The organisation as the published register names it, one line each."),
+    )
     controller_name = models.TextField(_("controller"), blank=True)
     controller_visiting_address = models.TextField(_("visiting address"), blank=True)
     controller_postal_address = models.TextField(_("postal address"), blank=True)
@@ -106,6 +111,14 @@ class RetentionPeriod(models.Model):
         _("unit"), max_length=10, choices=RetentionUnit.choices, default=RetentionUnit.DAYS
     )
     retention_text = models.TextField(_("retention as worded in the register"), blank=True)
+    period_set_by_organisation = models.BooleanField(
+        _("period set by the organisation"),
+        default=False,
+        help_text=_(
+            "The number is the organisation's own, not in the published register "
+            "(which only gives the words)."
+        ),
+    )
 
     class Meta:
         abstract = True

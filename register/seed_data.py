@@ -61,12 +61,17 @@ RVO_ACTIVITY = {
     "name": "Opnemen en terugluisteren van telefoongesprekken Klantcontact",
     # The register's "Omschrijving" repeats the name.
     "description": "Opnemen en terugluisteren van telefoongesprekken Klantcontact",
+    # "Organisatie", on two lines as the register prints it.
+    "published_organisation": (
+        "Ministerie van Economische Zaken\nRijksdienst voor Ondernemend Nederland"
+    ),
     "controller_name": (
         "De Minister van Economische Zaken, namens deze de directeur-generaal Rijksdienst voor "
         "Ondernemend Nederland"
     ),
-    "controller_visiting_address": "Prinses Beatrixlaan 2, 2595AL DEN HAAG, NEDERLAND",
-    "controller_postal_address": "Postbus 93144, 2509AC DEN HAAG, NEDERLAND",
+    # The addresses keep the register's lines.
+    "controller_visiting_address": "Prinses Beatrixlaan 2\n2595AL DEN HAAG\nNEDERLAND",
+    "controller_postal_address": "Postbus 93144\n2509AC DEN HAAG\nNEDERLAND",
     "automated_decision_making": (
         "Er is geen sprake van besluitvorming over persoonsgegevens op basis van automatisch "
         "verwerkte gegevens."
@@ -207,6 +212,7 @@ RVO_ACTIVITY = {
             "retention_value": _RVO_SELECTIELIJST_YEARS,  # assumption, see above
             "retention_unit": RetentionUnit.YEARS,
             "retention_text": _RVO_SELECTIELIJST,
+            "period_set_by_organisation": True,
             "source": "Tijdens het monitoren vult de coach een QM-formulier in.",
             "mandatory_supply": False,
             "mandatory_supply_text": _RVO_NOT_MANDATORY,
@@ -223,6 +229,7 @@ RVO_ACTIVITY = {
             "retention_value": _RVO_SELECTIELIJST_YEARS,  # assumption, see above
             "retention_unit": RetentionUnit.YEARS,
             "retention_text": _RVO_SELECTIELIJST,
+            "period_set_by_organisation": True,
             "source": "De coach die het gesprek heeft gevoerd met de KC-medewerker.",
             "mandatory_supply": False,
             "mandatory_supply_text": _RVO_NOT_MANDATORY,
@@ -241,6 +248,7 @@ RVO_ACTIVITY = {
             "retention_value": _RVO_SELECTIELIJST_YEARS,  # assumption, see above
             "retention_unit": RetentionUnit.YEARS,
             "retention_text": _RVO_SELECTIELIJST,
+            "period_set_by_organisation": True,
             "source": (
                 "De coach die het gesprek heeft gemonitord vraagt de betreffende medewerker of hij "
                 "deze mag gebruiken ten behoeve van de opleiding."

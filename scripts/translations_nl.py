@@ -772,6 +772,10 @@ NL = {
     "An invitation to such a role is sent only once another administrator or the privacy officer approves it; never the person who invited. Deny closes it: no link is ever sent.": "Een uitnodiging voor zo'n rol wordt pas verstuurd als een andere beheerder of de functionaris gegevensbescherming haar goedkeurt; nooit degene die uitnodigde. Afwijzen sluit haar af: er wordt nooit een link verstuurd.",
     "Invited by": "Uitgenodigd door",
     "You invited; another person decides.": "U hebt uitgenodigd; een ander beslist.",
+    "The organisation as the published register names it, one line each.": "De organisatie zoals het gepubliceerde register haar noemt, elk op een eigen regel.",
+    "period set by the organisation": "termijn vastgesteld door de organisatie",
+    "The number is the organisation's own, not in the published register (which only gives the words).": "Het getal is van de organisatie zelf en staat niet in het gepubliceerde register (dat alleen de omschrijving geeft).",
+    "(set by the organisation, not in the published register)": "(vastgesteld door de organisatie, niet in het gepubliceerde register)",
 }
 
 # Four eyes: requests, approvals, grants, cases, disclosures and the access policy.

@@ -152,7 +152,9 @@ def test_the_loaded_rvo_entry_is_the_seed_field_for_field(settings):
     for field, value in transcribed.items():
         if field in ("purposes", "data_subject_entries", "recipients"):
             rows = [{k: _plain(v) for k, v in row.items()} for row in value]
-            assert [{k: row[k] for k in rows[0]} for row in loaded[field]] == rows, field
+            pairs = zip(loaded[field], rows, strict=True)
+            got = [{k: row[k] for k in seed_row} for row, seed_row in pairs]
+            assert got == rows, field
         else:
             assert loaded[field] == _plain(value), field
     assert len(loaded["purposes"]) == 9 and len(loaded["data_subject_entries"]) == 7

@@ -160,8 +160,16 @@ def test_rvo_texts_occur_in_seed():
         "related_processing",
     ):
         assert normalise(activity[field]) in text, field
-    for field in ("controller_visiting_address", "controller_postal_address"):
-        assert activity[field].replace(",", "") in text, field
+    # The organisation and the addresses keep the register's lines, never joined with commas.
+    assert f"Organisatie {normalise(activity['published_organisation'])} Referentienummer" in text
+    for field in (
+        "published_organisation",
+        "controller_visiting_address",
+        "controller_postal_address",
+    ):
+        assert "," not in activity[field] and "\n" in activity[field], field
+    assert f"Bezoekadres {normalise(activity['controller_visiting_address'])} Postadres" in text
+    assert f"Postadres {normalise(activity['controller_postal_address'])} Gerelateerde" in text
 
 
 def test_rvo_purposes_reconstruct_the_seed_in_order():
