@@ -154,3 +154,35 @@ def test_a_role_without_audio_is_given_at_once(cast, monkeypatch):
     assert target.role == "team_leader"
     assert not RoleChangeRequest.objects.exists()
     assert AuditEvent.objects.filter(action="organisations.membership.role_changed").exists()
+
+
+def test_a_new_user_is_refused_where_even_an_employee_may_hear_calls(cast, monkeypatch):
+    from access.constants import Scope
+    from access.models import StandingRight
+    from register.models import Purpose
+
+    _coaches_may_listen(cast.organisation)
+    StandingRight.objects.create(
+        organisation=cast.organisation,
+        purpose=Purpose.objects.get(activity__organisation=cast.organisation, code="coaching"),
+        role="employee",
+        scope=Scope.OWN_CALLS,
+    )
+    with pytest.raises(CommandError, match="invite nieuw in the browser"):
+        _add_member(
+            monkeypatch, "nieuw", "acme", "coach", "--password-stdin", password="a long passphrase"
+        )
+    assert not get_user_model().objects.filter(username="nieuw").exists()
+    assert not RoleChangeRequest.objects.exists()
+
+
+def test_a_deactivated_member_gets_no_role_back(cast, monkeypatch):
+    from organisations.people import membership_deactivate
+
+    target = Membership.objects.get(user=cast["auditor"], organisation=cast.organisation)
+    membership_deactivate(membership=target, actor=cast["administrator"])
+    with pytest.raises(CommandError, match="deactivated"):
+        _add_member(monkeypatch, "acme-auditor", "acme", "team_leader")
+    target.refresh_from_db()
+    assert target.role == "auditor" and not target.active
+    assert not cast["auditor"].has_perm("organisations.view_dashboard", cast.organisation)

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             if role_gains_audio(organisation=org, old_role="", new_role=STARTING_ROLE):
                 raise CommandError(
                     f"{Role(role).label} may hear calls in {org.name}: invite {username} in "
-                    "the browser (Members → Invite) so another person approves it."
+                    "the browser (Members → Invite a member) so another person approves it."
                 )
             existing = membership_create(
                 user=user, organisation=org, role=STARTING_ROLE, actor=None
