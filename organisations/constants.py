@@ -15,3 +15,6 @@ class Role(models.TextChoices):
 # Roles that can reach other people's recordings or the configuration: they sign in with a
 # TOTP code as well as a password (unless settings.TWO_FACTOR_REQUIRED is off, as in the demo).
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR})
+# The second person of the membership's four-eyes steps (a role change or an invitation that
+# gains audio, a two-factor reset): never the one who asked, never the member concerned.
+MEMBERSHIP_DECIDERS = frozenset({Role.ADMINISTRATOR, Role.PRIVACY_OFFICER})

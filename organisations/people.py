@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import remove_perm
 
-from organisations.constants import Role
+from organisations.constants import MEMBERSHIP_DECIDERS, Role
 from organisations.models import (
     Employee,
     Invitation,
@@ -310,11 +310,8 @@ def role_change_request(
 
 # Four eyes on giving a role that may hear calls (a role change or an invitation): who may
 # decide. Never the person who asked; each caller checks that against its own request.
-DECIDERS = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
-
-
 def is_decider(membership: Membership) -> bool:
-    return membership.active and membership.role in DECIDERS
+    return membership.active and membership.role in MEMBERSHIP_DECIDERS
 
 
 def role_change_refusal(*, decider: Membership, change: RoleChangeRequest) -> str | None:

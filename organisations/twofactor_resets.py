@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.constants import TWO_FACTOR_ROLES, Role
+from organisations.constants import MEMBERSHIP_DECIDERS, TWO_FACTOR_ROLES, Role
 from organisations.models import Membership, Organisation, TwoFactorReset
 from organisations.models_twofactor import TwoFactorResetStatus
 from organisations.selectors import memberships_for_user
@@ -38,7 +38,6 @@ from organisations.signals_twofactor import two_factor_reset_changed
 from organisations.todo import Todo, todo_provider
 
 REQUESTER_ROLES = frozenset({Role.ADMINISTRATOR})
-APPROVER_ROLES = frozenset({Role.ADMINISTRATOR, Role.PRIVACY_OFFICER})
 MIN_MOTIVATION_CHARS = 20
 MIN_MOTIVATION_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -76,7 +75,7 @@ def reset_get_for_organisation(*, organisation: Organisation, reset_id: int) -> 
 
 def resets_awaiting_decision_by(*, membership: Membership) -> QuerySet[TwoFactorReset]:
     """Pending resets this member may decide: an approver who neither asked nor is the member."""
-    if membership.role not in APPROVER_ROLES:
+    if membership.role not in MEMBERSHIP_DECIDERS:
         return TwoFactorReset.objects.none()
     user_id = membership.user_id
     return resets_for_organisation(organisation=membership.organisation).filter(
@@ -88,7 +87,7 @@ def resets_awaiting_decision_by(*, membership: Membership) -> QuerySet[TwoFactor
 def may_decide(*, reset: TwoFactorReset, membership: Membership) -> bool:
     return (
         reset.status == TwoFactorResetStatus.PENDING
-        and membership.role in APPROVER_ROLES
+        and membership.role in MEMBERSHIP_DECIDERS
         and membership.organisation_id == reset.organisation_id
         and membership.user_id not in (reset.requested_by_id, reset.member_id)
     )
@@ -200,7 +199,7 @@ def two_factor_reset_decide(
             )
         if actor.pk == reset.member_id:
             raise TwoFactorResetError(_("You cannot decide the reset of your own device."))
-        if _role_in(organisation, actor) not in APPROVER_ROLES:
+        if _role_in(organisation, actor) not in MEMBERSHIP_DECIDERS:
             raise TwoFactorResetError(
                 _("Only another administrator or the privacy officer can decide this reset.")
             )
