@@ -63,8 +63,10 @@ INSTALLED_APPS = [
     "register",
     "recordings",
     "access",
+    "transcripts",
     "coaching",
     "retention",
+    "subjects",
     "rest_framework",
     "drf_spectacular",
 ]

@@ -25,6 +25,8 @@ tenant_patterns = [
     path("policy/", include("access.urls_policy")),
     path("coaching/", include("coaching.urls")),
     path("retention/", include("retention.urls")),
+    path("transcripts/", include("transcripts.urls")),
+    path("subject-requests/", include("subjects.urls")),
     path("two-factor-resets/", include("organisations.urls_twofactor")),
     path("invitations/", include("organisations.urls_invitations")),
 ]
@@ -47,6 +49,8 @@ urlpatterns = [
     # For recorders and PBXs: a per-organisation token, no session.
     path("api/v1/recordings", RecordingIngestView.as_view(), name="api_recording_ingest"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # For data subjects: the organisation's public request form (where it publishes one).
+    path("rights/<slug:slug>/", include("subjects.urls_public")),
     # For outside recipients of an approved disclosure: a secret link plus a separate code.
     path("d/<str:token>/", views_disclosures.disclosure_open, name="disclosure_open"),
     path(

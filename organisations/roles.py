@@ -29,6 +29,7 @@ MANAGE_QM_FORMS = "manage_qm_forms"
 VIEW_COACHING_REPORTS = "view_coaching_reports"
 MANAGE_INGEST_TOKENS = "manage_ingest_tokens"
 APPROVE_TWO_FACTOR_RESET = "approve_two_factor_reset"
+HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"
 
 ORGANISATION_PERMISSIONS = [
     (VIEW_DASHBOARD, "Can open the organisation's dashboard"),
@@ -58,6 +59,10 @@ ORGANISATION_PERMISSIONS = [
     (
         APPROVE_TWO_FACTOR_RESET,
         "Can see resets of members' lost two-factor devices and approve another's",
+    ),
+    (
+        HANDLE_SUBJECT_REQUESTS,
+        "Can register, search, answer and close data subject requests (GDPR art. 15-21)",
     ),
 ]
 
@@ -95,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         CHANGE_RETENTION,
         ERASE_EARLY,
         APPROVE_TWO_FACTOR_RESET,
+        HANDLE_SUBJECT_REQUESTS,
     },
     # The administrator configures and uploads, but sees no call list and hears nothing
     # unless the policy lets the role ask and a second person approves.
