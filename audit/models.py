@@ -83,6 +83,16 @@ class AuditEvent(models.Model):
                 condition=~models.Q(target_type="recordings.recording"),
                 name="audit_target",
             ),
+            # "Who listened to this call, when and for what purpose" (a data subject's access
+            # request, subjects/). Only listens: a few per call at most, against an ingest and a
+            # purge event for every call, so the purge writes nothing into this index.
+            models.Index(
+                fields=["organisation", "target_id"],
+                condition=models.Q(
+                    action="access.recording.listened", target_type="recordings.recording"
+                ),
+                name="audit_listens",
+            ),
         ]
 
     def __str__(self) -> str:
