@@ -225,3 +225,7 @@ class PublicSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.created_at}"
+
+
+# The answer to a request (copy, erasure, four eyes) lives in a module of its own.
+from subjects.answer_models import SubjectAnswer  # noqa: E402, F401
