@@ -47,3 +47,11 @@ class ReceivedVia(models.TextChoices):
     LETTER = "letter", _("Letter")
     IN_PERSON = "in_person", _("In person")
     INTERNAL = "internal", _("Internal report")
+
+
+class DisclosureContents(models.TextChoices):
+    """What a disclosure's copy holds: the page and e-mails the recipient sees say so."""
+
+    RECORDINGS = "recordings", _("Call recordings")
+    TRANSCRIPT = "transcript", _("An anonymised transcript of a call")
+    SUBJECT_COPY = "subject_copy", _("A copy of the personal data held about you")

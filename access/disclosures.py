@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import audit
+from access.constants import DisclosureContents
 from access.models import AccessRequest, Disclosure
 from access.rules import rule_for
 from organisations.models import Membership
@@ -46,15 +47,22 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _build_zip(request: AccessRequest) -> bytes:
+def _audio_files(request: AccessRequest) -> list[tuple[str, bytes]]:
+    files = []
+    for recording in request.recordings.order_by("started_at"):
+        stamp = f"{recording.started_at:%Y%m%d-%H%M%S}"
+        name = f"{stamp}-{recording.pk.hex[:8]}.{recording.container}"
+        with audio_storage().open(recording.storage_key, "rb") as handle:
+            files.append((name, handle.read()))
+    return files
+
+
+def _build_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """The files, stored as they are, with a SHA256SUMS the recipient can check them against."""
     buffer = io.BytesIO()
     lines = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for recording in request.recordings.order_by("started_at"):
-            stamp = f"{recording.started_at:%Y%m%d-%H%M%S}"
-            name = f"{stamp}-{recording.pk.hex[:8]}.{recording.container}"
-            with audio_storage().open(recording.storage_key, "rb") as handle:
-                data = handle.read()
+        for name, data in files:
             archive.writestr(name, data)
             lines.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
         archive.writestr("SHA256SUMS", "\n".join(lines) + "\n")
@@ -72,57 +80,90 @@ def _link_expiry(request: AccessRequest) -> Any:
 
 
 def disclosure_produce(*, request: AccessRequest, actor: Any, ip_address: str | None) -> Disclosure:
-    """Called inside the approving transaction. Sends the two e-mails once the approval commits."""
+    """The copy of an approved disclosure request: its calls' audio. Called inside the
+    approving transaction."""
     if Disclosure.objects.filter(request=request).exists():
         raise DisclosureError(_("This disclosure has already been produced."))
-    content = _build_zip(request)
-    key = f"disclosures/{request.organisation_id}/{uuid.uuid4().hex}.zip"
+    return disclosure_share(
+        organisation=request.organisation,
+        files=_audio_files(request),
+        recipient_email=request.recipient_email,
+        recipient_label=request.recipient.name,
+        purpose_code=request.purpose.code,
+        contents=DisclosureContents.RECORDINGS,
+        actor=actor,
+        ip_address=ip_address,
+        expires_at=_link_expiry(request),
+        request=request,
+        recipient=request.recipient,
+    )
+
+
+def disclosure_share(
+    *,
+    organisation: Any,
+    files: list[tuple[str, bytes]],
+    recipient_email: str,
+    recipient_label: str,
+    purpose_code: str,
+    contents: str,
+    actor: Any,
+    ip_address: str | None,
+    expires_at: Any,
+    request: AccessRequest | None = None,
+    recipient: Any = None,
+) -> Disclosure:
+    """Hand a copy to someone outside: the files in one ZIP with their checksums, stored under
+    a random key, a link by e-mail and the code that opens it in a second message.
+
+    Call it inside the transaction that approved the copy (four eyes happen before, in the
+    caller): the e-mails go once it commits, and a rollback deletes the stored copy."""
+    if not files:
+        raise DisclosureError(_("There is nothing to share."))
+    if expires_at <= timezone.now():
+        raise DisclosureError(_("The copy would expire before it could be downloaded."))
+    content = _build_zip(files)
+    key = f"disclosures/{organisation.pk}/{uuid.uuid4().hex}.zip"
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     stored = audio_storage().save(key, ContentFile(content))
     try:
-        return _disclosure_record(request, actor, ip_address, content, stored, token, code)
+        disclosure = Disclosure.objects.create(
+            request=request,
+            organisation=organisation,
+            recipient=recipient,
+            recipient_label=recipient_label[:200],
+            recipient_email=recipient_email,
+            purpose_code=purpose_code,
+            contents=contents,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            token_hash=token_digest(token),
+            code_hash=make_password(code),
+            storage_key=stored,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size_bytes=len(content),
+            expires_at=expires_at,
+        )
+        audit.record(
+            actor=actor,
+            action="access.disclosure.produced",
+            organisation=organisation,
+            target=disclosure,
+            purpose=purpose_code,
+            detail={
+                "request": str(request.pk) if request is not None else "",
+                "recipient": recipient.name[:100] if recipient is not None else "",
+                "contents": contents,
+                "files": len(files),
+                "sha256": disclosure.sha256,
+                "size_bytes": disclosure.size_bytes,
+            },
+            ip_address=ip_address,
+        )
     except BaseException:
         # The approval rolls back with this error: the copy must not stay behind.
         audio_storage().delete(stored)
         raise
-
-
-def _disclosure_record(
-    request: AccessRequest,
-    actor: Any,
-    ip_address: str | None,
-    content: bytes,
-    stored: str,
-    token: str,
-    code: str,
-) -> Disclosure:
-    disclosure = Disclosure.objects.create(
-        request=request,
-        organisation=request.organisation,
-        recipient=request.recipient,
-        recipient_email=request.recipient_email,
-        token_hash=token_digest(token),
-        code_hash=make_password(code),
-        storage_key=stored,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size_bytes=len(content),
-        expires_at=_link_expiry(request),
-    )
-    audit.record(
-        actor=actor,
-        action="access.disclosure.produced",
-        organisation=request.organisation,
-        target=disclosure,
-        purpose=request.purpose.code,
-        detail={
-            "request": str(request.pk),
-            "recipient": request.recipient.name[:100],
-            "sha256": disclosure.sha256,
-            "size_bytes": disclosure.size_bytes,
-        },
-        ip_address=ip_address,
-    )
     transaction.on_commit(lambda: _send_link_and_code(disclosure, token, code))
     return disclosure
 
@@ -131,15 +172,24 @@ def _send_link_and_code(disclosure: Disclosure, token: str, code: str) -> None:
     link = settings.BASE_URL + reverse("disclosure_open", kwargs={"token": token})
     with translation.override(settings.LANGUAGE_CODE):
         organisation = disclosure.organisation.name
+        if disclosure.contents == DisclosureContents.RECORDINGS:
+            subject = _("%(organisation)s shares a recording with you")
+            what = _("a copy of one or more call recordings")
+            code_subject = _("Your code for the recording of %(organisation)s")
+        else:
+            subject = _("%(organisation)s shares a copy with you")
+            what = disclosure.get_contents_display().lower()
+            code_subject = _("Your code for the copy from %(organisation)s")
         send_mail(
-            _("%(organisation)s shares a recording with you") % {"organisation": organisation},
+            subject % {"organisation": organisation},
             _(
-                "%(organisation)s makes a copy of one or more call recordings available to you. "
+                "%(organisation)s makes %(what)s available to you. "
                 "Download it here until %(expires)s:\n%(link)s\n\nThe page asks for a code; you "
                 "receive it in a separate message.\n"
             )
             % {
                 "organisation": organisation,
+                "what": what,
                 "expires": timezone.localtime(disclosure.expires_at).strftime("%d-%m-%Y %H:%M"),
                 "link": link,
             },
@@ -147,7 +197,7 @@ def _send_link_and_code(disclosure: Disclosure, token: str, code: str) -> None:
             [disclosure.recipient_email],
         )
         send_mail(
-            _("Your code for the recording of %(organisation)s") % {"organisation": organisation},
+            code_subject % {"organisation": organisation},
             _("The code that opens the download link you received separately: %(code)s\n")
             % {"code": code},
             None,
@@ -157,7 +207,7 @@ def _send_link_and_code(disclosure: Disclosure, token: str, code: str) -> None:
 
 def disclosure_for_token(token: str) -> Disclosure | None:
     return (
-        Disclosure.objects.select_related("organisation", "recipient", "request__purpose")
+        Disclosure.objects.select_related("organisation")
         .filter(token_hash=token_digest(token))
         .first()
     )
@@ -173,7 +223,7 @@ def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str 
     with transaction.atomic():
         locked = (
             Disclosure.objects.select_for_update(of=("self",))
-            .select_related("organisation", "request__purpose")
+            .select_related("organisation")
             .get(pk=disclosure.pk)
         )
         disclosure.failed_code_attempts = locked.failed_code_attempts
@@ -189,10 +239,10 @@ def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str 
             action="access.disclosure.code_failed",
             organisation=locked.organisation,
             target=locked,
-            purpose=locked.request.purpose.code,
+            purpose=locked.purpose_code,
             detail={
                 "attempts": locked.failed_code_attempts,
-                "request": str(locked.request_id),
+                "request": str(locked.request_id or ""),
             },
             ip_address=ip_address,
         )
@@ -206,10 +256,10 @@ def disclosure_record_download(*, disclosure: Disclosure, ip_address: str | None
         action="access.disclosure.downloaded",
         organisation=disclosure.organisation,
         target=disclosure,
-        purpose=disclosure.request.purpose.code,
+        purpose=disclosure.purpose_code,
         detail={
-            "recipient": disclosure.recipient.name[:100],
-            "request": str(disclosure.request_id),
+            "recipient": disclosure.recipient.name[:100] if disclosure.recipient_id else "",
+            "request": str(disclosure.request_id or ""),
         },
         ip_address=ip_address,
     )
@@ -228,25 +278,48 @@ def delete_copy(disclosure: Disclosure) -> None:
     disclosure.save(update_fields=["copy_deleted_at"])
 
 
+# Who may stop a link that no access request approved: besides its creator, holders of the
+# permission for what it holds (a data subject's copy: whoever handles their requests).
+CANCEL_PERMISSIONS = {
+    DisclosureContents.SUBJECT_COPY: "handle_subject_requests",
+}
+
+
+def _cancel_refusal(membership: Membership, disclosure: Disclosure) -> str | None:
+    from access.four_eyes import decision_refusal
+
+    if disclosure.created_by_id == membership.user_id:
+        return None
+    if disclosure.request is not None:
+        if disclosure.request.requester_id == membership.user_id:
+            return None
+        return decision_refusal(membership, disclosure.request)
+    permission = CANCEL_PERMISSIONS.get(disclosure.contents)
+    if permission and membership.user.has_perm(
+        f"organisations.{permission}", membership.organisation
+    ):
+        return None
+    return _("Only the person who shared this copy can cancel its link.")
+
+
 @transaction.atomic
 def disclosure_cancel(
     *, membership: Membership, disclosure_id: Any, ip_address: str | None
 ) -> Disclosure:
     """The requester or an approver of the purpose stops the link and deletes the copy."""
-    from access.four_eyes import RequestError, decision_refusal
+    from access.four_eyes import RequestError
 
     disclosure = (
-        Disclosure.objects.select_for_update()
-        .select_related("request__purpose", "organisation")
+        Disclosure.objects.select_for_update(of=("self",))
+        .select_related("request", "organisation")
         .filter(pk=disclosure_id, organisation=membership.organisation_id)
         .first()
     )
     if disclosure is None:
         raise RequestError(_("No such disclosure."))
-    if disclosure.request.requester_id != membership.user_id:
-        refusal = decision_refusal(membership, disclosure.request)
-        if refusal:
-            raise RequestError(refusal)
+    refusal = _cancel_refusal(membership, disclosure)
+    if refusal:
+        raise RequestError(refusal)
     if disclosure.cancelled_at is not None:
         raise RequestError(_("This link has already been cancelled."))
     disclosure.cancelled_at = timezone.now()
@@ -257,8 +330,8 @@ def disclosure_cancel(
         action="access.disclosure.cancelled",
         organisation=disclosure.organisation,
         target=disclosure,
-        purpose=disclosure.request.purpose.code,
-        detail={"request": str(disclosure.request_id)},
+        purpose=disclosure.purpose_code,
+        detail={"request": str(disclosure.request_id or "")},
         ip_address=ip_address,
     )
     return disclosure
@@ -270,15 +343,15 @@ def disclosures_expire() -> int:
         Q(expires_at__lte=timezone.now()) | Q(cancelled_at__isnull=False)
     )
     count = 0
-    for disclosure in ended.select_related("organisation", "request__purpose"):
+    for disclosure in ended.select_related("organisation"):
         delete_copy(disclosure)
         audit.record(
             actor=None,
             action="access.disclosure.copy_deleted",
             organisation=disclosure.organisation,
             target=disclosure,
-            purpose=disclosure.request.purpose.code,
-            detail={"request": str(disclosure.request_id)},
+            purpose=disclosure.purpose_code,
+            detail={"request": str(disclosure.request_id or "")},
         )
         count += 1
     return count

@@ -61,10 +61,10 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
     disclosed = _per_purpose(
         _window_counts(
             Disclosure.objects.filter(organisation=organisation),
-            group_by="request__purpose__code",
+            group_by="purpose_code",
             since=since,
         ),
-        "request__purpose__code",
+        "purpose_code",
     )
     zero = {30: 0, 90: 0}
     lines = []
@@ -120,7 +120,8 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
         )
     )
     for row in (
-        Disclosure.objects.filter(organisation=organisation)
+        # A data subject's copy of their own data has no register recipient.
+        Disclosure.objects.filter(organisation=organisation, recipient__isnull=False)
         .values("recipient__name")
         .annotate(n=Count("pk"))
         .order_by("recipient__name")

@@ -16,6 +16,7 @@ from access.constants import (
     CaseKind,
     CaseStatus,
     DecisionOutcome,
+    DisclosureContents,
     ReceivedVia,
     RequestKind,
     RequestStatus,
@@ -106,6 +107,23 @@ class PurposeRule(models.Model):
         choices=CaseKind.choices,
         blank=True,
         help_text=_("Cases of this kind are visible to the roles named in this rule."),
+    )
+    employee_present = models.BooleanField(
+        _("played only with the employee present"),
+        default=False,
+        help_text=_(
+            "Before the first second of audio the listener confirms that the employee who "
+            "handled the call is with them; the listen is recorded as heard with the employee."
+        ),
+    )
+    employee_request_listener = models.BooleanField(
+        _("an employee's request is heard by someone else together with the employee"),
+        default=False,
+        help_text=_(
+            "An employee who asks names who will listen (a member whose role may ask under this "
+            "rule, not an employee); the grant goes to that person, the employee must be present, "
+            "and the approver is a third person."
+        ),
     )
     request_expiry_hours = models.PositiveIntegerField(
         _("an unanswered request expires after (hours)"),
@@ -226,6 +244,16 @@ class AccessRequest(models.Model):
         Purpose, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose")
     )
     motivation = models.TextField(_("motivation"))
+    # Who hears the calls when the grant comes: empty means the requester. An employee's request
+    # under a rule with employee_request_listener names another member (never the requester).
+    listener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("listener"),
+    )
     case = models.ForeignKey(
         Case,
         on_delete=models.PROTECT,
@@ -267,9 +295,20 @@ class AccessRequest(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         indexes = [models.Index(fields=["organisation", "status"], name="request_org_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(listener=models.F("requester")),
+                name="listener_is_not_requester",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.purpose.code} ({self.get_status_display()})"
+
+    @property
+    def hearer_id(self) -> int:
+        """Who the grant goes to: the named listener, else the requester."""
+        return self.listener_id or self.requester_id
 
 
 class RequestDecision(models.Model):
@@ -299,8 +338,9 @@ class RequestDecision(models.Model):
 
 
 class Grant(models.Model):
-    """What an approved playback request gives: the requester may hear its recordings for its
-    purpose until expires_at (and max_plays times, where set), unless revoked."""
+    """What an approved playback request gives: the requester (or the listener it names) may
+    hear its recordings for its purpose until expires_at (and max_plays times, where set),
+    unless revoked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.OneToOneField(AccessRequest, on_delete=models.CASCADE, related_name="grant")
@@ -335,14 +375,32 @@ class Disclosure(models.Model):
     SHA-256 kept, downloadable through a time-limited link that a separately sent code opens."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The approved request it answers; empty where another four-eyes step approved it (an
+    # anonymised transcript, a data subject's copy of their own data).
     request = models.OneToOneField(
-        AccessRequest, on_delete=models.PROTECT, related_name="disclosure"
+        AccessRequest, on_delete=models.PROTECT, related_name="disclosure", null=True, blank=True
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="disclosures"
     )
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="+")
+    # The register's recipient where there is one; a data subject receiving their own data is
+    # not a recipient in the sense of the register (GDPR art. 4(9)), so it may be empty.
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recipient_label = models.CharField(max_length=200, default="")
     recipient_email = models.EmailField()
+    purpose_code = models.CharField(max_length=100, blank=True)
+    contents = models.CharField(
+        max_length=20, choices=DisclosureContents.choices, default=DisclosureContents.RECORDINGS
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     code_hash = models.CharField(max_length=128)
     failed_code_attempts = models.PositiveSmallIntegerField(default=0)

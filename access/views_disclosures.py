@@ -83,7 +83,7 @@ def disclosure_download(request: HttpRequest, token: str) -> HttpResponse:
     response = FileResponse(
         audio_storage().open(disclosure.storage_key, "rb"),
         as_attachment=True,
-        filename=f"earshot-{disclosure.request.purpose.code}-{disclosure.created_at:%Y%m%d}.zip",
+        filename=f"earshot-{disclosure.contents}-{disclosure.created_at:%Y%m%d}.zip",
         content_type="application/zip",
     )
     response["Cache-Control"] = "no-store, private"
