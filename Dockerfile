@@ -32,6 +32,7 @@ RUN install -d -o earshot -g earshot -m 0755 /var/lib/earshot /var/lib/earshot/a
 # read-only for the runtime user. The secret key here is a build-only dummy given to this
 # step alone (never ENV): at runtime the settings refuse to start without a real one.
 RUN EARSHOT_SECRET_KEY=build-only-dummy-not-used-at-runtime EARSHOT_DEBUG=0 \
+    EARSHOT_IDENTIFIER_KEY=build-only-dummy-not-used-at-runtime \
     python manage.py collectstatic --noinput
 
 USER earshot

@@ -77,6 +77,9 @@ EVENTS = {
     "coaching.settings.changed": _("changed the coaching settings (sample, disputes, arbiter)"),
     "access.recording.listened": _("listened to a recording"),
     "access.recording.refused": _("was refused access to a recording"),
+    "access.recording.employee_confirmed": _(
+        "confirmed that the call's employee was present to listen along"
+    ),
     "access.policy.changed": _("changed the access policy"),
     "access.request.created": _("asked for access to recordings"),
     "access.request.approved": _("approved a request"),
@@ -94,6 +97,27 @@ EVENTS = {
     "access.disclosure.downloaded": _("downloaded a disclosed copy"),
     "access.disclosure.cancelled": _("cancelled a disclosure link"),
     "access.disclosure.copy_deleted": _("deleted the copy of an ended disclosure"),
+    # Anonymised transcripts (transcripts/).
+    "transcripts.purpose.switched_on": _("marked a purpose as one for anonymised transcripts"),
+    "transcripts.purpose.switched_off": _(
+        "stopped marking a purpose as one for anonymised transcripts"
+    ),
+    "transcripts.transcript.started": _("started typing a transcript of a call"),
+    "transcripts.transcript.viewed": _("read a transcript submitted for approval"),
+    "transcripts.utterance.added": _("added an utterance to a transcript"),
+    "transcripts.utterance.changed": _("changed an utterance of a transcript"),
+    "transcripts.utterance.deleted": _("deleted an utterance of a transcript"),
+    "transcripts.transcript.imported": _("imported a transcript from a text file"),
+    "transcripts.redactions.proposed": _("let the detectors propose redactions in a transcript"),
+    "transcripts.redaction.accepted": _("accepted a redaction in a transcript"),
+    "transcripts.redaction.removed": _("removed a redaction from a transcript"),
+    "transcripts.redaction.added": _("added a redaction to a transcript by hand"),
+    "transcripts.transcript.submitted": _("submitted an anonymised transcript for approval"),
+    "transcripts.transcript.approved": _("approved an anonymised transcript"),
+    "transcripts.transcript.sent_back": _("sent an anonymised transcript back to its author"),
+    "transcripts.transcript.exported": _("exported an anonymised transcript to the customer"),
+    "transcripts.case_record.kept": _("kept an exported anonymised transcript with its case"),
+    "transcripts.transcript.erased": _("erased a transcript together with its call's audio"),
     "retention.destruction.proposed": _("proposed a destruction list of archival records"),
     "retention.destruction.executed": _("approved a destruction list; the records were destroyed"),
     "retention.destruction.rejected": _("rejected a destruction list"),
@@ -110,6 +134,31 @@ EVENTS = {
     "retention.change.proposed": _("proposed to apply the current retention to existing calls"),
     "retention.change.applied": _("applied the current retention to existing calls"),
     "retention.change.denied": _("denied applying the current retention to existing calls"),
+    # Answering data subject requests (subjects/, the answer).
+    "subjects.answer.prepared": _("prepared the answer to a data subject request"),
+    "subjects.answer.approved": _("approved the answer to a data subject request (four eyes)"),
+    "subjects.answer.rejected": _("rejected a prepared answer to a data subject request"),
+    "access.recording.disclosed_to_subject": _(
+        "put a call in a data subject's copy of their own data (after approval)"
+    ),
+    "subjects.transcript.disclosed": _(
+        "put an anonymised transcript in a data subject's copy of their own data"
+    ),
+    "subjects.request.answered": _("answered a data subject request with a decision"),
+    "subjects.letter.downloaded": _("downloaded the answer letter of a data subject request"),
+    "subjects.request.erased": _("erased a data subject request whose retention ran out"),
+    "subjects.request.registered": _("registered a data subject request"),
+    "subjects.request.submitted": _(
+        "received a data subject request through the public form (not yet confirmed)"
+    ),
+    "subjects.request.confirmed": _("had a data subject request confirmed by e-mail"),
+    "subjects.request.unconfirmed_deleted": _(
+        "deleted a data subject request whose e-mail confirmation expired"
+    ),
+    "subjects.request.searched": _("searched for a data subject's data"),
+    "subjects.request.extended": _("extended the deadline of a data subject request"),
+    "subjects.public_form.published": _("published the public form for data subject requests"),
+    "subjects.public_form.withdrawn": _("withdrew the public form for data subject requests"),
     "audit.trail.pruned": _("removed the oldest audit events behind a signed checkpoint"),
     "audit.checkpoints.downloaded": _("downloaded the signed checkpoints of the audit trail"),
     "audit.trail.restored": _("recorded that the database was restored from a backup"),

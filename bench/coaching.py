@@ -22,6 +22,7 @@ SLUG = "bench-coaching"
 GOAL_MS = 200
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 sys.path.insert(0, str(ROOT))
 

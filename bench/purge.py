@@ -39,6 +39,7 @@ NAIVE_ROWS = int(os.environ.get("BENCH_PURGE_NAIVE_ROWS", "5000"))
 OBJECT_BYTES = 8 * 1024
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -26,6 +26,7 @@ SLUG = "bench-register"
 GOAL_MS = 300
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 sys.path.insert(0, str(ROOT))
 

@@ -42,6 +42,17 @@ DEFAULT_ENTRIES = [
     # Pending requests past their time become expired; ended disclosure copies are deleted.
     BeatEntry("expire-requests", "access.tasks.expire_requests", "*/10 * * * *", 550),
     BeatEntry("expire-disclosures", "access.tasks.expire_disclosures", "*/10 * * * *", 550),
+    # Warn privacy officers 7 days and 1 day before a data subject request's deadline.
+    BeatEntry(
+        "warn-subject-deadlines", "subjects.tasks.warn_subject_deadlines", "0 7 * * *", 23 * 3600
+    ),
+    # Delete public-form requests whose confirmation link expired unconfirmed.
+    BeatEntry(
+        "expire-subject-confirmations",
+        "subjects.tasks.expire_subject_confirmations",
+        "25 * * * *",
+        3000,
+    ),
 ]
 
 

@@ -41,6 +41,19 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "earshot-debug-only-not-secret"
 
+# The key of the digests that let a data subject request find a person exactly and fast
+# without plain BSNs and phone numbers: recordings and requests keep an HMAC-SHA256 of the
+# normalised phone number, BSN, customer number and name under this key (subjects/identifiers.py).
+# Changing it needs `manage.py rehash_identifiers`, which recomputes every digest.
+IDENTIFIER_KEY = env_str("EARSHOT_IDENTIFIER_KEY")
+if not IDENTIFIER_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "EARSHOT_IDENTIFIER_KEY (or EARSHOT_IDENTIFIER_KEY_FILE) must be set when "
+            "EARSHOT_DEBUG is off."
+        )
+    IDENTIFIER_KEY = "earshot-debug-only-identifier-key"
+
 ALLOWED_HOSTS = env_list("EARSHOT_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("EARSHOT_CSRF_TRUSTED_ORIGINS", [])
 

@@ -12,6 +12,7 @@ os.environ.setdefault("EARSHOT_DOTENV", "")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "test-suite-only-" + "x" * 40)
+os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "test-suite-identifier-key-" + "i" * 32)
 os.environ.setdefault("EARSHOT_HTTPS", "0")
 os.environ.setdefault("EARSHOT_VAR_DIR", tempfile.mkdtemp(prefix="earshot-test-"))
 if "EARSHOT_AUDIT_SIGNING_KEY_FILE" not in os.environ:

@@ -24,6 +24,7 @@ NAVIGATION = [
     (roles.VIEW_ACCESS_POLICY, "policy:overview", _("Access policy")),
     (roles.VIEW_ACCESS_POLICY, "coaching:settings", _("Coaching settings")),
     (roles.VIEW_RETENTION, "retention:overview", _("Retention")),
+    (roles.HANDLE_SUBJECT_REQUESTS, "subjects:list", _("Data subject requests")),
     (roles.VIEW_REGISTER, "register:overview", _("Processing register")),
     (roles.VIEW_AUDIT_TRAIL, "audit:trail", _("Audit trail")),
     (roles.MANAGE_MEMBERS, "organisations:members", _("Members")),

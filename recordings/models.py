@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Employee, Organisation
+from recordings import identifiers
 from recordings.constants import Direction, IngestChannel, RecordingStatus, TokenStatus
 
 # Rows that are not tombstones. Queries on calls filter on a status that is not PURGED, which
@@ -49,6 +50,13 @@ class Recording(models.Model):
     customer_bsn = models.CharField(_("customer BSN"), max_length=9, blank=True)
     customer_gender = models.CharField(_("customer gender"), max_length=20, blank=True)
     customer_date_of_birth = models.DateField(_("customer date of birth"), null=True, blank=True)
+    # Keyed digests of the normalised phone number, BSN and name (recordings/identifiers.py),
+    # set on every save from the values beside them: a data subject request finds the person's
+    # calls by these, through the indexes below, whichever way the value was written. NULL when
+    # there is nothing to find (no value, a tombstone): such rows stay out of the indexes.
+    customer_phone_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    customer_bsn_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    customer_name_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     # How the caller was told the call is recorded: the announcement's id or version.
     announcement = models.CharField(_("recording announcement"), max_length=100, blank=True)
 
@@ -140,6 +148,22 @@ class Recording(models.Model):
                 condition=LIVE,
                 name="rec_org_status_period",
             ),
+            # A data subject request's search by identifier (subjects/search.py).
+            models.Index(
+                fields=["organisation", "customer_phone_digest"],
+                condition=LIVE & models.Q(customer_phone_digest__isnull=False),
+                name="rec_org_phone_digest",
+            ),
+            models.Index(
+                fields=["organisation", "customer_bsn_digest"],
+                condition=LIVE & models.Q(customer_bsn_digest__isnull=False),
+                name="rec_org_bsn_digest",
+            ),
+            models.Index(
+                fields=["organisation", "customer_name_digest"],
+                condition=LIVE & models.Q(customer_name_digest__isnull=False),
+                name="rec_org_name_digest",
+            ),
             # For SET_NULL when an employee is deleted.
             models.Index(
                 fields=["employee"],
@@ -150,6 +174,20 @@ class Recording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_identifier_digests()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            sources = {source for source, _target, _kind in identifiers.RECORDING_DIGESTS}
+            if sources & set(update_fields):
+                targets = {target for _source, target, _kind in identifiers.RECORDING_DIGESTS}
+                kwargs["update_fields"] = {*update_fields, *targets}
+        super().save(*args, **kwargs)
+
+    def set_identifier_digests(self) -> None:
+        for source, target, kind in identifiers.RECORDING_DIGESTS:
+            setattr(self, target, identifiers.optional_digest(kind, getattr(self, source)))
 
 
 class IngestToken(models.Model):

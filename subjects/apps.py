@@ -7,4 +7,8 @@ class SubjectsConfig(AppConfig):
     verbose_name = _("Data subject requests")
 
     def ready(self) -> None:
-        pass
+        # subjects-intake: the privacy officer's dashboard lists open and due requests.
+        from organisations.todo import todo_provider
+        from subjects.todo import subject_requests_waiting
+
+        todo_provider(subject_requests_waiting)

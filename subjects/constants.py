@@ -53,3 +53,9 @@ WARNING_DAYS = (7, 1)
 EXTENSION_MAX_MONTHS = 2
 # How long the public form's confirmation link works; unconfirmed requests are deleted after.
 CONFIRMATION_HOURS = 72
+# References read "AVG-2026-0001": per organisation and year of receipt.
+REFERENCE_PREFIX = "AVG"
+# The public form: submissions per client address, and per organisation, within the window.
+PUBLIC_LIMIT_PER_CLIENT = 5
+PUBLIC_LIMIT_PER_ORGANISATION = 100
+PUBLIC_LIMIT_WINDOW_MINUTES = 60

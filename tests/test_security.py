@@ -28,6 +28,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="earshot.settings",
         EARSHOT_DOTENV="",  # not the development .env `make run` writes
         EARSHOT_SECRET_KEY="a-long-random-production-key-" + "k7Qx9" * 10,
+        EARSHOT_IDENTIFIER_KEY="identifier-key-" + "i" * 32,
         EARSHOT_ALLOWED_HOSTS="earshot.example.nl",
         DATABASE_URL=os.environ["DATABASE_URL"],  # set by earshot.test_settings
         # The audit trail's checkpoint key; a file earshot.test_settings made.

@@ -42,6 +42,11 @@ PUBLIC_URL_NAMES = {
     "disclosure_download",
     # The link of an invitation e-mail (organisations/tests/test_invitations.py).
     "invitation_accept",
+    # An organisation's published form for data subject requests, its confirmation link
+    # (subjects/tests/test_public_form.py).
+    "subjects_public:form",
+    "subjects_public:sent",
+    "subjects_public:confirm",
 }
 
 # For each URL keyword: how to name an object of the victim organisation.
@@ -77,7 +82,23 @@ KWARG_MAKERS = {
     "team_id": lambda cast: _victim_team(cast).pk,
     "employee_id": lambda cast: _victim_employee(cast).pk,
     "change_id": lambda cast: _victim_role_change(cast).pk,
+    "subject_request_id": lambda cast: _victim_subject_request(cast).pk,
 }
+
+
+def _victim_subject_request(cast):
+    from subjects.constants import SubjectReceivedVia, SubjectRight
+    from subjects.models import SubjectRequest
+
+    return SubjectRequest.objects.create(
+        organisation=cast.organisation,
+        reference=f"AVG-2026-{SubjectRequest.objects.count() + 1:04d}",
+        right=SubjectRight.ACCESS,
+        received_on=date.today(),
+        received_via=SubjectReceivedVia.EMAIL,
+        requester_name="Slachtoffer",
+        deadline=date.today() + timedelta(days=30),
+    )
 
 
 def _victim_invitation(cast):

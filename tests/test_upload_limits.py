@@ -53,6 +53,7 @@ def environment(service: dict) -> dict[str, str]:
 def django_limits(web_env: dict[str, str]) -> tuple[int, int]:
     env = {**web_env, "PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "earshot.settings"}
     env["EARSHOT_SECRET_KEY"] = env.get("EARSHOT_SECRET_KEY") or "x" * 50  # as an operator sets
+    env["EARSHOT_IDENTIFIER_KEY"] = env.get("EARSHOT_IDENTIFIER_KEY") or "i" * 32
     result = subprocess.run(
         [
             sys.executable,

@@ -90,6 +90,7 @@ def _sqlite_env(tmp_path: Path) -> dict[str, str]:
         EARSHOT_CELERY_EAGER="1",
         EARSHOT_VAR_DIR=str(tmp_path / "var"),
         EARSHOT_SECRET_KEY="sqlite-play-test-" + "x" * 40,
+        EARSHOT_IDENTIFIER_KEY="identifier-key-" + "i" * 32,
         EARSHOT_HTTPS="0",
         EARSHOT_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         EARSHOT_LOG_LEVEL="WARNING",

@@ -209,6 +209,7 @@ def _manage_env(settings) -> dict[str, str]:
         # The test database, where this test's rows are committed.
         DATABASE_URL=f"postgres://{conf['USER']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}",
         EARSHOT_SECRET_KEY="x" * 50,
+        EARSHOT_IDENTIFIER_KEY="identifier-key-" + "i" * 32,
         EARSHOT_HTTPS="0",
         EARSHOT_VAR_DIR=str(settings.VAR_DIR),
         EARSHOT_AUDIT_SIGNING_KEY_FILE=str(settings.AUDIT_SIGNING_KEY_FILE),

@@ -1,0 +1,308 @@
+"""Find everything the organisation holds about the person a data subject request is about.
+
+Calls are found by the keyed digests of their phone number, BSN and name (the indexes on
+recordings, organisation first, so the search never scans the calls); from those calls
+follow their transcripts, cases, access requests, disclosures and evaluations. Cases are
+also found by the identifiers in their free text (contact and description): cases are few,
+so they are normalised at search time rather than indexed. Earlier requests of the same
+person are found by the digests of their identifiers. Only ever in the request's
+organisation. Tombstones (calls the purge erased) hold nothing about anyone any more and are
+not found.
+
+Names are not unique. A call found by the name alone, or a call found by a phone number or
+BSN that carries another person's name or BSN (a shared phone, a typing error), is not
+included but reported as `ambiguous`, for the privacy officer to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from access.models import AccessRequest, Case, Disclosure
+from recordings import identifiers as ids
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from subjects.constants import IdentifierKind
+from subjects.models import SubjectIdentifier, SubjectRequest
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGIT_RUN = re.compile(r"(?<![\d])\d[\d .-]{6,12}\d(?![\d])")
+
+
+@dataclass
+class AmbiguousNote:
+    """Items an identifier points at that may be someone else's."""
+
+    reason: str  # "name_only" or "other_person"
+    message: str
+    recordings: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+
+
+@dataclass
+class SubjectFindings:
+    recordings: QuerySet
+    transcripts: Any  # a QuerySet, or [] while the transcripts app has no model
+    cases: QuerySet
+    access_requests: QuerySet
+    disclosures: QuerySet
+    evaluations: Any
+    subject_requests: QuerySet
+    ambiguous: list[AmbiguousNote] = field(default_factory=list)
+
+    @property
+    def nothing_found(self) -> bool:
+        return not (
+            self.recordings.exists()
+            or self.cases.exists()
+            or self.disclosures.exists()
+            or self.access_requests.exists()
+            or self.subject_requests.exists()
+            or bool(self.ambiguous)
+        )
+
+    def counts(self) -> dict[str, int]:
+        """For the audit event and the page: numbers only."""
+
+        def count(items: Any) -> int:
+            return (
+                items.count()
+                if hasattr(items, "count") and not isinstance(items, list)
+                else len(items)
+            )
+
+        return {
+            "recordings": count(self.recordings),
+            "transcripts": count(self.transcripts),
+            "cases": count(self.cases),
+            "access_requests": count(self.access_requests),
+            "disclosures": count(self.disclosures),
+            "evaluations": count(self.evaluations),
+            "subject_requests": count(self.subject_requests),
+            "ambiguous": sum(len(n.recordings) + len(n.cases) for n in self.ambiguous),
+        }
+
+
+def _digests(subject_request: SubjectRequest) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for identifier in subject_request.identifiers.all():
+        found[identifier.kind].add(identifier.digest)
+    return found
+
+
+_CALL_FIELDS = ("pk", "customer_phone_digest", "customer_bsn_digest", "customer_name_digest")
+
+
+def _calls_by(organisation_id: Any, column: str, digests: set[str]) -> list:
+    if not digests:
+        return []
+    return list(
+        Recording.objects.filter(organisation=organisation_id, **{f"{column}__in": digests})
+        .exclude(status=RecordingStatus.PURGED)
+        .only(*_CALL_FIELDS)
+    )
+
+
+def _conflicts(calls_by_identifier: dict[str, list], column: str, own: set[str]) -> set:
+    """Calls that carry another person's value in `column` (a name or BSN digest): one not
+    among the request's own values; where the request gives none, any call of an identifier
+    whose calls carry more than one value (two people share it, no telling which is ours)."""
+    conflicting = set()
+    for calls in calls_by_identifier.values():
+        values = {getattr(call, column) for call in calls} - {None}
+        for call in calls:
+            value = getattr(call, column)
+            if value is None:
+                continue
+            if (own and value not in own) or (not own and len(values) > 1):
+                conflicting.add(call.pk)
+    return conflicting
+
+
+def _match_calls(subject_request: SubjectRequest, digests: dict[str, set[str]]):
+    org = subject_request.organisation_id
+    by_identifier: dict[str, list] = {}
+    for digest in digests.get(IdentifierKind.PHONE, ()):
+        by_identifier[digest] = _calls_by(org, "customer_phone_digest", {digest})
+    for digest in digests.get(IdentifierKind.BSN, ()):
+        by_identifier[digest] = _calls_by(org, "customer_bsn_digest", {digest})
+    strong = {call.pk for calls in by_identifier.values() for call in calls}
+    other_person = _conflicts(
+        by_identifier, "customer_name_digest", digests.get(IdentifierKind.NAME, set())
+    ) | _conflicts(by_identifier, "customer_bsn_digest", digests.get(IdentifierKind.BSN, set()))
+    named = _calls_by(org, "customer_name_digest", digests.get(IdentifierKind.NAME, set()))
+    name_only = {call.pk for call in named} - strong
+    return strong - other_person, other_person, name_only
+
+
+def _case_text_matches(text: str, digests: dict[str, set[str]]) -> tuple[bool, bool]:
+    """(strong, by name only) for one case's free text."""
+    strong_kinds = {
+        IdentifierKind.PHONE: set(),
+        IdentifierKind.EMAIL: set(),
+        IdentifierKind.BSN: set(),
+        IdentifierKind.CUSTOMER_NUMBER: set(),
+    }
+    for match in phonenumbers.PhoneNumberMatcher(text, "NL"):
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        strong_kinds[IdentifierKind.PHONE].add(ids.digest_normalised(ids.PHONE, e164))
+    for email in _EMAIL.findall(text):
+        strong_kinds[IdentifierKind.EMAIL].add(ids.identifier_digest(ids.EMAIL, email))
+    for run in _DIGIT_RUN.findall(text):
+        digits = re.sub(r"\D", "", run)
+        if len(digits) in (8, 9):
+            digest = ids.optional_digest(ids.BSN, digits)
+            if digest:
+                strong_kinds[IdentifierKind.BSN].add(digest)
+    # Customer numbers and names: every run of one to four words of the text, normalised.
+    words = [
+        word.strip(".,;:!?'\"")
+        for word in ids.normalise_name(re.sub(r"[,;:()\[\]<>\"]", " ", text)).split()
+    ]
+    words = [word for word in words if word]
+    runs = {" ".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words))}
+    run_digests = {ids.digest_normalised(ids.CUSTOMER_NUMBER, run) for run in runs}
+    strong_kinds[IdentifierKind.CUSTOMER_NUMBER] = run_digests
+    strong = any(strong_kinds[kind] & digests.get(kind, set()) for kind in strong_kinds)
+    name_digests = {ids.digest_normalised(ids.NAME, run) for run in runs}
+    by_name = bool(name_digests & digests.get(IdentifierKind.NAME, set()))
+    return strong, by_name and not strong
+
+
+def _match_cases(subject_request: SubjectRequest, digests: dict[str, set[str]]):
+    strong, name_only = set(), set()
+    texts = (
+        Case.objects.filter(organisation=subject_request.organisation_id)
+        .filter(~Q(customer_contact="") | ~Q(description=""))
+        .values_list("pk", "customer_contact", "description")
+    )
+    for pk, contact, description in texts.iterator(chunk_size=500):
+        is_strong, by_name = _case_text_matches(f"{contact}\n{description}", digests)
+        if is_strong:
+            strong.add(pk)
+        elif by_name:
+            name_only.add(pk)
+    return strong, name_only
+
+
+def _transcripts(recording_ids: set) -> Any:
+    """Transcripts of the calls, if the transcripts app has its model yet."""
+    try:
+        transcript_model = apps.get_model("transcripts", "Transcript")
+    except LookupError:
+        return []
+    return transcript_model.objects.filter(recording__in=recording_ids)
+
+
+def _evaluations(organisation_id: Any, recording_ids: set) -> Any:
+    try:
+        evaluation_model = apps.get_model("coaching", "Evaluation")
+    except LookupError:
+        return []
+    return evaluation_model.objects.filter(
+        organisation=organisation_id, recording__in=recording_ids
+    )
+
+
+def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
+    org = subject_request.organisation_id
+    digests = _digests(subject_request)
+    call_ids, other_person, name_only_calls = _match_calls(subject_request, digests)
+    strong_cases, name_only_cases = _match_cases(subject_request, digests)
+    linked_cases = set(
+        Case.recordings.through.objects.filter(
+            recording_id__in=call_ids, case__organisation=org
+        ).values_list("case_id", flat=True)
+    )
+    case_ids = strong_cases | linked_cases
+    name_only_cases -= case_ids
+    access_requests = (
+        AccessRequest.objects.filter(organisation=org)
+        .filter(Q(recordings__in=call_ids) | Q(case__in=case_ids))
+        .distinct()
+    )
+    emails = [
+        identifier.display
+        for identifier in subject_request.identifiers.all()
+        if identifier.kind == IdentifierKind.EMAIL
+    ]
+    email_match = Q(pk__in=[])
+    for email in emails:
+        email_match |= Q(recipient_email__iexact=email)
+    disclosures = Disclosure.objects.filter(organisation=org).filter(
+        Q(request__in=access_requests.values("pk")) | email_match
+    )
+    earlier = SubjectRequest.objects.filter(organisation=org).exclude(pk=subject_request.pk)
+    earlier_match = Q(pk__in=[])
+    for kind, values in digests.items():
+        earlier_match |= Q(kind=kind, digest__in=values)
+    earlier_ids = SubjectIdentifier.objects.filter(earlier_match, request__organisation=org)
+    ambiguous = []
+    if name_only_calls or name_only_cases:
+        ambiguous.append(
+            AmbiguousNote(
+                reason="name_only",
+                message=_(
+                    "These carry the person's name but none of the request's other "
+                    "identifiers. Names are not unique: judge whether they are about this "
+                    "person before including them."
+                ),
+                recordings=list(
+                    Recording.objects.filter(pk__in=name_only_calls).order_by("-started_at")
+                ),
+                cases=list(Case.objects.filter(pk__in=name_only_cases)),
+            )
+        )
+    if other_person:
+        ambiguous.append(
+            AmbiguousNote(
+                reason="other_person",
+                message=_(
+                    "A phone number or BSN of the request is also on these calls, but they "
+                    "carry another name or BSN: the identifier seems to belong to more than "
+                    "one person. Judge whether they are about this person."
+                ),
+                recordings=list(
+                    Recording.objects.filter(pk__in=other_person).order_by("-started_at")
+                ),
+            )
+        )
+    return SubjectFindings(
+        recordings=Recording.objects.filter(pk__in=call_ids).order_by("-started_at", "-id"),
+        transcripts=_transcripts(call_ids),
+        cases=Case.objects.filter(pk__in=case_ids).order_by("-received_on"),
+        access_requests=access_requests,
+        disclosures=disclosures.order_by("-created_at"),
+        evaluations=_evaluations(org, call_ids),
+        subject_requests=earlier.filter(pk__in=earlier_ids.values("request_id"))
+        .exclude(status="unconfirmed")
+        .order_by("-received_on"),
+        ambiguous=ambiguous,
+    )
+
+
+def subject_request_search(
+    *, membership: Any, subject_request: SubjectRequest, ip_address: str | None = None
+) -> SubjectFindings:
+    """find_subject_data for a member, logged: the event names the request and the numbers
+    found, never the identifiers searched for."""
+    import audit
+
+    findings = find_subject_data(subject_request)
+    audit.record(
+        actor=membership.user,
+        action="subjects.request.searched",
+        organisation=membership.organisation,
+        target=subject_request,
+        detail=findings.counts(),
+        ip_address=ip_address,
+    )
+    return findings
