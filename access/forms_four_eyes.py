@@ -7,11 +7,19 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind, Scope
+from access.four_eyes import CaseDraft
 from access.models import PurposeRule
 from organisations.constants import Role
 from recordings.models import Recording
 
 MAX_RECORDINGS_PER_REQUEST = 50
+NEW_CASE = "new"
+NEW_CASE_FIELDS = (
+    "new_case_received_via",
+    "new_case_received_on",
+    "new_case_reference",
+    "new_case_description",
+)
 
 
 def recordings_by_call_ids(text: str, recordings) -> list[Recording]:
@@ -40,15 +48,74 @@ class AccessRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Why you need to hear these calls. The approver reads this in full."),
     )
-    case = forms.ChoiceField(label=_("Case"), required=False)
+    case = forms.ChoiceField(
+        label=_("Case"),
+        required=False,
+        help_text=_(
+            "Where the purpose is recorded in the case register: an open case, or a new one "
+            "opened with this request."
+        ),
+    )
+    new_case_received_via = forms.ChoiceField(
+        label=_("New case: received via"),
+        required=False,
+        choices=[("", "—"), *ReceivedVia.choices],
+    )
+    new_case_received_on = forms.DateField(
+        label=_("New case: received on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    new_case_reference = forms.CharField(
+        label=_("New case: reference"),
+        required=False,
+        max_length=50,
+        help_text=_("As in your complaints register; leave empty to number automatically."),
+    )
+    new_case_description = forms.CharField(
+        label=_("New case: description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the complaint or question is about, for the case register."),
+    )
+    listener = forms.ChoiceField(
+        label=_("Who listens with you"),
+        required=False,
+        help_text=_(
+            "Under this purpose an employee does not listen alone: the person you name hears "
+            "the call with you present, and a third person approves."
+        ),
+    )
     recipient = forms.ChoiceField(label=_("Recipient"), required=False)
     recipient_email = forms.EmailField(label=_("Recipient's e-mail address"), required=False)
 
-    def __init__(self, *args, rules: list[PurposeRule], cases, kind: str, recordings, **kw):
-        """`recordings`: the calls the person may find; any other id reads as unknown."""
+    def __init__(
+        self,
+        *args,
+        rules: list[PurposeRule],
+        cases,
+        kind: str,
+        recordings,
+        listeners=(),
+        **kw,
+    ):
+        """`recordings`: the calls the person may find; any other id reads as unknown.
+        `listeners`: the members an employee may name to listen with them (empty: no field)."""
         super().__init__(*args, **kw)
         self.kind = kind
         self.recordings = recordings
+        if not any(rule.case_kind for rule in rules):
+            for name in NEW_CASE_FIELDS:
+                del self.fields[name]
+        listeners = list(listeners)
+        if listeners:
+            self.fields["listener"].choices = [("", "—")] + [
+                (str(m.user_id), f"{m.user.get_username()} ({m.get_role_display()})")
+                for m in listeners
+            ]
+        else:
+            del self.fields["listener"]
+        self.listeners = {str(m.user_id): m.user for m in listeners}
         if kind == RequestKind.DISCLOSURE:
             rules = [rule for rule in rules if rule.disclosure_recipients.exists()]
             self.fields["recipient"].required = True
@@ -63,7 +130,12 @@ class AccessRequestForm(forms.Form):
             (str(rule.purpose_id), f"{rule.purpose.code}: {rule.purpose.description[:80]}")
             for rule in rules
         ]
-        self.fields["case"].choices = [("", "—")] + [
+        new = (
+            [(NEW_CASE, _("Open a new case with this request"))]
+            if NEW_CASE_FIELDS[0] in (self.fields)
+            else []
+        )
+        self.fields["case"].choices = [("", "—"), *new] + [
             (str(case.pk), f"{case.reference} ({case.get_kind_display()})") for case in cases
         ]
         self.cases = {str(case.pk): case for case in cases}
@@ -82,6 +154,21 @@ class AccessRequestForm(forms.Form):
         data = super().clean()
         data["rule"] = self.rules.get(data.get("purpose", ""))
         data["case_obj"] = self.cases.get(data.get("case") or "")
+        data["new_case"] = None
+        if data.get("case") == NEW_CASE:
+            missing = False
+            for name in ("new_case_received_via", "new_case_received_on", "new_case_description"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed to open the new case."))
+                    missing = True
+            if not missing and not self.errors:
+                data["new_case"] = CaseDraft(
+                    received_via=data["new_case_received_via"],
+                    received_on=data["new_case_received_on"],
+                    description=data["new_case_description"],
+                    reference=data.get("new_case_reference", ""),
+                )
+        data["listener_user"] = self.listeners.get(data.get("listener") or "")
         return data
 
 
@@ -160,6 +247,8 @@ class PurposeRuleForm(forms.ModelForm):
             "max_plays",
             "case_required",
             "case_kind",
+            "employee_present",
+            "employee_request_listener",
             "request_expiry_hours",
             "disclosure_recipients",
             "disclosure_link_days",
@@ -202,4 +291,15 @@ class PurposeRuleForm(forms.ModelForm):
         data = super().clean()
         if data.get("requester_roles") and not data.get("approver_roles"):
             self.add_error("approver_roles", _("Who may ask needs someone who may approve."))
+        asking = set(data.get("requester_roles") or [])
+        if data.get("employee_request_listener") and (
+            Role.EMPLOYEE not in asking or not asking - {Role.EMPLOYEE}
+        ):
+            self.add_error(
+                "employee_request_listener",
+                _(
+                    "Let employees ask, and at least one other role who can listen with them "
+                    "(a team leader, for example)."
+                ),
+            )
         return data

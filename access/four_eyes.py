@@ -9,7 +9,8 @@ already decided and changes nothing.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,10 +21,18 @@ from django.utils.translation import gettext as _
 
 import audit
 from access import notify
-from access.constants import CaseKind, CaseStatus, DecisionOutcome, RequestKind, RequestStatus
+from access.constants import (
+    CaseKind,
+    CaseStatus,
+    DecisionOutcome,
+    ReceivedVia,
+    RequestKind,
+    RequestStatus,
+)
 from access.models import AccessRequest, Case, Grant, PurposeRule, RequestDecision
 from access.policy import recordings_visible_to
 from access.rules import current_policy_version, rule_for
+from audit.models import AuditEvent
 from organisations import roles
 from organisations.constants import Role
 from organisations.models import Membership, Organisation
@@ -102,12 +111,51 @@ def cases_visible_to(membership: Membership) -> QuerySet[Case]:
     )
 
 
+def cases_choosable_by(membership: Membership) -> QuerySet[Case]:
+    """The cases a request of this member may link: those of the kinds the policy shows them;
+    a member who may not open the case register (an employee) only the cases they opened, so
+    asking never lists other people's complaints."""
+    cases = cases_visible_to(membership)
+    if not membership.user.has_perm(f"organisations.{roles.VIEW_CASES}", membership.organisation):
+        cases = cases.filter(created_by=membership.user_id)
+    return cases
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """A case opened in the complaints register together with a request (same transaction):
+    its kind is the one the purpose's rule names; the reference is numbered when empty."""
+
+    received_via: str
+    received_on: date
+    description: str
+    customer_contact: str = ""
+    reference: str = ""
+
+
+def _check_case_draft(rule: PurposeRule, draft: CaseDraft) -> None:
+    if not rule.case_kind:
+        raise RequestError(_("This purpose does not record its requests in a case."))
+    if draft.received_via not in ReceivedVia.values:
+        raise RequestError(_("Say how the case was received."))
+    if not (draft.description or "").strip():
+        raise RequestError(_("Describe the case for the complaints register."))
+    if draft.received_on > timezone.localdate():
+        raise RequestError(_("A case cannot be received in the future."))
+
+
 def _check_case(membership: Membership, rule: PurposeRule, case: Case | None) -> None:
     if case is None:
         if rule.case_required:
-            raise RequestError(_("This purpose needs a case: link the case this request is for."))
+            raise RequestError(
+                _(
+                    "This purpose needs a case in the register (%(kind)s): link an open one or "
+                    "open a new one with this request."
+                )
+                % {"kind": CaseKind(rule.case_kind).label}
+            )
         return
-    if not cases_visible_to(membership).filter(pk=case.pk).exists():
+    if not cases_choosable_by(membership).filter(pk=case.pk).exists():
         raise RequestError(_("No such case."))
     if rule.case_kind and case.kind != rule.case_kind:
         raise RequestError(
@@ -116,6 +164,49 @@ def _check_case(membership: Membership, rule: PurposeRule, case: Case | None) ->
         )
     if case.status != CaseStatus.OPEN:
         raise RequestError(_("The case is closed."))
+
+
+def listener_candidates(membership: Membership, rule: PurposeRule) -> QuerySet[Membership]:
+    """Who may hear the calls of this employee's request with them: active members whose role
+    may ask under the rule, other than employees, never the employee themself."""
+    listener_roles = [role for role in rule.requester_roles if role != Role.EMPLOYEE]
+    return (
+        Membership.objects.filter(
+            organisation=membership.organisation_id,
+            role__in=listener_roles,
+            active=True,
+            user__is_active=True,
+        )
+        .exclude(user=membership.user_id)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def needs_listener(membership: Membership, rule: PurposeRule, kind: str) -> bool:
+    return (
+        rule.employee_request_listener
+        and membership.role == Role.EMPLOYEE
+        and kind == RequestKind.PLAYBACK
+    )
+
+
+def _check_listener(membership: Membership, rule: PurposeRule, kind: str, listener) -> None:
+    if not needs_listener(membership, rule, kind):
+        if listener is not None:
+            raise RequestError(_("Only an employee's request under this purpose names a listener."))
+        return
+    if listener is None:
+        raise RequestError(
+            _(
+                "Under this purpose an employee does not listen alone: name who will hear the "
+                "call together with you."
+            )
+        )
+    if listener.pk == membership.user_id:
+        raise RequestError(_("Name someone else as listener: you will be present as the employee."))
+    if not listener_candidates(membership, rule).filter(user=listener.pk).exists():
+        raise RequestError(_("That person may not listen under this purpose."))
 
 
 @transaction.atomic
@@ -129,8 +220,13 @@ def request_create(
     kind: str = RequestKind.PLAYBACK,
     recipient: Recipient | None = None,
     recipient_email: str = "",
+    new_case: CaseDraft | None = None,
+    listener: Any = None,
     ip_address: str | None = None,
 ) -> AccessRequest:
+    """Ask. `case` links an open case; `new_case` opens one in the same transaction instead
+    (a refused request opens no case); `listener` is who hears the calls of an employee's
+    request where the rule says an employee does not listen alone."""
     organisation = membership.organisation
     rule = _rule(purpose, organisation)
     if membership.role not in rule.requester_roles:
@@ -139,7 +235,13 @@ def request_create(
     if problem:
         raise RequestError(problem)
     _check_recordings(membership, recordings)
-    _check_case(membership, rule, case)
+    if new_case is not None:
+        if case is not None:
+            raise RequestError(_("Link an existing case or open a new one, not both."))
+        _check_case_draft(rule, new_case)
+    else:
+        _check_case(membership, rule, case)
+    _check_listener(membership, rule, kind, listener)
     if kind == RequestKind.DISCLOSURE:
         if recipient is None or not rule.disclosure_recipients.filter(pk=recipient.pk).exists():
             raise RequestError(_("The policy does not name this recipient for this purpose."))
@@ -147,10 +249,25 @@ def request_create(
             raise RequestError(_("Give the recipient's e-mail address for the download link."))
     else:
         recipient, recipient_email = None, ""
+    if new_case is not None:
+        from access.cases import case_create  # access.cases imports this module
+
+        case = case_create(
+            membership=membership,
+            kind=rule.case_kind,
+            received_via=new_case.received_via,
+            received_on=new_case.received_on,
+            description=new_case.description,
+            customer_contact=new_case.customer_contact,
+            reference=new_case.reference,
+            recordings=recordings,
+            ip_address=ip_address,
+        )
     request = AccessRequest.objects.create(
         organisation=organisation,
         kind=kind,
         requester=membership.user,
+        listener=listener,
         purpose=purpose,
         motivation=motivation.strip(),
         case=case,
@@ -173,6 +290,8 @@ def request_create(
             "kind": kind,
             "recordings": [str(r.pk) for r in recordings],
             "case": str(case.pk) if case else "",
+            "case_opened": new_case is not None,
+            "listener": listener.pk if listener is not None else None,
         },
         ip_address=ip_address,
     )
@@ -192,7 +311,7 @@ def _approver_roles(purpose: Purpose) -> list[str]:
 
 def eligible_approvers(request: AccessRequest) -> QuerySet:
     """Members of the request's organisation whose role the rule names as approver and who hold
-    the approve right, never the requester."""
+    the approve right, never the requester nor the listener: with a listener, three people."""
     approver_roles = _approver_roles(request.purpose)
     return (
         User.objects.filter(
@@ -201,7 +320,7 @@ def eligible_approvers(request: AccessRequest) -> QuerySet:
             memberships__role__in=approver_roles,
             memberships__active=True,
         )
-        .exclude(pk=request.requester_id)
+        .exclude(pk__in=[request.requester_id, request.hearer_id])
         .distinct()
     )
 
@@ -212,6 +331,8 @@ def decision_refusal(membership: Membership, request: AccessRequest) -> str | No
         return _("No such request.")
     if request.requester_id == membership.user_id:
         return _("You cannot decide on your own request.")
+    if request.listener_id == membership.user_id:
+        return _("You are the listener of this request: another person decides on it.")
     if not membership.user.has_perm(
         f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation
     ):
@@ -272,7 +393,7 @@ def _grant_create(request: AccessRequest) -> Grant:
     now = timezone.now()
     return Grant.objects.create(
         request=request,
-        user=request.requester,
+        user_id=request.hearer_id,
         starts_at=now,
         expires_at=now + timedelta(hours=rule.grant_hours if rule else 24),
         max_plays=rule.max_plays if rule else None,
@@ -406,11 +527,12 @@ def grant_revoke(
     *, membership: Membership, request_id: Any, comment: str, ip_address: str | None = None
 ) -> AccessRequest:
     """Stop an approved request's grant at once: the gate checks the grant on every byte range.
-    The requester may give up their own grant; otherwise it takes an approver of the purpose."""
+    The requester or the listener may give up the grant; otherwise it takes an approver of the
+    purpose."""
     request = _locked(membership, request_id)
     if request.status != RequestStatus.APPROVED or request.kind != RequestKind.PLAYBACK:
         raise RequestError(_("Only an approved playback request has a grant to revoke."))
-    if request.requester_id != membership.user_id:
+    if membership.user_id not in (request.requester_id, request.listener_id):
         refusal = decision_refusal(membership, request)
         if refusal:
             raise RequestError(refusal)
@@ -450,3 +572,24 @@ def requester_history(request: AccessRequest) -> QuerySet[AccessRequest]:
         .select_related("purpose")
         .order_by("-created_at")
     )
+
+
+def request_listens(request: AccessRequest) -> list[dict]:
+    """Who listened under this request's grant, when, and whether the call's employee was
+    present: read from the audit trail, so the employee who asked sees who heard their call."""
+    recording_ids = [str(pk) for pk in request.recordings.values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(
+        organisation=request.organisation_id,
+        action="access.recording.listened",
+        target_type="recordings.recording",
+        target_id__in=recording_ids,
+        detail__request=str(request.pk),
+    ).order_by("created_at", "sequence")
+    return [
+        {
+            "who": event.actor_label,
+            "at": event.created_at,
+            "employee_present": bool(event.detail.get("employee_present")),
+        }
+        for event in events
+    ]

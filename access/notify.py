@@ -62,4 +62,5 @@ def request_decided(request) -> None:
             "status": request.get_status_display(),
             "url": _request_url(request),
         }
-        _send(subject, body, [request.requester])
+        # The listener an employee's request named hears the calls: they learn it too.
+        _send(subject, body, [request.requester, *([request.listener] if request.listener else [])])

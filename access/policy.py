@@ -30,6 +30,12 @@ class Decision:
     reason: str
     status: int = 200  # what the gate answers when refused: 403, 404 or 410
     grant: Grant | None = None  # set when an approved request, not a standing right, allows
+    # Allowed with the call's employee present (confirmed by the listener, or the listener is
+    # that employee): the listen event says so.
+    with_employee: bool = False
+    # Refused only because the policy plays this call with its employee present and the
+    # listener has not confirmed that yet: the player asks for it.
+    awaits_employee: bool = False
 
 
 def _scope_filter(scope: str, membership: Membership) -> Q:
@@ -146,15 +152,63 @@ def grant_count_play(grant: Grant) -> bool:
     )
 
 
+def _presence(
+    *,
+    membership: Membership,
+    recording: Recording,
+    required: bool,
+    employee_present: bool,
+    grant: Grant | None = None,
+) -> Decision:
+    """Allow, unless the call is played only with its employee present and that is not
+    confirmed (the listener who is the call's own employee is present by definition)."""
+    if not required:
+        return Decision(True, "", grant=grant)
+    employee = recording.employee
+    if employee is None:
+        return Decision(
+            False,
+            _(
+                "This call may only be played with its employee present, and the call has no "
+                "known employee."
+            ),
+            403,
+        )
+    if employee.user_id == membership.user_id or employee_present:
+        return Decision(True, "", grant=grant, with_employee=True)
+    return Decision(
+        False,
+        _(
+            "This call is played only with its employee present: first confirm on the call's "
+            "page that the employee is with you."
+        ),
+        403,
+        grant=grant,
+        awaits_employee=True,
+    )
+
+
+def presence_required(purpose: Purpose, grant: Grant | None = None) -> bool:
+    """Whether a listen for this purpose (under this grant) needs the call's employee present:
+    the purpose's rule says so, or the grant answers an employee's request that another member
+    hears with them."""
+    rule = PurposeRule.objects.filter(purpose=purpose).only("employee_present").first()
+    if rule is not None and rule.employee_present:
+        return True
+    return grant is not None and grant.request.listener_id is not None
+
+
 def listen_decision(
     *,
     membership: Membership,
     recording: Recording,
     purpose_code: str,
     continuing: bool = False,
+    employee_present: bool = False,
 ) -> Decision:
     """May this member hear this call for this purpose now? `continuing` is true for a further
-    byte range of a playback already counted against a grant's plays."""
+    byte range of a playback already counted against a grant's plays; `employee_present` is
+    true when the listener has confirmed that the call's employee is with them."""
     if recording.organisation_id != membership.organisation_id:
         return Decision(False, _("No such recording."), 404)
     if recording.status not in PLAYABLE:
@@ -165,11 +219,16 @@ def listen_decision(
         )
     if not purpose_code:
         return Decision(False, _("Say for which purpose you listen."), 403)
-    purposes = standing_purposes(membership=membership, recording=recording)
-    if purpose_code in {purpose.code for purpose in purposes}:
-        return Decision(True, "")
+    presence = {
+        "membership": membership,
+        "recording": recording,
+        "employee_present": employee_present,
+    }
+    for purpose in standing_purposes(membership=membership, recording=recording):
+        if purpose.code == purpose_code:
+            return _presence(**presence, required=presence_required(purpose))
     grants = granted_purposes(membership=membership, recording=recording, continuing=continuing)
     for purpose, grant in grants:
         if purpose.code == purpose_code:
-            return Decision(True, "", grant=grant)
+            return _presence(**presence, required=presence_required(purpose, grant), grant=grant)
     return Decision(False, _("You have no right to hear this call for that purpose."), 403)

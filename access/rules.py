@@ -53,6 +53,8 @@ def policy_snapshot(organisation: Organisation) -> dict[str, Any]:
                 max_plays=rule.max_plays,
                 case_required=rule.case_required,
                 case_kind=rule.case_kind,
+                employee_present=rule.employee_present,
+                employee_request_listener=rule.employee_request_listener,
                 request_expiry_hours=rule.request_expiry_hours,
                 disclosure_recipients=sorted(r.name for r in rule.disclosure_recipients.all()),
                 disclosure_link_days=rule.disclosure_link_days,

@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 import uuid
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 import audit
 from access.actions import recording_actions
 from access.forms import RecordingFilterForm
-from access.models import Grant
 from access.policy import (
     Decision,
     grant_count_play,
@@ -23,6 +25,7 @@ from access.policy import (
     requestable_rules,
     standing_purposes,
 )
+from access.presence import employee_confirm, employee_confirmed, presence_key
 from access.selectors import Cursor, recording_get_for_user, recordings_page
 from access.streaming import audio_response
 from organisations import roles
@@ -69,10 +72,12 @@ def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespo
             options.append(
                 {"code": purpose.code, "description": purpose.description, "until": grant}
             )
+    code = options[0]["code"] if options else ""
     decision = listen_decision(
         membership=request.membership,
         recording=recording,
-        purpose_code=options[0]["code"] if options else "",
+        purpose_code=code,
+        employee_present=employee_confirmed(request, presence_key(recording.pk, code)),
     )
     return render(
         request,
@@ -139,10 +144,21 @@ def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -
     )
 
 
-def _play_count(request: HttpRequest, recording, purpose: str, grant: Grant | None) -> bool:
+def _play_count(request: HttpRequest, recording, purpose: str, decision: Decision) -> bool:
     """Count a new play against the grant (if one pays) and write its listen event, in one
     transaction: a request that fails to log its listen uses up none of the grant's plays.
     False, with nothing written, when the grant has no play left or has ended."""
+    grant = decision.grant
+    detail: dict = {}
+    if grant is not None:
+        detail = {
+            "grant": str(grant.pk),
+            "request": str(grant.request_id),
+            "case": str(grant.request.case_id or ""),
+        }
+    if decision.with_employee:
+        # Heard with the call's employee present: their id, never their name.
+        detail.update(employee_present=True, employee=recording.employee_id)
     with transaction.atomic():
         if grant is not None and not grant_count_play(grant):
             return False
@@ -152,15 +168,7 @@ def _play_count(request: HttpRequest, recording, purpose: str, grant: Grant | No
             organisation=request.organisation,
             target=recording,
             purpose=purpose,
-            detail=(
-                {
-                    "grant": str(grant.pk),
-                    "request": str(grant.request_id),
-                    "case": str(grant.request.case_id or ""),
-                }
-                if grant is not None
-                else {}
-            ),
+            detail=detail,
             ip_address=client_ip(request),
         )
     return True
@@ -184,6 +192,7 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
         recording=recording,
         purpose_code=purpose,
         continuing=charged_to is not None,
+        employee_present=employee_confirmed(request, presence_key(recording.pk, purpose)),
     )
     if not decision.allowed:
         return _refuse(request, recording, purpose, decision)
@@ -193,8 +202,49 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
     if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
-        if not _play_count(request, recording, purpose, grant):
+        if not _play_count(request, recording, purpose, decision):
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
         _listen_start(request, key, str(grant.pk) if grant is not None else "")
     return audio_response(request, recording)
+
+
+@organisation_view(roles.VIEW_RECORDINGS)
+@require_POST
+def recording_employee_present(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
+    """The listener confirms that the call's employee is with them, for one call and purpose,
+    before the first byte of a call the policy plays only with its employee present."""
+    recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
+    purpose = request.POST.get("purpose", "")[:64]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse(
+            "access:recording_detail",
+            kwargs={"org_slug": request.organisation.slug, "recording_id": recording.pk},
+        )
+    decision = listen_decision(
+        membership=request.membership, recording=recording, purpose_code=purpose
+    )
+    if not decision.awaits_employee:
+        if decision.allowed:
+            messages.info(request, _("No confirmation is needed: you may play this call."))
+        else:
+            messages.error(request, decision.reason)
+        return redirect(back)
+    if request.POST.get("employee_present") != "on":
+        messages.error(request, _("Tick the box to confirm that the employee is with you."))
+        return redirect(back)
+    employee_confirm(request, presence_key(recording.pk, purpose))
+    audit.record(
+        actor=request.user,
+        action="access.recording.employee_confirmed",
+        organisation=request.organisation,
+        target=recording,
+        purpose=purpose,
+        detail={"employee": recording.employee_id},
+        ip_address=client_ip(request),
+    )
+    messages.success(request, _("Confirmed: you may now play the call with the employee."))
+    return redirect(back)

@@ -5,23 +5,27 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.constants import DecisionOutcome, RequestKind, RequestStatus
+from access.constants import CaseStatus, DecisionOutcome, RequestKind, RequestStatus
 from access.disclosures import disclosure_cancel
 from access.forms_four_eyes import AccessRequestForm, DecisionForm
 from access.four_eyes import (
     RequestError,
-    cases_visible_to,
+    cases_choosable_by,
     decision_refusal,
     eligible_approvers,
     grant_revoke,
+    listener_candidates,
+    needs_listener,
     request_create,
     request_decide,
+    request_listens,
     request_withdraw,
     requester_history,
 )
@@ -36,15 +40,18 @@ from register.models import Recipient
 def _request_for(request: HttpRequest, request_id: uuid.UUID) -> AccessRequest:
     """The requester and the approvers of its purpose may open a request; nobody else."""
     access_request = (
-        AccessRequest.objects.select_related("purpose", "case", "requester", "recipient")
+        AccessRequest.objects.select_related(
+            "purpose", "case", "requester", "listener", "recipient"
+        )
         .filter(pk=request_id, organisation=request.organisation)
         .first()
     )
     if access_request is None:
         raise Http404
-    if access_request.requester_id != request.user.pk and decision_refusal(
-        request.membership, access_request
-    ):
+    if request.user.pk not in (
+        access_request.requester_id,
+        access_request.listener_id,
+    ) and decision_refusal(request.membership, access_request):
         raise Http404
     return access_request
 
@@ -70,10 +77,42 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "access/request_list.html",
         {
             "waiting": waiting,
-            "mine": base.filter(requester=request.user)[:100],
+            # Asked by the person, or naming them as the listener of an employee's request.
+            "mine": base.filter(Q(requester=request.user) | Q(listener=request.user))[:100],
             "may_ask": bool(requestable_rules(request.membership)),
         },
     )
+
+
+def _prefill(request: HttpRequest, rules) -> dict:
+    """?recording=<id>&purpose=<code>: the call and the purpose, where this member may find the
+    call and ask for the purpose; anything else is left out, never an error or a hint."""
+    initial = {}
+    try:
+        recording = (
+            recordings_visible_to(membership=request.membership)
+            .filter(pk=uuid.UUID(request.GET.get("recording", "")))
+            .first()
+        )
+    except ValueError:
+        recording = None
+    if recording is not None:
+        initial["call_ids"] = recording.call_id
+    code = request.GET.get("purpose", "")
+    rule = next((rule for rule in rules if rule.purpose.code == code), None)
+    if rule is not None:
+        initial["purpose"] = str(rule.purpose_id)
+    return initial
+
+
+def _listeners(membership, rules, kind: str) -> list:
+    """Whom an employee may name to listen with them, over the rules that ask for one."""
+    found = {}
+    for rule in rules:
+        if needs_listener(membership, rule, kind):
+            for candidate in listener_candidates(membership, rule):
+                found.setdefault(candidate.user_id, candidate)
+    return list(found.values())
 
 
 @organisation_view(roles.VIEW_REQUESTS)
@@ -82,26 +121,15 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if kind not in RequestKind.values:
         raise Http404
     rules = requestable_rules(request.membership)
-    cases = list(cases_visible_to(request.membership).filter(status="open"))
-    initial = {}
-    recording_id = request.GET.get("recording", "")
-    try:
-        recording = (
-            recordings_visible_to(membership=request.membership)
-            .filter(pk=uuid.UUID(recording_id))
-            .first()
-        )
-    except ValueError:
-        recording = None
-    if recording is not None:
-        initial["call_ids"] = recording.call_id
+    cases = list(cases_choosable_by(request.membership).filter(status=CaseStatus.OPEN))
     form = AccessRequestForm(
         request.POST or None,
-        initial=initial,
+        initial=_prefill(request, rules),
         rules=rules,
         cases=cases,
         kind=kind,
         recordings=recordings_visible_to(membership=request.membership),
+        listeners=_listeners(request.membership, rules, kind),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -117,6 +145,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 motivation=data["motivation"],
                 recordings=data["call_ids"],
                 case=data["case_obj"],
+                new_case=data["new_case"],
+                listener=data["listener_user"],
                 kind=kind,
                 recipient=recipient,
                 recipient_email=data.get("recipient_email", ""),
@@ -147,6 +177,8 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         "access/request_detail.html",
         {
             "item": access_request,
+            "listens": request_listens(access_request),
+            "is_listener": access_request.listener_id == request.user.pk,
             "recordings": access_request.recordings.select_related("employee"),
             "decisions": access_request.decisions.select_related("approver"),
             "history": requester_history(access_request)[:20] if not refusal else [],
@@ -154,7 +186,10 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
             and not already
             and access_request.status == RequestStatus.PENDING,
             "may_revoke": access_request.status == RequestStatus.APPROVED
-            and (not refusal or access_request.requester_id == request.user.pk),
+            and (
+                not refusal
+                or request.user.pk in (access_request.requester_id, access_request.listener_id)
+            ),
             "is_requester": access_request.requester_id == request.user.pk,
             "grant": getattr(access_request, "grant", None),
             "disclosure": getattr(access_request, "disclosure", None),
