@@ -4,38 +4,96 @@
 kind of data and the code of the detector that found it (shown to the user beside the proposal).
 The user accepts, removes or adds redactions; nothing here changes a transcript.
 
-(Interface fixed by the lead; the detectors are filled in by transcripts/detectors/*.py.)
+Each detector is a small module with `LABELS` (code -> label) and `detect(text, known)`:
+bsn, phone, iban, email, postcode, date_of_birth (validated), known (the call's metadata) and
+deduce_text (names and streets in free text, with the deduce library). See each module's
+docstring for what it finds and what it deliberately leaves alone.
+
+Overlaps: proposals that overlap (share at least one character) become one proposal covering
+all of them. Its kind and detector are those of one proposal among them: a validated or known
+detector before deduce's lookups; among those the longest span (a phone number before a BSN-like
+run of digits inside it, an e-mail address before the name inside it); at equal length the
+order of SPECIFICITY below (the call's own metadata first). So "meneer Pieter van der Berg"
+(deduce) over "Pieter van der Berg" (known) is one NAME span named "known-name".
+Proposals that only touch stay apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from . import bsn, date_of_birth, deduce_text, email, iban, known, phone, postcode
+from .base import Known, Proposal, searchable
 
+__all__ = ["DETECTORS", "Known", "Proposal", "propose"]
 
-@dataclass(frozen=True)
-class Known:
-    """What the call's metadata says about the people in it: the customer's and employee's names,
-    the customer's address lines and postcode, phone numbers (E.164). Each is redacted wherever
-    it occurs in the text, in any casing or spacing people type it."""
-
-    names: tuple[str, ...] = ()
-    addresses: tuple[str, ...] = ()
-    postcodes: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Proposal:
-    start: int  # character offset into the text
-    end: int  # exclusive
-    kind: str  # a transcripts.constants.RedactionKind value
-    detector: str  # a code of DETECTORS
-
+_MODULES = (known, email, iban, bsn, phone, postcode, date_of_birth, deduce_text)
 
 # Detector code -> label shown to the user. Filled in by the detector modules.
 DETECTORS: dict[str, str] = {}
+for _module in _MODULES:
+    DETECTORS.update(_module.LABELS)
+
+# Most specific first: which proposal names a merged span.
+SPECIFICITY = [
+    known.PHONE_CODE,
+    known.POSTCODE_CODE,
+    known.NAME_CODE,
+    known.ADDRESS_CODE,
+    email.CODE,
+    iban.CODE,
+    bsn.CODE,
+    phone.CODE,
+    date_of_birth.CODE,
+    postcode.CODE,
+    deduce_text.ADDRESS_CODE,
+    deduce_text.NAME_CODE,
+    deduce_text.PLACE_CODE,
+]
+_RANK = {code: rank for rank, code in enumerate(SPECIFICITY)}
+
+
+_FROM_LOOKUPS = {deduce_text.ADDRESS_CODE, deduce_text.NAME_CODE, deduce_text.PLACE_CODE}
+
+
+def _preference(proposal: Proposal) -> tuple[bool, int, int, int]:
+    return (
+        proposal.detector in _FROM_LOOKUPS,
+        -(proposal.end - proposal.start),
+        _RANK.get(proposal.detector, len(_RANK)),
+        proposal.start,
+    )
+
+
+def _preferred(a: Proposal, b: Proposal) -> Proposal:
+    return a if _preference(a) <= _preference(b) else b
+
+
+def _merge(proposals: list[Proposal]) -> list[Proposal]:
+    merged: list[Proposal] = []
+    start = end = 0
+    best: Proposal | None = None
+    for proposal in sorted(proposals, key=lambda p: (p.start, -p.end)):
+        if best is not None and proposal.start < end:
+            end = max(end, proposal.end)
+            best = _preferred(best, proposal)
+            continue
+        if best is not None:
+            merged.append(Proposal(int(start), int(end), best.kind, best.detector))
+        start, end, best = proposal.start, proposal.end, proposal
+    if best is not None:
+        merged.append(Proposal(int(start), int(end), best.kind, best.detector))
+    return merged
 
 
 def propose(text: str, known: Known | None = None) -> list[Proposal]:
     """Proposals sorted by start, never overlapping (overlaps are merged into the longer span)."""
-    return []
+    if not text or not text.strip():
+        return []
+    known = known or Known()
+    plain = searchable(text)
+    found = [
+        proposal
+        for module in _MODULES
+        for proposal in module.detect(plain, known)
+        if 0 <= proposal.start < proposal.end <= len(text)
+    ]
+    return _merge(found)
