@@ -14,13 +14,16 @@ any disclosure copy still in storage is deleted and confirmed gone; a copy that 
 keeps its whole case or request for the next run. One audit event per erased case or request
 says what went, when it had ended and under which period, by id: not the motivation, the
 description or the reference typed in (any of those may identify people).
+
+Records of higher apps under the same period (data subject requests) are erased by erasers
+those apps register in `case_record_erasers`; retention/ never imports them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +54,24 @@ class CaseRecordsOutcome:
     requests: int = 0
     disclosures: int = 0
     failed: int = 0
+    # Records of higher apps erased through case_record_erasers, by the eraser's name.
+    others: dict = field(default_factory=dict)
+
+
+# Higher apps keep records under the same "case" period (subjects/: data subject requests).
+# They register an eraser in AppConfig.ready(); the nightly run calls each after the cases and
+# requests with the organisation, the cutoff (what ended before it is due), the period in days
+# and the run's id. An eraser erases (and audits) what is due and returns (erased, left).
+CaseRecordEraser = Callable[..., tuple[int, int]]
+case_record_erasers: dict[str, CaseRecordEraser] = {}
+
+
+def case_record_eraser(name: str) -> Callable[[CaseRecordEraser], CaseRecordEraser]:
+    def register(eraser: CaseRecordEraser) -> CaseRecordEraser:
+        case_record_erasers[name] = eraser
+        return eraser
+
+    return register
 
 
 def case_records_period(organisation: Organisation) -> timedelta | None:
@@ -175,7 +196,7 @@ def _erase_request(request: AccessRequest, days: int, run_id, outcome: CaseRecor
     return True
 
 
-def _erase_each(queryset: QuerySet, erase: Callable[[Any], bool]) -> int:
+def erase_each(queryset: QuerySet, erase: Callable[[Any], bool]) -> int:
     """Erase every row of `queryset` in batches locked with SKIP LOCKED (two runs never take
     the same row), each row in a savepoint of its own. A row `erase` could not finish is left
     for the next run. Returns how many were left."""
@@ -206,14 +227,18 @@ def erase_case_records(
         return None
     cutoff, days = horizon - period, period.days
     outcome = CaseRecordsOutcome()
-    outcome.failed += _erase_each(
+    outcome.failed += erase_each(
         due_cases(organisation, cutoff).select_related("organisation"),
         lambda case: _erase_case(case, days, run_id, outcome),
     )
-    outcome.failed += _erase_each(
+    outcome.failed += erase_each(
         due_requests(organisation, cutoff).select_related("organisation", "purpose"),
         lambda request: _erase_request(request, days, run_id, outcome),
     )
+    for name, eraser in case_record_erasers.items():
+        erased, left = eraser(organisation, cutoff=cutoff, days=days, run_id=run_id)
+        outcome.others[name] = erased
+        outcome.failed += left
     return outcome
 
 

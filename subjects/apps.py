@@ -12,3 +12,12 @@ class SubjectsConfig(AppConfig):
         from subjects.todo import subject_requests_waiting
 
         todo_provider(subject_requests_waiting)
+        # subjects-answer: a request is a case record, erased at the register's case period.
+        from retention.case_records import case_record_eraser
+        from subjects.answer_retention import erase_subject_requests
+
+        case_record_eraser("subject_requests")(erase_subject_requests)
+        # subjects-answer: answers waiting for a second person's approval.
+        from subjects.answer_todo import answers_to_approve
+
+        todo_provider(answers_to_approve)

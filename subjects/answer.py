@@ -1,0 +1,555 @@
+"""Answering a data subject request: one privacy officer prepares the answer (a copy of the
+data, the calls to erase, or only a decision), a second person approves it, and only then does
+anything leave or go; the request is then decided and closed, with its letter.
+
+Four eyes: the approver is another privacy officer or a manager (the manager already approves
+legal holds and so weighs what happens to calls; an organisation usually has one privacy
+officer). Never the one who prepared it (also a database constraint). An answer that only
+records a decision (nothing found, a refusal, a restriction noted) sends and erases nothing and
+is closed by the privacy officer alone.
+
+Access (art. 15): a full copy through access.disclosures.disclosure_share (link plus separate
+code): the letter, a PDF and a JSON of everything found, and per call its audio (read by
+access.subject_audio, each call audited) or an approved anonymised transcript, or neither.
+Erasure (art. 17) and a granted objection (art. 21): the unheld calls are erased early by the
+retention engine (retention.purge.erase_early: the purge's deletion, tombstone and audit event
+`retention.recording.erased_early` naming the request); held calls stay and the answer names
+the hold. Cases and requests are case records under their own retention and are not erased.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+from access.constants import DisclosureContents
+from access.disclosures import DisclosureError, disclosure_share
+from access.four_eyes import RequestError
+from access.subject_audio import audio_may_leave, subject_copy_audio
+from organisations.constants import Role
+from organisations.models import Membership
+from recordings.constants import RecordingStatus
+from recordings.models import Recording
+from retention.case_records import case_records_period
+from retention.constants import HoldStatus
+from retention.models import LegalHold
+from retention.purge import erase_early
+from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
+from subjects.answer_models import SubjectAnswer
+from subjects.constants import AnswerLanguage, SubjectDecision, SubjectRequestStatus, SubjectRight
+from subjects.copy_contents import copy_contents
+from subjects.copy_pdf import copy_pdf
+from subjects.letter import letter_file_name, letter_pdf
+from subjects.models import SubjectRequest
+from subjects.search import find_subject_data
+
+APPROVER_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.MANAGER})
+# How long the copy's link works at most (never past a copied call's deadline).
+COPY_LINK_DAYS = 14
+ACTIONS_FOR_RIGHT = {
+    SubjectRight.ACCESS: (AnswerAction.COPY, AnswerAction.DECISION_ONLY),
+    SubjectRight.ERASURE: (AnswerAction.ERASURE, AnswerAction.DECISION_ONLY),
+    # A granted objection to processing on legitimate interest ends in erasure of the calls.
+    SubjectRight.OBJECTION: (AnswerAction.ERASURE, AnswerAction.DECISION_ONLY),
+    SubjectRight.RESTRICTION: (AnswerAction.DECISION_ONLY,),
+}
+HOLDS_IN_FORCE = (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING)
+
+
+class AnswerError(Exception):
+    """The message is for the person who asked."""
+
+
+def _found_counts(findings: Any) -> dict[str, int]:
+    counts = findings.counts()
+    counts.pop("ambiguous", None)
+    return counts
+
+
+def _check(
+    subject_request: SubjectRequest, action: str, decision: str, media: str, findings
+) -> None:
+    if action not in ACTIONS_FOR_RIGHT.get(subject_request.right, ()):
+        raise AnswerError(_("This action does not answer a request of this kind."))
+    if decision not in SubjectDecision.values:
+        raise AnswerError(_("Choose a decision."))
+    if decision == SubjectDecision.NOTHING_FOUND:
+        if action != AnswerAction.DECISION_ONLY or not findings.nothing_found:
+            raise AnswerError(
+                _("The search found data about the person: the decision cannot be 'nothing found'.")
+            )
+        return
+    if action == AnswerAction.DECISION_ONLY:
+        return
+    if decision not in (SubjectDecision.GRANTED, SubjectDecision.PARTLY_GRANTED):
+        raise AnswerError(_("A copy is sent or calls are erased only when the request is granted."))
+    if action == AnswerAction.COPY:
+        if media not in CopyMedia.values:
+            raise AnswerError(_("Choose what the copy holds of each call."))
+        if not subject_request.requester_email:
+            raise AnswerError(_("The request has no e-mail address to send the copy to."))
+        if findings.nothing_found:
+            raise AnswerError(_("Nothing was found to copy: decide 'nothing found' instead."))
+    if action == AnswerAction.ERASURE:
+        calls = findings.recordings
+        if not calls.exists():
+            raise AnswerError(_("No calls of the person were found to erase."))
+        held = calls.filter(status=RecordingStatus.HELD).exists()
+        if held and decision == SubjectDecision.GRANTED:
+            raise AnswerError(
+                _(
+                    "Some calls are under legal hold and cannot be erased: the request can "
+                    "only be partly granted."
+                )
+            )
+
+
+def answer_prepare(
+    *,
+    membership: Membership,
+    subject_request_id: Any,
+    action: str,
+    decision: str,
+    reason: str,
+    language: str,
+    media: str = "",
+    ip_address: str | None = None,
+) -> SubjectAnswer:
+    """Prepare the answer. One that only records a decision is carried out at once."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        subject_request = (
+            SubjectRequest.objects.select_for_update()
+            .select_related("organisation")
+            .filter(pk=subject_request_id, organisation=membership.organisation_id)
+            .first()
+        )
+        if subject_request is None:
+            raise AnswerError(_("No such request."))
+        if subject_request.status != SubjectRequestStatus.OPEN:
+            raise AnswerError(_("This request is not open: it has been answered or withdrawn."))
+        if subject_request.answers.exclude(status=AnswerStatus.REJECTED).exists():
+            raise AnswerError(_("An answer to this request has already been prepared."))
+        if not reason:
+            raise AnswerError(_("Give the reason for the decision; the letter states it."))
+        if language not in AnswerLanguage.values:
+            raise AnswerError(_("Choose the language of the letter."))
+        findings = find_subject_data(subject_request)
+        _check(subject_request, action, decision, media, findings)
+        answer = SubjectAnswer.objects.create(
+            organisation=subject_request.organisation,
+            subject_request=subject_request,
+            action=action,
+            media=media if action == AnswerAction.COPY else "",
+            decision=decision,
+            reason=reason,
+            language=language,
+            prepared_by=membership.user,
+            outcome={"found": _found_counts(findings)},
+        )
+        if action != AnswerAction.DECISION_ONLY:
+            answer.recordings.set(findings.recordings)
+        audit.record(
+            actor=membership.user,
+            action="subjects.answer.prepared",
+            organisation=subject_request.organisation,
+            target=subject_request,
+            detail={
+                "answer": str(answer.pk),
+                "action": action,
+                "decision": decision,
+                "media": answer.media,
+                "calls": answer.recordings.count(),
+            },
+            ip_address=ip_address,
+        )
+        if action == AnswerAction.DECISION_ONLY:
+            _close(answer, membership, ip_address)
+    return answer
+
+
+def _locked_answer(membership: Membership, answer_id: Any) -> SubjectAnswer:
+    answer = (
+        SubjectAnswer.objects.select_for_update(of=("self",))
+        .select_related("subject_request__organisation")
+        .filter(pk=answer_id, organisation=membership.organisation_id)
+        .first()
+    )
+    if answer is None:
+        raise AnswerError(_("No such answer."))
+    if answer.status != AnswerStatus.PROPOSED:
+        raise AnswerError(_("This answer has already been approved or rejected."))
+    return answer
+
+
+def approval_refusal(membership: Membership, answer: SubjectAnswer) -> str | None:
+    """Why this member may not approve this answer, or None."""
+    if answer.prepared_by_id == membership.user_id:
+        return _("You prepared this answer: another privacy officer or a manager must approve it.")
+    if membership.role not in APPROVER_ROLES or not membership.active:
+        return _("Only another privacy officer or a manager may approve the answer.")
+    return None
+
+
+def answer_approve(
+    *, membership: Membership, answer_id: Any, ip_address: str | None = None
+) -> SubjectAnswer:
+    """The second person approves: the copy is sent or the calls are erased, and the request
+    is decided and closed. Everything in one transaction."""
+    try:
+        with transaction.atomic():
+            answer = _locked_answer(membership, answer_id)
+            refusal = approval_refusal(membership, answer)
+            if refusal:
+                raise AnswerError(refusal)
+            SubjectRequest.objects.select_for_update().filter(pk=answer.subject_request_id).first()
+            answer.approved_by, answer.approved_at = membership.user, timezone.now()
+            if answer.action == AnswerAction.COPY:
+                _send_copy(answer, membership, ip_address)
+            elif answer.action == AnswerAction.ERASURE:
+                _erase(answer, membership)
+            answer.save()
+            audit.record(
+                actor=membership.user,
+                action="subjects.answer.approved",
+                organisation=answer.organisation,
+                target=answer.subject_request,
+                detail={"answer": str(answer.pk), "action": answer.action},
+                ip_address=ip_address,
+            )
+            _close(answer, membership, ip_address)
+    except (DisclosureError, RequestError) as error:
+        raise AnswerError(str(error)) from error
+    return answer
+
+
+def answer_reject(
+    *, membership: Membership, answer_id: Any, reason: str, ip_address: str | None = None
+) -> SubjectAnswer:
+    """The second person sends the answer back (or its preparer takes it back); a new one may
+    then be prepared."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AnswerError(_("Say why the answer is rejected."))
+    with transaction.atomic():
+        answer = _locked_answer(membership, answer_id)
+        if answer.prepared_by_id != membership.user_id and (
+            membership.role not in APPROVER_ROLES or not membership.active
+        ):
+            raise AnswerError(_("Only another privacy officer or a manager may reject the answer."))
+        answer.status = AnswerStatus.REJECTED
+        answer.rejected_by, answer.rejected_at = membership.user, timezone.now()
+        answer.rejection_reason = reason
+        answer.save()
+        audit.record(
+            actor=membership.user,
+            action="subjects.answer.rejected",
+            organisation=answer.organisation,
+            target=answer.subject_request,
+            detail={"answer": str(answer.pk), "action": answer.action},
+            ip_address=ip_address,
+        )
+    return answer
+
+
+def _today_iso(answer: SubjectAnswer) -> str:
+    return timezone.localdate(timezone.now(), ZoneInfo(answer.organisation.timezone)).isoformat()
+
+
+def _close(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
+    """Decide and close the request: the decision is the preparer's, stamped now."""
+    now = timezone.now()
+    answer.status = AnswerStatus.CARRIED_OUT
+    answer.outcome = {
+        **answer.outcome,
+        "done_on": answer.outcome.get("done_on") or _today_iso(answer),
+    }
+    answer.save()
+    subject_request = answer.subject_request
+    subject_request.decision = answer.decision
+    subject_request.decision_reason = answer.reason
+    subject_request.decided_by_id = answer.prepared_by_id
+    subject_request.decided_at = now
+    subject_request.answer_language = answer.language
+    subject_request.status = SubjectRequestStatus.ANSWERED
+    subject_request.closed_at = now
+    subject_request.save(
+        update_fields=[
+            "decision",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+            "answer_language",
+            "status",
+            "closed_at",
+        ]
+    )
+    audit.record(
+        actor=membership.user,
+        action="subjects.request.answered",
+        organisation=answer.organisation,
+        target=subject_request,
+        detail={"answer": str(answer.pk), "decision": answer.decision, "action": answer.action},
+        ip_address=ip_address,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Access: the copy
+
+
+def _transcript_files(answer: SubjectAnswer, recordings: list, membership, ip_address) -> dict:
+    """{call id: [(file name, bytes), ...]} of approved anonymised transcripts, when the
+    transcripts app has them (imported lazily: it is optional to this answer)."""
+    try:
+        from transcripts.constants import TranscriptStatus
+        from transcripts.export import pdf_bytes, plain_text
+        from transcripts.models import Transcript
+    except ImportError:  # pragma: no cover - the transcripts app is part of the install
+        return {}
+    found: dict = {}
+    transcripts = Transcript.objects.filter(
+        organisation=answer.organisation,
+        recording__in=[r.pk for r in recordings],
+        status__in=[TranscriptStatus.APPROVED, TranscriptStatus.EXPORTED],
+    ).order_by("recording_id", "-decided_at")
+    for transcript in transcripts:
+        key = str(transcript.recording_id)
+        if key in found:
+            continue  # the newest approved one per call
+        stem = (
+            f"transcripts/{transcript.recording.started_at:%Y%m%d-%H%M%S}-{transcript.pk.hex[:8]}"
+        )
+        found[key] = [
+            (f"{stem}.pdf", pdf_bytes(transcript)),
+            (f"{stem}.txt", plain_text(transcript).encode()),
+        ]
+        audit.record(
+            actor=membership.user,
+            action="subjects.transcript.disclosed",
+            organisation=answer.organisation,
+            target=transcript,
+            detail={"subject_request": str(answer.subject_request_id)},
+            ip_address=ip_address,
+        )
+    return found
+
+
+def _link_expiry(recordings: list) -> Any:
+    now = timezone.now()
+    expires = now + timedelta(days=COPY_LINK_DAYS)
+    for recording in recordings:
+        if recording.status != RecordingStatus.HELD and recording.purge_deadline > now:
+            expires = min(expires, recording.purge_deadline)
+    return expires
+
+
+def _send_copy(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
+    subject_request = answer.subject_request
+    # The calls approved, as they are now (one the purge erased meanwhile holds nothing).
+    recordings = list(
+        Recording.objects.filter(pk__in=answer.recordings.values("pk"))
+        .exclude(status=RecordingStatus.PURGED)
+        .order_by("started_at")
+    )
+    findings = dataclasses.replace(
+        find_subject_data(subject_request),
+        recordings=Recording.objects.filter(pk__in=[r.pk for r in recordings]).order_by(
+            "started_at"
+        ),
+    )
+    with_translation = _language(answer.language)
+    with with_translation:
+        contents = copy_contents(subject_request, findings)
+    files: list[tuple[str, bytes]] = []
+    calls = {call["id"]: call for call in contents["calls"]}
+    audio_count = transcript_count = 0
+    if answer.media == CopyMedia.AUDIO:
+        for recording, name, data in subject_copy_audio(
+            organisation=answer.organisation,
+            recordings=[r for r in recordings if audio_may_leave(r)],
+            actor=membership.user,
+            subject_request_id=subject_request.pk,
+            ip_address=ip_address,
+        ):
+            files.append((f"audio/{name}", data))
+            calls[str(recording.pk)]["files"].append(f"audio/{name}")
+            audio_count += 1
+    elif answer.media == CopyMedia.TRANSCRIPT:
+        for call_id, pairs in _transcript_files(answer, recordings, membership, ip_address).items():
+            files += pairs
+            if call_id in calls:
+                calls[call_id]["files"] += [name for name, _data in pairs]
+            transcript_count += 1
+    expires_at = _link_expiry(recordings)
+    answer.outcome = {
+        **answer.outcome,
+        "found": _found_counts(findings),
+        "done_on": _today_iso(answer),
+        "copy": {
+            "calls": len(recordings),
+            "audio": audio_count,
+            "transcripts": transcript_count,
+            "link_until": timezone.localtime(
+                expires_at, ZoneInfo(answer.organisation.timezone)
+            ).isoformat(),
+        },
+    }
+    with with_translation:
+        document = copy_pdf(contents)
+    data = json.dumps(contents, ensure_ascii=False, indent=2).encode()
+    letter = letter_pdf(answer)
+    files = [
+        (letter_file_name(answer), letter),
+        ("copy.pdf", document),
+        ("copy.json", data),
+        *files,
+    ]
+    answer.disclosure = disclosure_share(
+        organisation=answer.organisation,
+        files=files,
+        recipient_email=subject_request.requester_email,
+        recipient_label=_label_for_subject(answer.language),
+        purpose_code="",
+        contents=DisclosureContents.SUBJECT_COPY,
+        actor=membership.user,
+        ip_address=ip_address,
+        expires_at=expires_at,
+    )
+
+
+def _language(language: str):
+    from django.utils import translation
+
+    return translation.override(language)
+
+
+def _label_for_subject(language: str) -> str:
+    with _language(language):
+        return _("the data subject")
+
+
+# ---------------------------------------------------------------------------------------------
+# Erasure
+
+
+def hold_of(recording: Recording) -> LegalHold | None:
+    """The hold in force on a call (the earliest approved), or None."""
+    return (
+        LegalHold.objects.filter(recordings=recording, status__in=HOLDS_IN_FORCE)
+        .select_related("case")
+        .order_by("approved_at", "created_at")
+        .first()
+    )
+
+
+def _day(recording: Recording, zone: ZoneInfo) -> str:
+    return timezone.localtime(recording.started_at, zone).date().isoformat()
+
+
+def _erase(answer: SubjectAnswer, membership: Membership) -> None:
+    zone = ZoneInfo(answer.organisation.timezone)
+    calls = list(
+        Recording.objects.filter(pk__in=answer.recordings.values("pk")).order_by("started_at")
+    )
+    held, active, erased = [], [], []
+    for call in calls:
+        if call.status == RecordingStatus.HELD:
+            hold = hold_of(call)
+            since = (hold.approved_at or hold.created_at) if hold else None
+            held.append(
+                {
+                    "id": str(call.pk),
+                    "day": _day(call, zone),
+                    "since": timezone.localtime(since, zone).date().isoformat() if since else "",
+                    "case": hold.case.reference if hold and hold.case_id else "",
+                }
+            )
+        elif call.status == RecordingStatus.ACTIVE:
+            active.append(call)
+        elif call.status == RecordingStatus.PURGED:
+            erased.append({"id": str(call.pk), "day": _day(call, zone)})  # the purge was first
+    days = {str(call.pk): _day(call, zone) for call in active}
+    outcome = (
+        erase_early(
+            membership=membership,
+            recordings=active,
+            reason=f"data subject request {answer.subject_request_id}",
+        )
+        if active
+        else None
+    )
+    failed = outcome.failed_ids if outcome else set()
+    erased += [{"id": pk, "day": day} for pk, day in days.items() if _uuid(pk) not in failed]
+    answer.outcome = {
+        **answer.outcome,
+        "done_on": _today_iso(answer),
+        "erased": erased,
+        "held": held,
+        "failed": [{"id": pk, "day": day} for pk, day in days.items() if _uuid(pk) in failed],
+        "case_records_days": _case_days(answer),
+    }
+
+
+def _uuid(value: str):
+    import uuid
+
+    return uuid.UUID(value)
+
+
+def _case_days(answer: SubjectAnswer) -> int | None:
+    period = case_records_period(answer.organisation)
+    return period.days if period else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads
+
+
+def answer_in_play(subject_request: SubjectRequest) -> SubjectAnswer | None:
+    """The answer waiting for approval or carried out (not a rejected one)."""
+    return (
+        subject_request.answers.exclude(status=AnswerStatus.REJECTED)
+        .select_related("prepared_by", "approved_by", "disclosure")
+        .first()
+    )
+
+
+def answer_letter(
+    *, membership: Membership, subject_request: SubjectRequest, ip_address
+) -> tuple[str, bytes]:
+    """The letter of the request's carried-out answer, logged as downloaded."""
+    answer = subject_request.answers.filter(status=AnswerStatus.CARRIED_OUT).first()
+    if answer is None:
+        raise AnswerError(_("This request has no answer letter yet."))
+    content = letter_pdf(answer)
+    audit.record(
+        actor=membership.user,
+        action="subjects.letter.downloaded",
+        organisation=membership.organisation,
+        target=subject_request,
+        detail={"answer": str(answer.pk), "language": answer.language},
+        ip_address=ip_address,
+    )
+    return letter_file_name(answer), content
+
+
+def answers_waiting_for(membership: Membership):
+    """Answers another member prepared that this member may approve."""
+    if membership.role not in APPROVER_ROLES or not membership.active:
+        return SubjectAnswer.objects.none()
+    return (
+        SubjectAnswer.objects.filter(
+            organisation=membership.organisation_id, status=AnswerStatus.PROPOSED
+        )
+        .exclude(prepared_by=membership.user_id)
+        .select_related("subject_request")
+    )
