@@ -1932,6 +1932,7 @@ NL.update(
         "IBAN (check digits)": "IBAN (controlecijfers)",
         "Postcode (1234 AB)": "Postcode (1234 AB)",
         "Date of birth (said as one)": "Geboortedatum (als zodanig genoemd)",
+        "Date of birth from the call's details": "Geboortedatum uit de gegevens van het gesprek",
         "Name from the call's details": "Naam uit de gegevens van het gesprek",
         "Address from the call's details": "Adres uit de gegevens van het gesprek",
         "Postcode from the call's details": "Postcode uit de gegevens van het gesprek",

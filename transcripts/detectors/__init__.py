@@ -38,6 +38,7 @@ SPECIFICITY = [
     known.POSTCODE_CODE,
     known.NAME_CODE,
     known.ADDRESS_CODE,
+    date_of_birth.KNOWN_CODE,
     email.CODE,
     iban.CODE,
     bsn.CODE,

@@ -8,6 +8,7 @@ original text.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Known:
     """What the call's metadata says about the people in it: the customer's and employee's names,
-    the customer's address lines and postcode, phone numbers (E.164). Each is redacted wherever
-    it occurs in the text, in any casing or spacing people type it."""
+    the customer's address lines and postcode, phone numbers (E.164), date of birth. Each is
+    redacted wherever it occurs in the text, in any casing or spacing people type it."""
 
     names: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
     postcodes: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
+    # The customer's date of birth (a date, or ISO "1980-03-12"): found in any written form.
+    dates_of_birth: tuple[datetime.date | str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ Dates are numeric (12-03-1980, 12/3/80, 12.03.1980, 1980-03-12) or with a Dutch 
 name (12 maart 1980, 12 mrt. 1980, 1 Jan 1975, March 3, 1980, 3rd of March 1980); the date must
 exist and its year lie between 1900 and this year. Every other date (an appointment, a delivery,
 an order date) is left alone: deduce's own date annotations are not used.
+
+Two more ways a date is a date of birth: it is the customer's date of birth from the call's
+details (`Known.dates_of_birth`, "known-date-of-birth"), written in any of the forms above; or it
+is the whole utterance ("12 maart 1980." answering the agent's question in the utterance before)
+and lies at least twelve years back.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +29,12 @@ from transcripts.constants import RedactionKind
 from .base import Known, Proposal
 
 CODE = "date-of-birth"
-LABELS = {CODE: _("Date of birth (said as one)")}
+KNOWN_CODE = "known-date-of-birth"
+LABELS = {
+    CODE: _("Date of birth (said as one)"),
+    KNOWN_CODE: _("Date of birth from the call's details"),
+}
+MIN_AGE_YEARS = 12
 
 _MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
@@ -76,6 +86,9 @@ _CUE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?;\n](?:\s|$)")
 _MAX_GAP = 40
+_ALONE = re.compile(
+    r"[\W_]*(?:(?:eh|ehm|euh|uh|uhm|dat is|dat was|het is|is|op)[\W_]*)*", re.IGNORECASE
+)
 _FILLERS = {
     "op", "is", "was", "de", "het", "dus", "namelijk", "eh", "ehm", "euh", "uh", "uhm", "nou",
     "zeg", "maar", "mijn", "ik", "ben", "van", "datum", "on", "the", "of", "my", "i", "am",
@@ -105,46 +118,78 @@ def _year(value: str) -> int:
     return year
 
 
-def _exists(day: int, month: int, year: int) -> bool:
-    today = datetime.date.today()
-    if not 1900 <= year <= today.year:
-        return False
+def _date(day: int, month: int, year: int) -> datetime.date | None:
+    if not 1900 <= year <= datetime.date.today().year:
+        return None
     try:
-        datetime.date(year, month, day)
+        return datetime.date(year, month, day)
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def _is_date(match: re.Match[str]) -> bool:
+def _readings(match: re.Match[str]) -> set[datetime.date]:
+    """The dates a match can mean: day-month (Dutch) or month-day (American) for numbers."""
     groups = match.groupdict()
     year = _year(groups["year"])
     first = _number(groups["a"])
     if groups.get("month"):
-        return _exists(first, _MONTHS[groups["month"].lower()], year)
-    second = _number(groups["b"])
-    # Day-month (Dutch) or month-day (American): either reading makes it a date.
-    return _exists(first, second, year) or _exists(second, first, year)
+        readings = {_date(first, _MONTHS[groups["month"].lower()], year)}
+    else:
+        second = _number(groups["b"])
+        readings = {_date(first, second, year), _date(second, first, year)}
+    readings.discard(None)
+    return readings  # type: ignore[return-value]
 
 
-def _dates(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _dates(text: str) -> list[tuple[int, int, set[datetime.date]]]:
+    found = []
     for pattern in _DATES:
-        spans.extend(m.span() for m in pattern.finditer(text) if _is_date(m))
-    spans.sort(key=lambda span: (span[0], -span[1]))
-    return spans
+        for match in pattern.finditer(text):
+            readings = _readings(match)
+            if readings:
+                found.append((match.start(), match.end(), readings))
+    found.sort(key=lambda date: (date[0], -date[1]))
+    return found
+
+
+def _known_dates(values: Iterable[datetime.date | str]) -> set[datetime.date]:
+    dates = set()
+    for value in values:
+        if isinstance(value, datetime.date):
+            dates.add(value)
+        else:
+            try:
+                dates.add(datetime.date.fromisoformat(str(value).strip()))
+            except ValueError:
+                continue
+    return dates
+
+
+def _said_alone(text: str, start: int, end: int, readings: set[datetime.date]) -> bool:
+    """The whole utterance is this date (the answer to "what is your date of birth?") and it
+    lies at least MIN_AGE_YEARS back: an appointment or a delivery is near, a birth is not."""
+    if _ALONE.fullmatch(text[:start]) is None or _ALONE.fullmatch(text[end:]) is None:
+        return False
+    latest = datetime.date.today().year - MIN_AGE_YEARS
+    return all(reading.year <= latest for reading in readings)
 
 
 def detect(text: str, known: Known) -> Iterator[Proposal]:
     cues = [cue.end() for cue in _CUE.finditer(text)]
-    if not cues:
+    born_on = _known_dates(known.dates_of_birth)
+    if not cues and not born_on and len(text) > 60:
         return
     dates = _dates(text)
-    starts = [start for start, _end in dates]
+    for start, end, readings in dates:
+        if readings & born_on:
+            yield Proposal(start, end, RedactionKind.DATE_OF_BIRTH, KNOWN_CODE)
+        elif _said_alone(text, start, end, readings):
+            yield Proposal(start, end, RedactionKind.DATE_OF_BIRTH, CODE)
+    starts = [start for start, _end, _readings in dates]
     for cue_end in cues:
         index = bisect.bisect_left(starts, cue_end)  # the first date after the cue
         if index == len(dates):
             continue
-        start, end = dates[index]
+        start, end, _readings = dates[index]
         if _connects(text[cue_end:start]):
             yield Proposal(start, end, RedactionKind.DATE_OF_BIRTH, CODE)

@@ -6,6 +6,7 @@ Deliberately not proposed, because a postcode's shape is common in other things 
 - a product, model or size: the word before it is "type", "model", "artikel", "art.", "maat",
   "serie", "code"... ("type 2000XL", "artikel 1234AB");
 - a quantity with a unit: "1500 kg", "2000ml", "1200 GB", "1000 km";
+- a year and an abbreviation: "sinds 2019 BV", "in 2024 NL" (years 1900-2099 only);
 - four digits, a space and two lowercase letters ("in 2024 is", "1980 en") unless the word
   "postcode" comes just before it; "1234 AB" (capitals) and "1234ab" (glued) are found anywhere.
 """
@@ -35,6 +36,10 @@ _UNITS = {
     "KM", "CM", "MM", "DM", "KG", "MG", "ML", "CL", "DL", "GB", "MB", "KB", "TB", "PK", "CC",
     "KW", "MW", "GW", "HZ", "XL", "XS", "LB", "OZ", "PC", "CT",
 }  # fmt: skip
+_ABBREVIATIONS = {
+    "BV", "NV", "VOF", "NL", "EU", "VS", "US", "UK", "TV", "OK", "ID", "AI", "IT", "EK", "WK",
+    "PM", "AM", "CV", "HR",
+}  # fmt: skip
 _PRODUCT_WORDS = {
     "type", "model", "modelnummer", "artikel", "artikelnummer", "art", "article", "product",
     "productcode", "code", "serie", "series", "versie", "version", "maat", "size", "nr",
@@ -60,6 +65,8 @@ def detect(text: str, known: Known) -> Iterator[Proposal]:
         if not after_postcode_word:
             if letters.upper() in _UNITS or _previous_word(text, match.start()) in _PRODUCT_WORDS:
                 continue
+            if match.group("digits")[:2] in ("19", "20") and letters.upper() in _ABBREVIATIONS:
+                continue  # a year and an abbreviation: "sinds 2019 BV", "in 2024 NL"
             if match.group("space") and not letters.isupper():
                 continue
         yield Proposal(match.start(), match.end(), RedactionKind.POSTCODE, CODE)

@@ -3,6 +3,7 @@ must leave alone (near-misses). Plain functions: no database needed."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import runpy
 import threading
@@ -241,6 +242,7 @@ def test_postcodes_with_and_without_the_space(text, postcode):
         "In 2024 is de prijs gestegen, in 1980 en daarna niet.",
         "Dat was 0123 AB.",  # no postcode starts with 0
         "1234 SS en 1234 SA en 1234 SD",  # letter pairs PostNL does not use
+        "Wij zijn sinds 2019 BV en leveren in 2024 NL-breed.",
     ],
 )
 def test_things_that_look_like_a_postcode_are_left_alone(text):
@@ -297,6 +299,22 @@ def test_a_date_said_as_a_date_of_birth(text, date):
 )
 def test_other_dates_are_left_alone(text):
     assert found(text, only="date-of-birth") == []
+
+
+def test_a_date_said_alone_long_ago_answers_the_question_before_it():
+    assert found("12 maart 1980.") == [("12 maart 1980", "date-of-birth")]
+    assert found("Eh, dat is 03-04-1975") == [("03-04-1975", "date-of-birth")]
+    assert found("14 maart 2026.") == []  # near: an appointment or a delivery
+    assert found("Ik ben klant sinds 1 januari 1990.") == []
+
+
+def test_the_known_date_of_birth_in_any_written_form():
+    known = Known(dates_of_birth=(datetime.date(1980, 3, 12), "1975-01-01"))
+    text = "Klopt 12-3-1980? En 1 jan 1975, maar niet 13-03-1980 of 12 maart 2026."
+    assert found(text, known) == [
+        ("12-3-1980", "known-date-of-birth"),
+        ("1 jan 1975", "known-date-of-birth"),
+    ]
 
 
 def test_only_the_first_date_after_the_cue_is_the_date_of_birth():
