@@ -7,4 +7,9 @@ class TranscriptsConfig(AppConfig):
     verbose_name = _("Transcripts")
 
     def ready(self) -> None:
-        pass
+        from access.actions import recording_action_provider
+        from organisations.todo import todo_provider
+        from transcripts.hooks import recording_transcript_actions, transcripts_waiting
+
+        todo_provider(transcripts_waiting)
+        recording_action_provider(recording_transcript_actions)

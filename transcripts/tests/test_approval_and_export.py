@@ -1,0 +1,279 @@
+"""Four eyes on the anonymised version and its export: the author submits once every proposal
+is decided; the author cannot approve; another approver of the purpose approves once (a second
+click is refused); the export is a disclosure whose ZIP holds only the anonymised text; the kept
+case record holds the anonymised text and goes with its case."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import zipfile
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+from django.urls import reverse
+from pypdf import PdfReader
+
+from access.constants import DisclosureContents
+from access.models import Case, Disclosure, PurposeRule
+from audit.models import AuditEvent
+from recordings.storage import audio_storage
+from transcripts.approval import transcript_decide, transcript_submit
+from transcripts.constants import RedactionState, TranscriptStatus
+from transcripts.export import transcript_export
+from transcripts.models import Redaction, TranscriptCaseRecord, TranscriptDecision
+from transcripts.policy import TranscriptError
+from transcripts.redactions import redaction_add, redaction_decide, redactions_propose
+from transcripts.tests.conftest import VALID_BSN
+from transcripts.tests.helpers import say, started
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "klant@example.nl"
+
+
+def _reviewed(world, transcript):
+    """Typed, proposed, every proposal accepted: ready to submit."""
+    say(world, transcript, "Goedemiddag, u spreekt met Sanne Visser.", at=0.5, speaker="employee")
+    utterance = say(world, transcript, f"Met Jan de Vries, mijn BSN is {VALID_BSN}.", at=3.0)
+    say(world, transcript, "Dank u, ik kijk het na.", at=8.0, speaker="Tolk Anouk")
+    membership = world.membership("team_leader")
+    redactions_propose(membership=membership, transcript_id=transcript.pk)
+    for redaction in Redaction.objects.filter(state=RedactionState.PROPOSED):
+        redaction_decide(
+            membership=membership,
+            transcript_id=transcript.pk,
+            redaction_id=redaction.pk,
+            state="accepted",
+        )
+    # Whatever the detectors make of it, the test's personal data is redacted for sure.
+    for exact, kind in [("Jan de Vries", "name"), (VALID_BSN, "bsn")]:
+        with contextlib.suppress(TranscriptError):  # already covered by a proposal
+            redaction_add(
+                membership=membership,
+                transcript_id=transcript.pk,
+                utterance_id=utterance.pk,
+                kind=kind,
+                exact=exact,
+            )
+    return transcript
+
+
+def _submit(world, transcript):
+    return transcript_submit(
+        membership=world.membership("team_leader"), transcript_id=transcript.pk
+    )
+
+
+def _decide(world, transcript, role="manager", outcome="approved", comment=""):
+    return transcript_decide(
+        membership=world.membership(role),
+        transcript_id=transcript.pk,
+        outcome=outcome,
+        comment=comment,
+    )
+
+
+def _export(world, transcript, role="team_leader", **kwargs):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return transcript_export(
+            membership=world.membership(role),
+            transcript_id=transcript.pk,
+            recipient_email=kwargs.pop("email", EMAIL),
+            **kwargs,
+        )
+
+
+def test_submitting_needs_the_review_done(transcript_world):
+    transcript = started(transcript_world)
+    with pytest.raises(TranscriptError, match="utterances first"):
+        _submit(transcript_world, transcript)
+    say(transcript_world, transcript, f"Mijn BSN is {VALID_BSN}.")
+    with pytest.raises(TranscriptError, match="propose the redactions"):
+        _submit(transcript_world, transcript)
+    redactions_propose(
+        membership=transcript_world.membership("team_leader"), transcript_id=transcript.pk
+    )
+    with pytest.raises(TranscriptError, match="wait for your decision"):
+        _submit(transcript_world, transcript)
+
+
+def test_the_author_cannot_approve_and_a_second_click_is_refused(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    with pytest.raises(TranscriptError, match="another person must approve"):
+        _decide(transcript_world, transcript, role="team_leader")
+    with pytest.raises(TranscriptError):
+        _decide(transcript_world, transcript, role="coach")  # no approve right
+    _decide(transcript_world, transcript, role="manager")
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptStatus.APPROVED
+    with pytest.raises(TranscriptError, match="no longer waiting for approval"):
+        _decide(transcript_world, transcript, role="manager")
+    with pytest.raises(TranscriptError, match="no longer waiting for approval"):
+        _decide(transcript_world, transcript, role="privacy_officer")
+    assert TranscriptDecision.objects.count() == 1
+    events = AuditEvent.objects.filter(action="transcripts.transcript.approved")
+    assert [e.actor_id for e in events] == [transcript_world.cast["manager"].pk]
+
+
+def test_the_database_refuses_an_approval_by_the_author(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    author = transcript_world.cast["team_leader"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TranscriptDecision.objects.create(
+            transcript=transcript, author=author, approver=author, outcome="approved"
+        )
+
+
+def test_sent_back_with_a_comment_then_changed_and_submitted_again(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    with pytest.raises(TranscriptError, match="Say what must change"):
+        _decide(transcript_world, transcript, outcome="sent_back")
+    _decide(
+        transcript_world,
+        transcript,
+        outcome="sent_back",
+        comment="De straatnaam in de derde zin is nog zichtbaar.",
+    )
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptStatus.SENT_BACK
+    say(transcript_world, transcript, "Nog een zin.", at=9.0)
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript, role="privacy_officer")
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptStatus.APPROVED
+
+
+def test_the_approver_sees_it_waiting_on_the_dashboard_and_reads_both_versions(
+    transcript_world, client_for
+):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    manager = client_for(transcript_world.cast["manager"])
+    dashboard = manager.get(reverse("organisations:dashboard", kwargs={"org_slug": "acme"}))
+    assert reverse("transcripts:list", kwargs={"org_slug": "acme"}) in dashboard.content.decode()
+    url = reverse("transcripts:detail", kwargs={"org_slug": "acme", "transcript_id": transcript.pk})
+    page = manager.get(url).content.decode()
+    assert "data-decide" in page
+    assert f"Met Jan de Vries, mijn BSN is {VALID_BSN}." in re.sub(r"<[^>]+>", "", page)
+    assert "[BSN]" in page
+    assert AuditEvent.objects.filter(action="transcripts.transcript.viewed").count() == 1
+    # The author sees no decision form on their own transcript.
+    author_page = client_for(transcript_world.cast["team_leader"]).get(url).content.decode()
+    assert "data-decide" not in author_page
+    response = manager.post(
+        reverse("transcripts:decide", kwargs={"org_slug": "acme", "transcript_id": transcript.pk}),
+        {"outcome": "approved"},
+    )
+    assert response.status_code == 302
+    response = manager.post(
+        reverse("transcripts:decide", kwargs={"org_slug": "acme", "transcript_id": transcript.pk}),
+        {"outcome": "approved"},
+        follow=True,
+    )
+    assert TranscriptDecision.objects.count() == 1
+    assert list(response.context["messages"])  # the second click is told why
+
+
+def test_only_an_approved_transcript_is_exported(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    with pytest.raises(TranscriptError, match="Only an approved"):
+        _export(transcript_world, transcript)
+    assert not Disclosure.objects.exists()
+
+
+def _zip(disclosure) -> zipfile.ZipFile:
+    with audio_storage().open(disclosure.storage_key, "rb") as handle:
+        return zipfile.ZipFile(io.BytesIO(handle.read()))
+
+
+def test_the_export_is_a_disclosure_of_the_anonymised_version_only(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript)
+    transcript = _export(transcript_world, transcript)
+    assert transcript.status == TranscriptStatus.EXPORTED
+    disclosure = transcript.disclosure
+    assert disclosure.contents == DisclosureContents.TRANSCRIPT
+    assert disclosure.purpose_code == "customer-transcript"
+    assert disclosure.recipient_email == EMAIL
+    assert disclosure.expires_at <= transcript.recording.purge_deadline
+    archive = _zip(disclosure)
+    assert sorted(archive.namelist()) == ["SHA256SUMS", "transcript.pdf", "transcript.txt"]
+    text = archive.read("transcript.txt").decode("utf-8")
+    pdf = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(archive.read("transcript.pdf"))).pages
+    )
+    for content in (text, pdf):
+        for secret in (VALID_BSN, "Jan de Vries", "Sanne Visser", "Anouk"):
+            assert secret not in content, secret
+        assert "[BSN]" in content
+    assert "Tolk" not in text  # a free speaker label may be a name: shown by number
+    # The link and the code went in two messages; nothing attached.
+    sent = [m for m in mail.outbox if EMAIL in m.to]
+    assert len(sent) == 2 and not any(m.attachments for m in sent)
+    event = AuditEvent.objects.get(action="transcripts.transcript.exported")
+    assert event.detail["disclosure"] == str(disclosure.pk)
+    with pytest.raises(TranscriptError, match="already been exported"):
+        _export(transcript_world, transcript)
+    assert Disclosure.objects.count() == 1
+
+
+def test_the_approver_may_export_and_a_bad_address_changes_nothing(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript)
+    with pytest.raises(TranscriptError, match="e-mail address"):
+        _export(transcript_world, transcript, role="manager", email="geen adres")
+    with pytest.raises(TranscriptError, match="Only the author or an approver"):
+        _export(transcript_world, transcript, role="coach")
+    transcript = _export(transcript_world, transcript, role="manager")
+    assert transcript.status == TranscriptStatus.EXPORTED
+
+
+def test_the_anonymised_version_is_kept_with_the_case_and_goes_with_it(transcript_world):
+    membership = transcript_world.membership("team_leader")
+    PurposeRule.objects.filter(purpose=transcript_world.purposes["customer-transcript"]).update(
+        case_kind="complaint"
+    )
+    case = Case.objects.create(
+        organisation=transcript_world.cast.organisation,
+        kind="complaint",
+        reference="K-2026-014",
+        received_via="email",
+        received_on=transcript_world.call.started_at.date(),
+        description="Klacht over een gesprek met de klantenservice.",
+    )
+    transcript_world.grant(case=case)
+    from transcripts.services import transcript_start
+
+    transcript, _ = transcript_start(membership=membership, recording=transcript_world.call)
+    _reviewed(transcript_world, transcript)
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript)
+    _export(transcript_world, transcript, keep_as_case_record=True)
+    record = TranscriptCaseRecord.objects.get()
+    assert record.case == case
+    assert VALID_BSN not in record.anonymised_text and "[BSN]" in record.anonymised_text
+    # The transcript goes with its call; the kept version stays with the case.
+    transcript.delete()
+    record.refresh_from_db()
+    assert record.transcript is None
+    case.requests.all().delete()
+    case.delete()
+    assert not TranscriptCaseRecord.objects.exists()
+
+
+def test_keeping_needs_a_case(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript)
+    with pytest.raises(TranscriptError, match="no case"):
+        _export(transcript_world, transcript, keep_as_case_record=True)
+    assert not Disclosure.objects.exists()
