@@ -44,6 +44,7 @@ from retention.case_records import case_records_status, erase_case_records
 from retention.constants import RunStatus, RunTrigger
 from retention.models import PurgeRun
 from retention.schedule import purge_horizon
+from transcripts.erasure import transcripts_erase_for_recordings
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,10 @@ def erase_batch(
                 failed_by_error[error].append(recording.id)
                 outcome.failed_ids.add(recording.id)
         _tombstone(erased, now, zone)
+        # A transcript is derived data of its call: it goes in the tombstone's transaction.
+        transcripts_erase_for_recordings(
+            organisation=organisation, recording_ids=[r.id for r in erased]
+        )
         for error, ids in failed_by_error.items():
             Recording.objects.filter(pk__in=ids).update(purge_failed_at=now, purge_error=error)
         # Last, so the locks they take (the audit chain's head, the report's row) are held only
