@@ -83,7 +83,23 @@ KWARG_MAKERS = {
     "employee_id": lambda cast: _victim_employee(cast).pk,
     "change_id": lambda cast: _victim_role_change(cast).pk,
     "subject_request_id": lambda cast: _victim_subject_request(cast).pk,
+    "answer_id": lambda cast: _victim_subject_answer(cast).pk,
 }
+
+
+def _victim_subject_answer(cast):
+    """An answer to a data subject request waiting for the second person's approval."""
+    from subjects.answer_models import SubjectAnswer
+
+    return SubjectAnswer.objects.create(
+        organisation=cast.organisation,
+        subject_request=_victim_subject_request(cast),
+        action="decision_only",
+        decision="refused",
+        reason="Test",
+        language="nl",
+        prepared_by=cast["privacy_officer"],
+    )
 
 
 def _victim_subject_request(cast):
