@@ -50,6 +50,7 @@ _MONTHS = {
     "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
+MONTH_NAMES = frozenset(_MONTHS)
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)[0-9]{2}"
 _DAY = r"[0-3]?[0-9](?:e|ste|de|st|nd|rd|th)?"

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from transcripts.constants import RedactionKind
 
 from .base import Known, Proposal
+from .date_of_birth import MONTH_NAMES
 from .known import TUSSENVOEGSELS
 
 NAME_CODE = "deduce-name"
@@ -184,6 +185,17 @@ def _without_opening_word(text: str, start: int, end: int) -> int:
     return first.end()
 
 
+_NUMBER_BEFORE = re.compile(r"[0-9][ .-]$")
+_NUMBER_AFTER = re.compile(r"\.?[ .-][0-9]")
+
+
+def _month_in_a_date(text: str, start: int, end: int) -> bool:
+    """ "Jan" or "Mei" in "1 Jan 2026": a month, not a name."""
+    if text[start:end].lower() not in MONTH_NAMES:
+        return False
+    return bool(_NUMBER_BEFORE.search(text, 0, start) or _NUMBER_AFTER.match(text, end))
+
+
 def _code(tag: str) -> tuple[str, str] | None:
     if tag in ("persoon", "patient"):
         return RedactionKind.NAME, NAME_CODE
@@ -219,6 +231,6 @@ def detect(text: str, known: Known) -> Iterator[Proposal]:
             continue
         start, end = _trimmed(text, int(annotation.start_char), int(annotation.end_char))
         start = _without_opening_word(text, start, end)
-        if start >= end:
+        if start >= end or _month_in_a_date(text, start, end):
             continue
         yield Proposal(start, end, mapped[0], mapped[1])

@@ -2,9 +2,10 @@
 
 - Names: the full name and its parts: the surname with its tussenvoegsel ("van der Berg", also
   after initials: "P. van der Berg"), the bare surname ("Berg"), each first name of at least two
-  letters. Several words match in any casing and with any whitespace between them; a single word
-  ("Berg", "Jan") only when written with a capital, so "berg" or "jan" in lowercase text (a
-  mountain, a word) stays.
+  letters. The full name matches in any casing and with any whitespace between its words; a
+  part only when its name word is written with a capital ("Berg", "Jan", "de Boer", "DE BOER"),
+  so "berg", "jan" or "de boer" in lowercase text (a mountain, a farmer) stays. A name that is
+  also a month ("Jan", "Mei") is not proposed inside a date ("1 Jan 2026").
 - Addresses: each line and each comma-separated part of it, in any casing and spacing ("Kerkstraat
   12a", "kerkstraat 12 A", "Kerkstraat 12-a"), and its words of four letters or more on their own
   (the street "Kerkstraat", the place "Utrecht"), single words again only with a capital.
@@ -24,6 +25,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 from transcripts.constants import RedactionKind
 
 from .base import Known, Proposal
+from .date_of_birth import MONTH_NAMES
 
 NAME_CODE = "known-name"
 ADDRESS_CODE = "known-address"
@@ -56,9 +58,21 @@ def _bounded(pattern: str) -> str:
 
 
 def _single_word(word: str) -> str:
-    """A word in any casing after a capital first letter."""
+    """A word in any casing after a capital first letter; a name that is also a month ("Jan",
+    "Mei") not when a number stands beside it (a date: "1 Jan 2026")."""
     first = re.escape(word[0].upper())
-    return rf"(?-i:{first}){re.escape(word[1:])}"
+    pattern = rf"(?-i:{first}){re.escape(word[1:])}"
+    if word.lower() in MONTH_NAMES:
+        pattern = rf"(?<![0-9][ .-]){pattern}(?!\.?[ .-][0-9])"
+    return pattern
+
+
+def _surname(words: list[str]) -> str:
+    """Tussenvoegsels in any casing, the surname itself with a capital ("de Boer", "De Boer",
+    "DE BOER", not the farmer "de boer")."""
+    return r"\s+".join(
+        re.escape(word) if word.lower() in TUSSENVOEGSELS else _single_word(word) for word in words
+    )
 
 
 def _name_patterns(name: str) -> Iterator[str]:
@@ -78,9 +92,9 @@ def _name_patterns(name: str) -> Iterator[str]:
         first_names, surname = words[:interfix_at], words[interfix_at:]
         core = [w for w in surname if w.lower() not in TUSSENVOEGSELS]
     if len(surname) > 1:
-        yield f"(?:{_INITIALS})?{_words_pattern(surname)}"
+        yield f"(?:{_INITIALS})?{_surname(surname)}"
     if len(core) > 1:
-        yield _words_pattern(core)
+        yield _surname(core)
     for word in (core if len(core) == 1 else []) + first_names:
         if len(word) >= 2 and word.lower() not in TUSSENVOEGSELS:
             yield _single_word(word)
@@ -125,12 +139,10 @@ def _postcode_patterns(postcode: str) -> Iterator[str]:
 
 
 def _find(text: str, patterns: Iterable[str], kind: str, code: str) -> Iterator[Proposal]:
-    unique = sorted(set(patterns), key=len, reverse=True)
-    if not unique:
-        return
-    combined = re.compile("|".join(_bounded(f"(?:{p})") for p in unique), re.IGNORECASE)
-    for match in combined.finditer(text):
-        yield Proposal(match.start(), match.end(), kind, code)
+    """Every match of every pattern; propose() keeps the covering span of overlapping ones."""
+    for pattern in set(patterns):
+        for match in re.finditer(_bounded(f"(?:{pattern})"), text, re.IGNORECASE):
+            yield Proposal(match.start(), match.end(), kind, code)
 
 
 def _phones(text: str, phones: tuple[str, ...]) -> Iterator[Proposal]:

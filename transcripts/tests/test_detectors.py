@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from transcripts.constants import RedactionKind
 from transcripts.detectors import DETECTORS, Known, Proposal, deduce_text, propose
@@ -341,6 +343,22 @@ def test_known_names_in_full_and_in_parts_in_any_casing():
     ]
 
 
+def test_a_known_surname_in_lower_case_is_an_ordinary_word():
+    known = Known(names=("Jan de Boer",))
+    assert found("Met Jan de Boer, de boer van hiernaast.", known) == [
+        ("Jan de Boer", "known-name")
+    ]
+    assert found("JAN DE BOER", known) == [("JAN DE BOER", "known-name")]
+    assert found("Dag meneer De Boer.", known) == [("meneer De Boer", "known-name")]
+
+
+def test_a_name_that_is_also_a_month_is_not_proposed_inside_a_date():
+    known = Known(names=("Jan de Boer",))
+    text = "Op 1 Jan 2026 belde Jan."
+    assert found(text, known) == [("Jan", "known-name")]
+    assert propose(text, known)[0].start == text.rindex("Jan")
+
+
 def test_a_known_single_word_in_lower_case_is_an_ordinary_word():
     known = Known(names=("Jan de Berg",))
     assert found("In januari beklom jan de berg.", known) == [("jan de berg", "known-name")]
@@ -459,3 +477,20 @@ def test_every_detector_label_has_its_dutch_translation():
     with translation.override("en"):
         missing = [str(label) for label in DETECTORS.values() if str(label) not in dutch]
     assert missing == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),  # any code point: emoji, RTL, combining marks, zero-width
+            st.sampled_from("0123456789 -+()./@:,'NLABnlab\n"),
+        ),
+        max_size=300,
+    )
+)
+def test_any_text_gives_sorted_non_overlapping_proposals_inside_it(text):
+    proposals = propose(text, KNOWN)
+    assert all(0 <= p.start < p.end <= len(text) for p in proposals)
+    assert all(a.end <= b.start for a, b in zip(proposals, proposals[1:], strict=False))
+    assert all(p.detector in DETECTORS for p in proposals)
