@@ -82,6 +82,9 @@ KWARG_MAKERS = {
     "team_id": lambda cast: _victim_team(cast).pk,
     "employee_id": lambda cast: _victim_employee(cast).pk,
     "change_id": lambda cast: _victim_role_change(cast).pk,
+    "transcript_id": lambda cast: _victim_transcript(cast).pk,
+    "utterance_id": lambda cast: _victim_transcript(cast).utterances.get().pk,
+    "redaction_id": lambda cast: _victim_transcript(cast).utterances.get().redactions.get().pk,
     "subject_request_id": lambda cast: _victim_subject_request(cast).pk,
     "answer_id": lambda cast: _victim_subject_answer(cast).pk,
 }
@@ -115,6 +118,34 @@ def _victim_subject_request(cast):
         requester_name="Slachtoffer",
         deadline=date.today() + timedelta(days=30),
     )
+
+
+def _victim_transcript(cast):
+    from access.models import Grant
+    from transcripts.models import Redaction, Transcript, Utterance
+
+    request = _victim_request(cast)
+    now = timezone.now()
+    grant = Grant.objects.create(
+        request=request,
+        user=request.requester,
+        starts_at=now,
+        expires_at=now + timedelta(days=1),
+    )
+    transcript = Transcript.objects.create(
+        organisation=cast.organisation,
+        recording=request.recordings.get(),
+        request=request,
+        grant=grant,
+        purpose=request.purpose,
+        author=request.requester,
+        status="submitted",
+    )
+    utterance = Utterance.objects.create(
+        transcript=transcript, position=1, start_seconds=1, speaker="customer", text="Jan hier"
+    )
+    Redaction.objects.create(utterance=utterance, start=0, end=3, kind="name", detector="manual")
+    return transcript
 
 
 def _victim_invitation(cast):
