@@ -1,9 +1,11 @@
 """Dates of birth: a written date that is said AS a date of birth.
 
-A date is proposed only when a birth cue comes before it in the same sentence, at most 40
-characters earlier, and it is the first date after that cue: "geboren op 12 maart 1980",
-"geboortedatum: 12-03-1980", "mijn geboortedatum is 1 januari 1975", "geb. 3-4-'80",
-"date of birth 3/4/1980", "born on March 3, 1980", "ik ben van 12 maart 1980".
+A date is proposed only when a birth cue comes before it in the same sentence (or in the
+question it answers: "Mijn geboortedatum? Dat is 12-03-1980."), at most 40 characters earlier,
+with at most two words between that are not fillers, and it is the first date after that cue:
+"geboren op 12 maart 1980", "geboortedatum: 12-03-1980", "mijn geboortedatum is 1 januari
+1975", "geb. 3-4-'80", "date of birth 3/4/1980", "born on March 3, 1980", "ik ben van 12 maart
+1980".
 Dates are numeric (12-03-1980, 12/3/80, 12.03.1980, 1980-03-12) or with a Dutch or English month
 name (12 maart 1980, 12 mrt. 1980, 1 Jan 1975, March 3, 1980, 3rd of March 1980); the date must
 exist and its year lie between 1900 and this year. Every other date (an appointment, a delivery,
@@ -85,7 +87,7 @@ _CUE = re.compile(
     r")(?![^\W\d_])",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?;\n](?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!;\n](?:\s|$)")  # "?" may be followed by its answer
 _MAX_GAP = 40
 _ALONE = re.compile(
     r"[\W_]*(?:(?:eh|ehm|euh|uh|uhm|dat is|dat was|het is|is|op)[\W_]*)*", re.IGNORECASE

@@ -281,6 +281,7 @@ def test_things_with_an_at_sign_that_are_no_address_are_left_alone():
         ("Born on March 3, 1980.", "March 3, 1980"),
         ("DOB: 1980-03-12", "1980-03-12"),
         ("Ik ben van 12 maart 1980.", "12 maart 1980"),
+        ("Mijn geboortedatum? Dat is 12 maart 1980.", "12 maart 1980"),
     ],
 )
 def test_a_date_said_as_a_date_of_birth(text, date):
@@ -294,6 +295,7 @@ def test_a_date_said_as_a_date_of_birth(text, date):
         "De bezorging is op 14-03-2026 tussen 9 en 12.",
         "Ik ben geboren in Utrecht en verhuisde op 1 januari 1990.",
         "Geboren? Ja. Afspraak 12-03-2026.",  # the cue is in another sentence
+        "Uw geboortedatum? Ik heb nu een afspraak op 12 maart 1990.",
         "Mijn geboortedatum is 31-02-1980.",  # no such date
         "Geboren op 12-03-2099.",  # not yet
         "Uw bestelling van 12 maart 1980 euro.",
