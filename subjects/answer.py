@@ -19,41 +19,29 @@ the hold. Cases and requests are case records under their own retention and are 
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from access.constants import DisclosureContents
-from access.disclosures import DisclosureError, disclosure_share
+from access.disclosures import DisclosureError
 from access.four_eyes import RequestError
-from access.subject_audio import audio_may_leave, subject_copy_audio
 from organisations.constants import Role
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
-from recordings.models import Recording
-from retention.case_records import case_records_period
-from retention.constants import HoldStatus
-from retention.models import LegalHold
-from retention.purge import erase_early
 from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
+from subjects.answer_copy import answer_send_copy
+from subjects.answer_erasure import answer_erase
 from subjects.answer_models import SubjectAnswer
+from subjects.answer_outcome import found_counts, today_iso
 from subjects.constants import AnswerLanguage, SubjectDecision, SubjectRequestStatus, SubjectRight
-from subjects.copy_contents import copy_contents
-from subjects.copy_pdf import copy_pdf
 from subjects.letter import letter_file_name, letter_pdf
 from subjects.models import SubjectRequest
 from subjects.search import find_subject_data
 
 APPROVER_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.MANAGER})
-# How long the copy's link works at most (never past a copied call's deadline).
-COPY_LINK_DAYS = 14
 ACTIONS_FOR_RIGHT = {
     SubjectRight.ACCESS: (AnswerAction.COPY, AnswerAction.DECISION_ONLY),
     SubjectRight.ERASURE: (AnswerAction.ERASURE, AnswerAction.DECISION_ONLY),
@@ -61,17 +49,10 @@ ACTIONS_FOR_RIGHT = {
     SubjectRight.OBJECTION: (AnswerAction.ERASURE, AnswerAction.DECISION_ONLY),
     SubjectRight.RESTRICTION: (AnswerAction.DECISION_ONLY,),
 }
-HOLDS_IN_FORCE = (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING)
 
 
 class AnswerError(Exception):
     """The message is for the person who asked."""
-
-
-def _found_counts(findings: Any) -> dict[str, int]:
-    counts = findings.counts()
-    counts.pop("ambiguous", None)
-    return counts
 
 
 def _check(
@@ -153,7 +134,7 @@ def answer_prepare(
             reason=reason,
             language=language,
             prepared_by=membership.user,
-            outcome={"found": _found_counts(findings)},
+            outcome={"found": found_counts(findings)},
         )
         if action != AnswerAction.DECISION_ONLY:
             answer.recordings.set(findings.recordings)
@@ -213,9 +194,9 @@ def answer_approve(
             SubjectRequest.objects.select_for_update().filter(pk=answer.subject_request_id).first()
             answer.approved_by, answer.approved_at = membership.user, timezone.now()
             if answer.action == AnswerAction.COPY:
-                _send_copy(answer, membership, ip_address)
+                answer_send_copy(answer, membership, ip_address)
             elif answer.action == AnswerAction.ERASURE:
-                _erase(answer, membership)
+                answer_erase(answer, membership)
             answer.save()
             audit.record(
                 actor=membership.user,
@@ -260,17 +241,13 @@ def answer_reject(
     return answer
 
 
-def _today_iso(answer: SubjectAnswer) -> str:
-    return timezone.localdate(timezone.now(), ZoneInfo(answer.organisation.timezone)).isoformat()
-
-
 def _close(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
     """Decide and close the request: the decision is the preparer's, stamped now."""
     now = timezone.now()
     answer.status = AnswerStatus.CARRIED_OUT
     answer.outcome = {
         **answer.outcome,
-        "done_on": answer.outcome.get("done_on") or _today_iso(answer),
+        "done_on": answer.outcome.get("done_on") or today_iso(answer),
     }
     answer.save()
     subject_request = answer.subject_request
@@ -300,214 +277,6 @@ def _close(answer: SubjectAnswer, membership: Membership, ip_address: str | None
         detail={"answer": str(answer.pk), "decision": answer.decision, "action": answer.action},
         ip_address=ip_address,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Access: the copy
-
-
-def _transcript_files(answer: SubjectAnswer, recordings: list, membership, ip_address) -> dict:
-    """{call id: [(file name, bytes), ...]} of approved anonymised transcripts, when the
-    transcripts app has them (imported lazily: it is optional to this answer)."""
-    try:
-        from transcripts.constants import TranscriptStatus
-        from transcripts.export import pdf_bytes, plain_text
-        from transcripts.models import Transcript
-    except ImportError:  # pragma: no cover - the transcripts app is part of the install
-        return {}
-    found: dict = {}
-    transcripts = Transcript.objects.filter(
-        organisation=answer.organisation,
-        recording__in=[r.pk for r in recordings],
-        status__in=[TranscriptStatus.APPROVED, TranscriptStatus.EXPORTED],
-    ).order_by("recording_id", "-decided_at")
-    for transcript in transcripts:
-        key = str(transcript.recording_id)
-        if key in found:
-            continue  # the newest approved one per call
-        stem = (
-            f"transcripts/{transcript.recording.started_at:%Y%m%d-%H%M%S}-{transcript.pk.hex[:8]}"
-        )
-        found[key] = [
-            (f"{stem}.pdf", pdf_bytes(transcript)),
-            (f"{stem}.txt", plain_text(transcript).encode()),
-        ]
-        audit.record(
-            actor=membership.user,
-            action="subjects.transcript.disclosed",
-            organisation=answer.organisation,
-            target=transcript,
-            detail={"subject_request": str(answer.subject_request_id)},
-            ip_address=ip_address,
-        )
-    return found
-
-
-def _link_expiry(recordings: list) -> Any:
-    now = timezone.now()
-    expires = now + timedelta(days=COPY_LINK_DAYS)
-    for recording in recordings:
-        if recording.status != RecordingStatus.HELD and recording.purge_deadline > now:
-            expires = min(expires, recording.purge_deadline)
-    return expires
-
-
-def _send_copy(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
-    subject_request = answer.subject_request
-    # The calls approved, as they are now (one the purge erased meanwhile holds nothing).
-    recordings = list(
-        Recording.objects.filter(pk__in=answer.recordings.values("pk"))
-        .exclude(status=RecordingStatus.PURGED)
-        .order_by("started_at")
-    )
-    findings = dataclasses.replace(
-        find_subject_data(subject_request),
-        recordings=Recording.objects.filter(pk__in=[r.pk for r in recordings]).order_by(
-            "started_at"
-        ),
-    )
-    with_translation = _language(answer.language)
-    with with_translation:
-        contents = copy_contents(subject_request, findings)
-    files: list[tuple[str, bytes]] = []
-    calls = {call["id"]: call for call in contents["calls"]}
-    audio_count = transcript_count = 0
-    if answer.media == CopyMedia.AUDIO:
-        for recording, name, data in subject_copy_audio(
-            organisation=answer.organisation,
-            recordings=[r for r in recordings if audio_may_leave(r)],
-            actor=membership.user,
-            subject_request_id=subject_request.pk,
-            ip_address=ip_address,
-        ):
-            files.append((f"audio/{name}", data))
-            calls[str(recording.pk)]["files"].append(f"audio/{name}")
-            audio_count += 1
-    elif answer.media == CopyMedia.TRANSCRIPT:
-        for call_id, pairs in _transcript_files(answer, recordings, membership, ip_address).items():
-            files += pairs
-            if call_id in calls:
-                calls[call_id]["files"] += [name for name, _data in pairs]
-            transcript_count += 1
-    expires_at = _link_expiry(recordings)
-    answer.outcome = {
-        **answer.outcome,
-        "found": _found_counts(findings),
-        "done_on": _today_iso(answer),
-        "copy": {
-            "calls": len(recordings),
-            "audio": audio_count,
-            "transcripts": transcript_count,
-            "link_until": timezone.localtime(
-                expires_at, ZoneInfo(answer.organisation.timezone)
-            ).isoformat(),
-        },
-    }
-    with with_translation:
-        document = copy_pdf(contents)
-    data = json.dumps(contents, ensure_ascii=False, indent=2).encode()
-    letter = letter_pdf(answer)
-    files = [
-        (letter_file_name(answer), letter),
-        ("copy.pdf", document),
-        ("copy.json", data),
-        *files,
-    ]
-    answer.disclosure = disclosure_share(
-        organisation=answer.organisation,
-        files=files,
-        recipient_email=subject_request.requester_email,
-        recipient_label=_label_for_subject(answer.language),
-        purpose_code="",
-        contents=DisclosureContents.SUBJECT_COPY,
-        actor=membership.user,
-        ip_address=ip_address,
-        expires_at=expires_at,
-    )
-
-
-def _language(language: str):
-    from django.utils import translation
-
-    return translation.override(language)
-
-
-def _label_for_subject(language: str) -> str:
-    with _language(language):
-        return _("the data subject")
-
-
-# ---------------------------------------------------------------------------------------------
-# Erasure
-
-
-def hold_of(recording: Recording) -> LegalHold | None:
-    """The hold in force on a call (the earliest approved), or None."""
-    return (
-        LegalHold.objects.filter(recordings=recording, status__in=HOLDS_IN_FORCE)
-        .select_related("case")
-        .order_by("approved_at", "created_at")
-        .first()
-    )
-
-
-def _day(recording: Recording, zone: ZoneInfo) -> str:
-    return timezone.localtime(recording.started_at, zone).date().isoformat()
-
-
-def _erase(answer: SubjectAnswer, membership: Membership) -> None:
-    zone = ZoneInfo(answer.organisation.timezone)
-    calls = list(
-        Recording.objects.filter(pk__in=answer.recordings.values("pk")).order_by("started_at")
-    )
-    held, active, erased = [], [], []
-    for call in calls:
-        if call.status == RecordingStatus.HELD:
-            hold = hold_of(call)
-            since = (hold.approved_at or hold.created_at) if hold else None
-            held.append(
-                {
-                    "id": str(call.pk),
-                    "day": _day(call, zone),
-                    "since": timezone.localtime(since, zone).date().isoformat() if since else "",
-                    "case": hold.case.reference if hold and hold.case_id else "",
-                }
-            )
-        elif call.status == RecordingStatus.ACTIVE:
-            active.append(call)
-        elif call.status == RecordingStatus.PURGED:
-            erased.append({"id": str(call.pk), "day": _day(call, zone)})  # the purge was first
-    days = {str(call.pk): _day(call, zone) for call in active}
-    outcome = (
-        erase_early(
-            membership=membership,
-            recordings=active,
-            reason=f"data subject request {answer.subject_request_id}",
-        )
-        if active
-        else None
-    )
-    failed = outcome.failed_ids if outcome else set()
-    erased += [{"id": pk, "day": day} for pk, day in days.items() if _uuid(pk) not in failed]
-    answer.outcome = {
-        **answer.outcome,
-        "done_on": _today_iso(answer),
-        "erased": erased,
-        "held": held,
-        "failed": [{"id": pk, "day": day} for pk, day in days.items() if _uuid(pk) in failed],
-        "case_records_days": _case_days(answer),
-    }
-
-
-def _uuid(value: str):
-    import uuid
-
-    return uuid.UUID(value)
-
-
-def _case_days(answer: SubjectAnswer) -> int | None:
-    period = case_records_period(answer.organisation)
-    return period.days if period else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create
 from register.models import DataSubjectEntry
 from retention.purge import purge_organisation
-from subjects.answer import COPY_LINK_DAYS
 from subjects.answer_constants import AnswerAction, CopyMedia
+from subjects.answer_copy import COPY_LINK_DAYS
 from subjects.answer_models import SubjectAnswer
 from subjects.constants import SubjectDecision
 from subjects.models import SubjectIdentifier, SubjectRequest
