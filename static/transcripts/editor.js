@@ -44,15 +44,19 @@ function setUpAdding() {
     if (!startTyped && text.value.length <= 1) fillStart();
   });
 
+  let busy = false; // a double click adds the utterance once
   addForm.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (busy) return;
     if (!startTyped && !start.value.trim()) fillStart();
+    busy = true;
     const response = await fetch(addForm.action, {
       method: "POST",
       body: new FormData(addForm),
       credentials: "same-origin",
       headers: { "X-Transcript-Add": "1" },
     }).catch(() => null);
+    busy = false;
     if (!response) {
       addForm.submit();
       return;
