@@ -11,11 +11,14 @@
   (the street "Kerkstraat", the place "Utrecht"), single words again only with a capital.
 - Postcodes: "1234AB" as "1234 AB", "1234ab", "1234 ab", "1234-AB".
 - Phones (E.164): every way of writing that number that `phonenumbers` recognises.
+Names and addresses match with or without accents ("Ayşe Yılmaz" as "Ayse Yilmaz", and back).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 import phonenumbers
@@ -47,6 +50,26 @@ TUSSENVOEGSELS = {
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _RUN = re.compile(r"[^\W\d_]+|\d+")
 _INITIALS = r"(?:(?-i:[A-Z])\.[ ]?){1,4}[ ]?"
+
+
+_FOLD_SPECIAL = {"ı": "i", "İ": "I", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char
+    if char in _FOLD_SPECIAL:
+        return _FOLD_SPECIAL[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """The text without accents, one character for one ("Yılmaz" -> "Yilmaz", "Ayşe" -> "Ayse",
+    "Müller" -> "Muller"), so offsets stay those of the text."""
+    return "".join(map(_fold_char, text))
 
 
 def _words_pattern(words: list[str]) -> str:
@@ -102,13 +125,13 @@ def _name_patterns(name: str) -> Iterator[str]:
         yield _single_word(words[0])
 
 
-def _flexible(runs: list[tuple[str, int, int]], line: str) -> str:
+def _flexible(runs: list[tuple[str, int, int]]) -> str:
     """Runs of letters or digits; between them whatever separators people type."""
     parts = []
     for index, (run, start, _end) in enumerate(runs):
         if index:
             previous_end = runs[index - 1][2]
-            parts.append(r"[\s,./-]*" if previous_end == start else r"[\s,./-]+")
+            parts.append(r"[\s,./'’-]*" if previous_end == start else r"[\s,./'’-]+")
         parts.append(re.escape(run))
     return "".join(parts)
 
@@ -119,13 +142,14 @@ def _address_patterns(line: str) -> Iterator[str]:
         if not runs:
             continue
         if len(runs) > 1:
-            yield _flexible(runs, segment)
+            yield _flexible(runs)
         # Words of the street or place on their own: consecutive letter runs of 4+ letters.
-        group: list[str] = []
-        for run, _start, _end in [*runs, ("0", 0, 0)]:
-            if run.isdigit() or (not group and (len(run) < 3 or run.lower() in TUSSENVOEGSELS)):
-                if group and sum(len(w) for w in group) >= 4:
-                    yield _words_pattern(group) if len(group) > 1 else _single_word(group[0])
+        group: list[tuple[str, int, int]] = []
+        for run in [*runs, ("0", 0, 0)]:
+            word = run[0]
+            if word.isdigit() or (not group and (len(word) < 3 or word.lower() in TUSSENVOEGSELS)):
+                if group and sum(len(w) for w, _s, _e in group) >= 4:
+                    yield _flexible(group) if len(group) > 1 else _single_word(group[0][0])
                 group = []
             else:
                 group.append(run)
@@ -162,10 +186,11 @@ def _phones(text: str, phones: tuple[str, ...]) -> Iterator[Proposal]:
 
 
 def detect(text: str, known: Known) -> Iterator[Proposal]:
-    names = [p for name in known.names for p in _name_patterns(name)]
-    yield from _find(text, names, RedactionKind.NAME, NAME_CODE)
-    addresses = [p for line in known.addresses for p in _address_patterns(line)]
-    yield from _find(text, addresses, RedactionKind.ADDRESS, ADDRESS_CODE)
+    folded = fold(text) if known.names or known.addresses else text
+    names = [p for name in known.names for p in _name_patterns(fold(name))]
+    yield from _find(folded, names, RedactionKind.NAME, NAME_CODE)
+    addresses = [p for line in known.addresses for p in _address_patterns(fold(line))]
+    yield from _find(folded, addresses, RedactionKind.ADDRESS, ADDRESS_CODE)
     postcodes = [p for code in known.postcodes for p in _postcode_patterns(code)]
     yield from _find(text, postcodes, RedactionKind.POSTCODE, POSTCODE_CODE)
     yield from _phones(text, known.phones)

@@ -354,6 +354,33 @@ def test_a_known_surname_in_lower_case_is_an_ordinary_word():
     assert found("Dag meneer De Boer.", known) == [("meneer De Boer", "known-name")]
 
 
+def test_known_names_match_with_or_without_accents():
+    known = Known(names=("Ayşe Yılmaz", "Jose Muller"), addresses=("Rue de l'Église 3",))
+    text = "Met Ayse Yilmaz, mevrouw YILMAZ, en José Müller. Adres: Rue de l'Eglise 3."
+    assert found(text, known, only="known-name") == [
+        ("Ayse Yilmaz", "known-name"),
+        ("YILMAZ", "known-name"),
+        ("José Müller", "known-name"),
+    ]
+    assert found(text, known, only="known-address") == [("Rue de l'Eglise 3", "known-address")]
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        Known(
+            names=("", "   ", "(.*)", "a", "x" * 500), addresses=("", ",", "12"), postcodes=("?",)
+        ),
+        Known(phones=("", "not a number", "+999"), dates_of_birth=("", "12-03-1980", "nonsense")),
+    ],
+)
+def test_odd_known_details_change_nothing(known):
+    assert found("Met Pieter (.*) op 06-12345678.", known) == [
+        ("Pieter", "deduce-name"),
+        ("06-12345678", "phone"),
+    ]
+
+
 def test_a_name_that_is_also_a_month_is_not_proposed_inside_a_date():
     known = Known(names=("Jan de Boer",))
     text = "Op 1 Jan 2026 belde Jan."
