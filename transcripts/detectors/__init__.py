@@ -86,7 +86,8 @@ def _merge(proposals: list[Proposal]) -> list[Proposal]:
 
 
 def propose(text: str, known: Known | None = None) -> list[Proposal]:
-    """Proposals sorted by start, never overlapping (overlaps are merged into the longer span)."""
+    """Proposals sorted by start, never overlapping (overlapping ones are merged into one span
+    covering them, named after the most specific of them: see the module docstring)."""
     if not text or not text.strip():
         return []
     known = known or Known()
