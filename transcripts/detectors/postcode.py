@@ -37,7 +37,7 @@ _UNITS = {
     "KW", "MW", "GW", "HZ", "XL", "XS", "LB", "OZ", "PC", "CT",
 }  # fmt: skip
 _ABBREVIATIONS = {
-    "BV", "NV", "VOF", "NL", "EU", "VS", "US", "UK", "TV", "OK", "ID", "AI", "IT", "EK", "WK",
+    "BV", "NV", "NL", "EU", "VS", "US", "UK", "TV", "OK", "ID", "AI", "IT", "EK", "WK",
     "PM", "AM", "CV", "HR",
 }  # fmt: skip
 _PRODUCT_WORDS = {
