@@ -10,9 +10,11 @@ import zipfile
 import pytest
 
 from recordings.storage import audio_storage
-from subjects.answer_constants import CopyMedia
+from subjects.answer_constants import AnswerAction, CopyMedia
+from subjects.constants import SubjectRight
 from subjects.tests.conftest import register_request
 from subjects.tests.test_answer import EMAIL, approve, pdf_text, prepare
+from transcripts.models import Transcript
 from transcripts.tests.conftest import transcript_world  # noqa: F401 (fixture)
 from transcripts.tests.helpers import started
 from transcripts.tests.test_approval_and_export import _decide, _reviewed, _submit
@@ -45,3 +47,17 @@ def test_the_copy_holds_the_approved_anonymised_transcript_instead_of_audio(tran
     assert answer.outcome["copy"]["transcripts"] == 1
     letter = next(n for n in names if n.endswith(".pdf") and "/" not in n and n != "copy.pdf")
     assert "anonymised transcript of 1 call" in pdf_text(archive.read(letter))
+
+
+def test_erasing_the_call_erases_its_transcript_too(transcript_world):  # noqa: F811
+    world = transcript_world
+    transcript = _reviewed(world, started(world))
+    request = register_request(world.cast, phones=["+31612345678"], right=SubjectRight.ERASURE)
+
+    answer = approve(
+        world.cast,
+        prepare(world.cast, request, action=AnswerAction.ERASURE, media="", language="en"),
+    )
+
+    assert answer.outcome["erased"][0]["id"] == str(world.call.pk)
+    assert not Transcript.objects.filter(pk=transcript.pk).exists()
