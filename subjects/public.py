@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,6 +148,20 @@ class ConfirmationError(Exception):
 class Confirmed:
     subject_request: SubjectRequest
     already: bool
+
+
+def public_link_usable(*, organisation: Organisation, token: str) -> bool:
+    """Whether a confirmation link still leads somewhere (for the page before the button)."""
+    return (
+        SubjectRequest.objects.filter(
+            organisation=organisation, confirmation_token_hash=token_hash(token or "")
+        )
+        .filter(
+            ~Q(status=SubjectRequestStatus.UNCONFIRMED)
+            | Q(confirmation_expires_at__gt=timezone.now())
+        )
+        .exists()
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from subjects.forms import PublicRequestForm
 from subjects.public import (
     ConfirmationError,
     RateLimited,
+    public_link_usable,
     public_organisation_get,
     public_request_confirm,
     public_request_submit,
@@ -91,5 +92,9 @@ def public_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             request,
             "subjects/public_confirm.html",
             {**context, "confirmed": confirmed.subject_request, "already": confirmed.already},
+        )
+    if not public_link_usable(organisation=organisation, token=token):
+        return render(
+            request, "subjects/public_confirm.html", {**context, "invalid": True}, status=404
         )
     return render(request, "subjects/public_confirm.html", context)
