@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from recordings.identifiers import IdentifierError
 from subjects.constants import (
@@ -121,19 +122,19 @@ class SubjectRequestForm(IdentifiersMixin, forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    months = forms.TypedChoiceField(
-        label=_("Extend by"),
-        coerce=int,
-        choices=[
-            (months, _("%(months)d month(s)") % {"months": months})
-            for months in range(1, EXTENSION_MAX_MONTHS + 1)
-        ],
-    )
+    months = forms.TypedChoiceField(label=_("Extend by"), coerce=int, choices=[])
     reason = forms.CharField(
         label=_("Reason for the extension"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Complexity or number of requests (art. 12(3) GDPR); the requester is told."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["months"].choices = [
+            (months, ngettext("%(months)d month", "%(months)d months", months) % {"months": months})
+            for months in range(1, EXTENSION_MAX_MONTHS + 1)
+        ]
 
 
 class PublicRequestForm(IdentifiersMixin, forms.Form):
