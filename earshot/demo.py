@@ -182,9 +182,19 @@ STANDING_RIGHTS = {
 }
 # The four-eyes rules as the seeds state them. RVO: a manager hears calls only for suspected
 # serious misconduct or a threat, on a case, approved by another manager or the privacy
-# officer; the police may receive a copy in case of a threat. TBI: every retrieval is a
-# motivated request by a manager or team leader that a second person approves; complaints
-# are recorded in the complaints register (a case).
+# officer; the police may receive a copy in case of a threat.
+# TBI: "Het ophalen en beluisteren van geluidsopnames wordt altijd door middel van het vier
+# ogen principe uitgevoerd en vastgelegd in het klachtenregistratiesysteem", and managers and
+# team leaders have access. So every TBI purpose is a motivated request by a manager or team
+# leader that another manager or team leader approves (approvals exclude the requester), and
+# every request is kept with its decisions and listens in the audit trail. Where a retrieval
+# answers a complaint or a question about a call (reactive, transcript, complaint) it is also
+# recorded in the complaints register: a case of kind complaint, chosen or opened with the
+# request. The quarterly training sample is not: it answers no complaint, and registering it as
+# one would put a complaint nobody made on the employee's name; it is heard with the employee
+# present ("De medewerker zelf is direct betrokken bij het terugluisteren") and each listen
+# records that. TBI's authorised ICT back office (a processor in the register) holds no role
+# that listens: the administrator configures and, like everyone, hears nothing without a rule.
 PURPOSE_RULES = {
     "rvo-klantcontact": {
         "misconduct-verification": {
@@ -205,11 +215,33 @@ PURPOSE_RULES = {
         },
     },
     "tbi-direct": {
+        # Proactive: a sampled call, asked for from the random sample, heard with the employee.
+        "training-sample": {
+            "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "grant_hours": 7 * 24,
+            "employee_present": True,
+        },
+        # Reactive, on a customer's or an employee's request: recorded as a complaint; an
+        # employee does not listen alone but with a team leader or manager they name.
         "reactive-request": {
             "requester_roles": [Role.MANAGER, Role.TEAM_LEADER, Role.EMPLOYEE],
             "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
             "grant_hours": 24,
             "max_plays": 3,
+            "case_required": True,
+            "case_kind": "complaint",
+            "employee_request_listener": True,
+        },
+        # The anonymised, typed-out content for the customer: typed under this grant, on the
+        # customer's complaint. The export to the customer is the transcript's own four-eyes
+        # step; the rule names no recipient, so no audio copy can be asked for the customer.
+        "customer-transcript": {
+            "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
+            "grant_hours": 72,
+            "case_required": True,
+            "case_kind": "complaint",
         },
         "complaint-investigation": {
             "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coaching.constants import SampleMode
 from coaching.models import QMForm, SamplingPolicy
 from coaching.qm_forms import form_create, version_publish
 from organisations.models import Organisation
@@ -94,18 +95,20 @@ FORMS = {
 }
 
 
-# TBI: "1 x per kwartaal, 3 willekeurig gekozen gesprekken per medewerker".
-SAMPLING = {"tbi-direct": (3, "training-sample")}
+# TBI: "1 x per kwartaal, 3 willekeurig gekozen gesprekken per medewerker": drawn at once,
+# when the quarter ends, from its calls still within the 62 days.
+SAMPLING = {"tbi-direct": (3, "training-sample", SampleMode.AT_ONCE)}
 
 
 def demo_sampling(organisation: Organisation) -> int:
     spec = SAMPLING.get(organisation.slug)
     if spec is None or SamplingPolicy.objects.filter(organisation=organisation).exists():
         return 0
-    per_quarter, code = spec
+    per_quarter, code, mode = spec
     SamplingPolicy.objects.create(
         organisation=organisation,
         per_quarter=per_quarter,
+        mode=mode,
         purpose=Purpose.objects.get(activity__organisation=organisation, code=code),
     )
     return 1

@@ -76,7 +76,7 @@ def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings):
     call only for misconduct or a threat, on a case; the police may get a copy of a threat."""
     from django.test import TestCase
 
-    from access.four_eyes import RequestError, request_create, request_decide
+    from access.four_eyes import CaseDraft, RequestError, request_create, request_decide
     from access.models import PolicyVersion, PurposeRule, StandingRight
     from access.policy import listen_decision, recordings_visible_to
     from recordings.models import Recording
@@ -111,12 +111,24 @@ def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings):
             motivation="Klant klaagt over de afhandeling van zijn storing in dit gesprek.",
             recordings=[call],
         )
+    # TBI records every reactive request in the complaints register: without a case, refused.
+    reactive = PurposeRule.objects.get(purpose__code="reactive-request").purpose
+    motivation = "Medewerker vraagt het gesprek terug te luisteren na een klacht."
+    with pytest.raises(RequestError):
+        request_create(
+            membership=leader, purpose=reactive, motivation=motivation, recordings=[call]
+        )
     with TestCase.captureOnCommitCallbacks(execute=True):
         request = request_create(
             membership=leader,
-            purpose=PurposeRule.objects.get(purpose__code="reactive-request").purpose,
-            motivation="Medewerker vraagt het gesprek terug te luisteren na een klacht.",
+            purpose=reactive,
+            motivation=motivation,
             recordings=[call],
+            new_case=CaseDraft(
+                received_via="phone",
+                received_on=call.started_at.date(),
+                description="Klacht over de afhandeling van een storing.",
+            ),
         )
         request_decide(membership=manager, request_id=request.pk, outcome="approve")
     assert listen_decision(
