@@ -70,7 +70,13 @@ def transcript_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transcripts/list.html",
-        {"mine": mine, "waiting": transcripts_waiting_for(request.membership)},
+        {
+            "mine": mine,
+            "waiting": transcripts_waiting_for(request.membership),
+            "may_read_policy": request.user.has_perm(
+                f"organisations.{roles.VIEW_ACCESS_POLICY}", request.organisation
+            ),
+        },
     )
 
 

@@ -173,3 +173,29 @@ def test_a_colleague_cannot_read_a_draft(transcript_world, client_for):
     url = reverse("transcripts:detail", kwargs={"org_slug": "acme", "transcript_id": transcript.pk})
     for role in ("manager", "privacy_officer", "coach", "employee"):
         assert client_for(transcript_world.cast[role]).get(url).status_code == 404, role
+
+
+def test_the_administrator_marks_a_purpose_from_the_policy_edit_page(transcript_world, client_for):
+    purpose = transcript_world.purposes["misconduct"]
+    client = client_for(transcript_world.cast["administrator"])
+    edit = reverse("policy:edit", kwargs={"org_slug": "acme", "purpose_id": purpose.pk})
+    page = client.get(edit).content.decode()
+    assert "data-transcript-purpose-setting" in page
+    switch = reverse(
+        "transcripts:purpose_switch", kwargs={"org_slug": "acme", "purpose_id": purpose.pk}
+    )
+    assert switch in page
+    response = client.post(switch, {"on": "1", "next": edit})
+    assert response.status_code == 302 and response["Location"] == edit
+    assert TranscriptPurpose.objects.filter(purpose=purpose).exists()
+    # A forged "next" does not send anyone elsewhere.
+    response = client.post(switch, {"on": "0", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("transcripts:purposes", kwargs={"org_slug": "acme"})
+    assert not TranscriptPurpose.objects.filter(purpose=purpose).exists()
+    # The auditor reads which purposes are marked, and switches nothing.
+    auditor = client_for(transcript_world.cast["auditor"])
+    listing = auditor.get(reverse("transcripts:purposes", kwargs={"org_slug": "acme"}))
+    assert listing.status_code == 200
+    assert "data-transcript-purpose" not in listing.content.decode()
+    auditor.post(switch, {"on": "1"})
+    assert not TranscriptPurpose.objects.filter(purpose=purpose).exists()
