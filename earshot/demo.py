@@ -236,6 +236,7 @@ PURPOSE_RULES = {
         # The anonymised, typed-out content for the customer: typed under this grant, on the
         # customer's complaint. The export to the customer is the transcript's own four-eyes
         # step; the rule names no recipient, so no audio copy can be asked for the customer.
+        # The purpose is marked for transcripts by transcripts.services.transcript_purpose_set.
         "customer-transcript": {
             "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],
             "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
