@@ -2154,6 +2154,7 @@ NL.update(
         "You cannot hear this call: someone the access policy lets ask for it must ask.": "U kunt dit gesprek niet beluisteren: iemand die het toegangsbeleid laat vragen, moet erom vragen.",
         "Sampled calls to hear with the employee": "Steekproefgesprekken om met de medewerker te beluisteren",
         "confirmed that the call's employee was present to listen along": "heeft bevestigd dat de medewerker van het gesprek erbij was om mee te luisteren",
+        "A new case in the register (when you chose to open one)": "Een nieuwe zaak in het register (als u ervoor koos er een te openen)",
     }
 )
 
@@ -2292,6 +2293,8 @@ NL.update(
         "Customer's e-mail address": "E-mailadres van de klant",
         "Keep the exported anonymised version with the case": "De verstrekte geanonimiseerde versie bij de zaak bewaren",
         "Anonymised transcripts waiting for your approval": "Geanonimiseerde transcripties die op je goedkeuring wachten",
+        "Your transcripts sent back for changes": "Je transcripties die zijn teruggestuurd om te wijzigen",
+        "Your approved transcripts to export to the customer": "Je goedgekeurde transcripties om aan de klant te verstrekken",
         "Open the transcript (%(status)s)": "Transcriptie openen (%(status)s)",
         "transcript purpose": "doel voor transcripties",
         "transcript purposes": "doelen voor transcripties",
@@ -2441,7 +2444,7 @@ NL.update(
         "This number fails the elfproef, so it is not a BSN; check the digits.": "Dit nummer voldoet niet aan de elfproef en is dus geen BSN; controleer de cijfers.",
         "A BSN consists of digits only.": "Een BSN bestaat alleen uit cijfers.",
         "These carry the person's name but none of the request's other identifiers. Names are not unique: judge whether they are about this person before including them.": "Deze dragen de naam van de persoon, maar geen van de andere kenmerken uit het verzoek. Namen zijn niet uniek: beoordeel of ze over deze persoon gaan voordat u ze meeneemt.",
-        "A phone number or BSN of the request is also on these calls, but they carry another name or BSN: the identifier seems to belong to more than one person. Judge whether they are about this person.": "Een telefoonnummer of BSN uit het verzoek staat ook bij deze gesprekken, maar zij dragen een andere naam of ander BSN: het kenmerk lijkt bij meer dan één persoon te horen. Beoordeel of ze over deze persoon gaan.",
+        "A phone number, BSN or customer number of the request is also on these calls, but they carry another name, BSN or customer number: the identifier seems to belong to more than one person. Judge whether they are about this person.": "Een telefoonnummer, BSN of klantnummer uit het verzoek staat ook bij deze gesprekken, maar zij dragen een andere naam, een ander BSN of een ander klantnummer: het kenmerk lijkt bij meer dan één persoon te horen. Beoordeel of ze over deze persoon gaan.",
         "Unknown kind of identifier.": "Onbekende soort kenmerk.",
         "Choose how the request was received.": "Kies hoe het verzoek is ontvangen.",
         "A request cannot be received in the future.": "Een verzoek kan niet in de toekomst ontvangen zijn.",

@@ -9,18 +9,27 @@ from django.utils.translation import gettext as _
 from access.actions import RecordingAction
 from organisations import roles
 from organisations.todo import Todo
+from transcripts.constants import TranscriptStatus
 from transcripts.models import Transcript
 from transcripts.policy import transcript_grants, transcripts_waiting_for
 
 
 def transcripts_waiting(membership) -> list[Todo]:
-    if not membership.user.has_perm(
-        f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation
-    ):
-        return []
-    count = len(transcripts_waiting_for(membership))
+    """Dashboard: transcripts this member may approve; the author's own sent back or approved
+    (to change, or to export)."""
     url = reverse("transcripts:list", kwargs={"org_slug": membership.organisation.slug})
-    return [Todo(_("Anonymised transcripts waiting for your approval"), count, url)]
+    todos = []
+    if membership.user.has_perm(f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation):
+        count = len(transcripts_waiting_for(membership))
+        todos.append(Todo(_("Anonymised transcripts waiting for your approval"), count, url))
+    own = Transcript.objects.filter(
+        organisation=membership.organisation_id, author=membership.user_id
+    )
+    sent_back = own.filter(status=TranscriptStatus.SENT_BACK).count()
+    approved = own.filter(status=TranscriptStatus.APPROVED).count()
+    todos.append(Todo(_("Your transcripts sent back for changes"), sent_back, url))
+    todos.append(Todo(_("Your approved transcripts to export to the customer"), approved, url))
+    return todos
 
 
 def recording_transcript_actions(membership, recording) -> list[RecordingAction]:

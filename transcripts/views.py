@@ -118,7 +118,7 @@ def _player(request: HttpRequest, transcript: Transcript) -> dict | None:
         purpose_code=code,
         continuing=True,
     )
-    if not decision.allowed:
+    if not (decision.allowed or getattr(decision, "awaits_employee", False)):
         return None
     until = decision.grant or transcript.grant
     return {"code": code, "description": transcript.purpose.description, "until": until}

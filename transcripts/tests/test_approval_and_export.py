@@ -15,11 +15,13 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from access.constants import DisclosureContents
 from access.models import Case, Disclosure, PurposeRule
 from audit.models import AuditEvent
+from organisations.todo import todos_for
 from recordings.storage import audio_storage
 from transcripts.approval import transcript_decide, transcript_submit
 from transcripts.constants import RedactionState, TranscriptStatus
@@ -142,6 +144,9 @@ def test_sent_back_with_a_comment_then_changed_and_submitted_again(transcript_wo
     )
     transcript.refresh_from_db()
     assert transcript.status == TranscriptStatus.SENT_BACK
+    with translation.override("en"):
+        labels = {t.label: t.count for t in todos_for(transcript_world.membership("team_leader"))}
+    assert labels["Your transcripts sent back for changes"] == 1
     say(transcript_world, transcript, "Nog een zin.", at=9.0)
     _submit(transcript_world, transcript)
     _decide(transcript_world, transcript, role="privacy_officer")
