@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access.constants import CaseStatus, DecisionOutcome, RequestKind, RequestStatus
 from access.disclosures import disclosure_cancel
-from access.forms_four_eyes import AccessRequestForm, DecisionForm
+from access.forms_four_eyes import NEW_CASE_FIELDS, AccessRequestForm, DecisionForm
 from access.four_eyes import (
     RequestError,
     cases_choosable_by,
@@ -162,7 +162,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/request_new.html",
-        {"form": form, "kind": kind, "has_rules": bool(form.fields["purpose"].choices)},
+        {
+            "form": form,
+            "kind": kind,
+            "has_rules": bool(form.fields["purpose"].choices),
+            "new_case_fields": [form[name] for name in NEW_CASE_FIELDS if name in form.fields],
+        },
     )
 
 

@@ -465,6 +465,12 @@ def test_the_prefill_takes_only_what_the_person_may_see_and_ask(tbi, client_for)
         assert "selected" not in page.content.decode().split('name="purpose"', 1)[1][:300]
     page = client.get(f"{url}?recording=nonsense&purpose=%00").content.decode()
     assert 'name="listener"' in page  # an employee names who listens with them
+    assert "data-new-case" in page
+    # An employee links only cases they opened: asking lists no one else's complaints.
+    leader = member(tbi, "tbi-teamleader")
+    case = ask(leader, "complaint-investigation", [employee_call(tbi)], new_case=draft()).case
+    assert case.reference not in client.get(url).content.decode()
+    assert case.reference in client_for(leader.user).get(url).content.decode()
 
 
 def test_the_administrator_sets_the_new_options_on_the_policy_page(tbi, client_for):
