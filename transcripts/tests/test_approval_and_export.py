@@ -282,3 +282,66 @@ def test_keeping_needs_a_case(transcript_world):
     with pytest.raises(TranscriptError, match="no case"):
         _export(transcript_world, transcript, keep_as_case_record=True)
     assert not Disclosure.objects.exists()
+
+
+def test_the_kept_version_is_erased_by_the_case_records_purge_with_its_case(transcript_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access.models import AccessRequest, Grant
+    from register.services import activity_create
+    from retention.case_records import erase_case_records
+
+    activity_create(
+        organisation=transcript_world.cast.organisation,
+        actor=None,
+        reference="TR2",
+        name="Klachtafhandeling",
+        purposes=[
+            {"code": "complaints", "description": "Klachten", "legal_basis": "contract"},
+        ],
+        data_subject_entries=[
+            {
+                "subject_category": "Klagers",
+                "personal_data": "klacht",
+                "collection_purpose": "verantwoording",
+                "data_category": "case",
+                "retention_value": 30,
+                "retention_unit": "days",
+            }
+        ],
+        recipients=[],
+    )
+    PurposeRule.objects.filter(purpose=transcript_world.purposes["customer-transcript"]).update(
+        case_kind="complaint"
+    )
+    case = Case.objects.create(
+        organisation=transcript_world.cast.organisation,
+        kind="complaint",
+        reference="K-2026-015",
+        received_via="email",
+        received_on=transcript_world.call.started_at.date(),
+        description="Klacht over een gesprek.",
+    )
+    grant = transcript_world.grant(case=case)
+    from transcripts.services import transcript_start
+
+    membership = transcript_world.membership("team_leader")
+    transcript, _ = transcript_start(membership=membership, recording=transcript_world.call)
+    _reviewed(transcript_world, transcript)
+    _submit(transcript_world, transcript)
+    _decide(transcript_world, transcript)
+    _export(transcript_world, transcript, keep_as_case_record=True)
+    assert TranscriptCaseRecord.objects.filter(case=case).exists()
+    # The case was closed, and its request and grant ended, longer ago than the 30 days.
+    long_ago = timezone.now() - timedelta(days=60)
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_at=long_ago)
+    AccessRequest.objects.filter(pk=grant.request_id).update(closed_at=long_ago)
+    Grant.objects.filter(pk=grant.pk).update(expires_at=long_ago)
+
+    outcome = erase_case_records(transcript_world.cast.organisation, horizon=timezone.now())
+
+    assert outcome.cases == 1
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not TranscriptCaseRecord.objects.exists()
