@@ -191,7 +191,9 @@ def answer_approve(
             refusal = approval_refusal(membership, answer)
             if refusal:
                 raise AnswerError(refusal)
-            SubjectRequest.objects.select_for_update().filter(pk=answer.subject_request_id).first()
+            locked = SubjectRequest.objects.select_for_update().get(pk=answer.subject_request_id)
+            if locked.status != SubjectRequestStatus.OPEN:
+                raise AnswerError(_("This request is not open: it has been answered or withdrawn."))
             answer.approved_by, answer.approved_at = membership.user, timezone.now()
             if answer.action == AnswerAction.COPY:
                 answer_send_copy(answer, membership, ip_address)

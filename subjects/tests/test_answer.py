@@ -277,3 +277,15 @@ def test_the_letter_is_in_dutch_or_english_as_chosen(cast, calls):
     answer.language = "en"
     english = pdf_text(letter_pdf(answer))
     assert "Our decision: we refuse your request" in english
+
+
+def test_a_request_withdrawn_meanwhile_is_not_answered(cast, calls):
+    request = register_request(cast, phones=[PHONE], email=EMAIL)
+    answer = prepare(cast, request)
+    SubjectRequest.objects.filter(pk=request.pk).update(
+        status=SubjectRequestStatus.WITHDRAWN, closed_at=timezone.now()
+    )
+    with translation.override("en"), pytest.raises(AnswerError, match="not open"):
+        approve(cast, answer)
+    assert not mail.outbox
+    assert not AuditEvent.objects.filter(action="access.recording.disclosed_to_subject").exists()
