@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from recordings.models import Recording
+from subjects.copy_contents import CUSTOMER_FIELDS
 from subjects.letter_style import build, facts, grid, p, styles
 
 
@@ -16,6 +19,15 @@ def _when(iso: str) -> str:
     date, _sep, time = iso.partition("T")
     year, month, day = date.split("-")
     return f"{day}-{month}-{year}" + (f" {time[:5]}" if time else "")
+
+
+def _customer_label(key: str) -> str:
+    """The recording field's own (translated) name for a key of the copy's "customer"."""
+    field = {k: f for f, k in CUSTOMER_FIELDS}.get(key, f"customer_{key}")
+    try:
+        return str(Recording._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return key
 
 
 def copy_pdf(contents: dict) -> bytes:
@@ -36,7 +48,9 @@ def copy_pdf(contents: dict) -> bytes:
         story.append(p(_("No recorded calls."), body))
     for number, call in enumerate(contents["calls"], start=1):
         story.append(p(_("Call %(number)d") % {"number": number}, s["h3"]))
-        customer = "\n".join(f"{key}: {value}" for key, value in call["customer"].items())
+        customer = "\n".join(
+            f"{_customer_label(key)}: {value}" for key, value in call["customer"].items()
+        )
         pairs = [
             (_("Start"), _when(call["started_at"])),
             (_("Duration"), _("%(seconds)s seconds") % {"seconds": call["duration_seconds"]}),
