@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 import audit
 from organisations.models import Membership
+from transcripts import notify
 from transcripts.constants import TRANSITIONS, DecisionOutcome, RedactionState, TranscriptStatus
 from transcripts.models import Redaction, Transcript, TranscriptDecision
 from transcripts.policy import (
@@ -76,6 +77,8 @@ def transcript_submit(
         detail={"utterances": transcript.utterances.count()},
         ip_address=ip_address,
     )
+    waiting_for = list(approvers(transcript))
+    transaction.on_commit(lambda: notify.transcript_submitted(transcript, waiting_for))
     return transcript
 
 
@@ -131,4 +134,5 @@ def transcript_decide(
         detail={"author": transcript.author_id},
         ip_address=ip_address,
     )
+    transaction.on_commit(lambda: notify.transcript_decided(transcript))
     return transcript

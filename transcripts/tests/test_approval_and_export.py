@@ -345,3 +345,18 @@ def test_the_kept_version_is_erased_by_the_case_records_purge_with_its_case(tran
     assert outcome.cases == 1
     assert not Case.objects.filter(pk=case.pk).exists()
     assert not TranscriptCaseRecord.objects.exists()
+
+
+def test_approvers_are_mailed_on_submission_and_the_author_on_the_decision(transcript_world):
+    transcript = _reviewed(transcript_world, started(transcript_world))
+    mail.outbox.clear()  # the mails about the access request
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _submit(transcript_world, transcript)
+    to = sorted(address for message in mail.outbox for address in message.to)
+    # The purpose's approvers, one message each, never the author; no caller's data in them.
+    assert to == ["acme-manager@example.test", "acme-privacy_officer@example.test"]
+    assert all("Jan" not in m.body and VALID_BSN not in m.body for m in mail.outbox)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _decide(transcript_world, transcript)
+    assert [m.to for m in mail.outbox] == [["acme-team_leader@example.test"]]
