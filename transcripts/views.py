@@ -443,7 +443,6 @@ def transcript_decide(request: HttpRequest, transcript_id: uuid.UUID) -> HttpRes
             ip_address=client_ip(request),
         )
     except TranscriptError as error:
-        form.add_error("comment" if "comment" in str(error).lower() else None, str(error))
         messages.error(request, str(error))
         return redirect(_detail_url(request, transcript.pk, "decide"))
     if decided.status == TranscriptStatus.APPROVED:

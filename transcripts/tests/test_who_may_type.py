@@ -199,3 +199,18 @@ def test_the_administrator_marks_a_purpose_from_the_policy_edit_page(transcript_
     assert "data-transcript-purpose" not in listing.content.decode()
     auditor.post(switch, {"on": "1"})
     assert not TranscriptPurpose.objects.filter(purpose=purpose).exists()
+
+
+def test_a_forged_grant_or_language_on_the_start_form_is_refused_beside_it(
+    transcript_world, client_for
+):
+    transcript_world.grant()
+    client = client_for(transcript_world.cast["team_leader"])
+    url = reverse(
+        "transcripts:start", kwargs={"org_slug": "acme", "recording_id": transcript_world.call.pk}
+    )
+    for data in ({"language": "xx"}, {"language": "nl", "grant": "not-a-grant"}):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert 'class="errors"' in response.content.decode()
+    assert not Transcript.objects.exists()
