@@ -11,6 +11,9 @@ from subjects.constants import AnswerLanguage, SubjectDecision
 
 
 class AnswerForm(forms.Form):
+    # Prefixed: the request page holds other forms (the deadline's extension has a "reason").
+    prefix = "answer"
+
     action = forms.ChoiceField(label=_("Answer"), choices=AnswerAction.choices)
     decision = forms.ChoiceField(label=_("Decision"), choices=SubjectDecision.choices)
     reason = forms.CharField(
@@ -36,6 +39,8 @@ class AnswerForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    prefix = "reject"
+
     reason = forms.CharField(
         label=_("Why is the answer rejected?"),
         widget=forms.Textarea(attrs={"rows": 3}),

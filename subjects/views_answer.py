@@ -130,7 +130,7 @@ def answer_reject_view(request: HttpRequest, answer_id) -> HttpResponse:
         answer_reject(
             membership=request.membership,
             answer_id=answer.pk,
-            reason=form.data.get("reason", ""),
+            reason=form.data.get(form.add_prefix("reason"), ""),
             ip_address=client_ip(request),
         )
     except AnswerError as error:

@@ -48,13 +48,20 @@ def urls(cast, request, answer=None):
     return found
 
 
-FORM = {
+FIELDS = {
     "action": "copy",
     "decision": "granted",
     "reason": "U heeft recht op inzage.",
     "language": "en",
     "media": "audio",
 }
+
+
+def answer_form(**changes) -> dict:
+    return {f"answer-{key}": value for key, value in {**FIELDS, **changes}.items()}
+
+
+FORM = answer_form()
 
 
 def test_prepare_then_another_person_approves_on_the_answer_page(cast, registers, client_for):
@@ -109,11 +116,11 @@ def test_bad_input_changes_nothing(cast, registers, client_for):
     officer = client_for(cast["privacy_officer"])
     prepare = urls(cast, request)["prepare"]
     for bad in (
-        {**FORM, "action": "erasure"},  # not an answer to an access request
-        {**FORM, "action": "shred"},
-        {**FORM, "reason": ""},
-        {**FORM, "language": "de"},
-        {**FORM, "decision": "granted"},  # nothing was found to copy
+        answer_form(action="erasure"),  # not an answer to an access request
+        answer_form(action="shred"),
+        answer_form(reason=""),
+        answer_form(language="de"),
+        answer_form(decision="granted"),  # nothing was found to copy
     ):
         response = officer.post(prepare, bad, follow=True, **EN)
         assert response.status_code == 200
