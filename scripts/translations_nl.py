@@ -2099,6 +2099,8 @@ NL.update(
         "The copy holds a PDF and a JSON file of everything found, with for each call who listened to it, when and for what purpose; the employee is named by role only. Held calls are included. Cases and requests are never erased here: they follow their own retention.": "De kopie bevat een pdf en een JSON-bestand van alles wat gevonden is, met bij elk gesprek wie ernaar luisterde, wanneer en met welk doel; de medewerker wordt alleen met de rol genoemd. Gesprekken onder bewaarplicht horen erbij. Zaken en verzoeken worden hier nooit gewist: zij volgen hun eigen bewaartermijn.",
         "Prepare the answer": "Het antwoord voorbereiden",
         "An earlier answer was rejected on %(when)s: %(reason)s": "Een eerder antwoord is op %(when)s afgewezen: %(reason)s",
+        "Calls to judge: include those that are about this person": "Gesprekken om te beoordelen: neem op wat over deze persoon gaat",
+        "One of the calls chosen is not among the calls to judge.": "Een van de gekozen gesprekken hoort niet bij de gesprekken om te beoordelen.",
     }
 )
 

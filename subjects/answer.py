@@ -19,6 +19,7 @@ the hold. Cases and requests are case records under their own retention and are 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -55,8 +56,29 @@ class AnswerError(Exception):
     """The message is for the person who asked."""
 
 
+def _judged_calls(findings: Any, chosen: Any) -> list:
+    """The calls the search flagged to judge (a name alone, an identifier two people share)
+    that the privacy officer judged to be the person's; anything else is refused."""
+    flagged = {call.pk: call for note in findings.ambiguous for call in note.recordings}
+    judged = []
+    for value in chosen or ():
+        try:
+            pk = uuid.UUID(str(value))
+        except ValueError:
+            pk = None
+        if pk not in flagged:
+            raise AnswerError(_("One of the calls chosen is not among the calls to judge."))
+        judged.append(flagged[pk])
+    return judged
+
+
 def _check(
-    subject_request: SubjectRequest, action: str, decision: str, media: str, findings
+    subject_request: SubjectRequest,
+    action: str,
+    decision: str,
+    media: str,
+    findings: Any,
+    calls: list,
 ) -> None:
     if action not in ACTIONS_FOR_RIGHT.get(subject_request.right, ()):
         raise AnswerError(_("This action does not answer a request of this kind."))
@@ -80,10 +102,9 @@ def _check(
         if findings.nothing_found:
             raise AnswerError(_("Nothing was found to copy: decide 'nothing found' instead."))
     if action == AnswerAction.ERASURE:
-        calls = findings.recordings
-        if not calls.exists():
+        if not calls:
             raise AnswerError(_("No calls of the person were found to erase."))
-        held = calls.filter(status=RecordingStatus.HELD).exists()
+        held = any(call.status == RecordingStatus.HELD for call in calls)
         if held and decision == SubjectDecision.GRANTED:
             raise AnswerError(
                 _(
@@ -102,9 +123,11 @@ def answer_prepare(
     reason: str,
     language: str,
     media: str = "",
+    judged_recording_ids: Any = (),
     ip_address: str | None = None,
 ) -> SubjectAnswer:
-    """Prepare the answer. One that only records a decision is carried out at once."""
+    """Prepare the answer. One that only records a decision is carried out at once.
+    `judged_recording_ids`: calls the search only flagged, judged to be the person's."""
     reason = (reason or "").strip()
     with transaction.atomic():
         subject_request = (
@@ -124,7 +147,11 @@ def answer_prepare(
         if language not in AnswerLanguage.values:
             raise AnswerError(_("Choose the language of the letter."))
         findings = find_subject_data(subject_request)
-        _check(subject_request, action, decision, media, findings)
+        judged = _judged_calls(findings, judged_recording_ids)
+        calls = list(findings.recordings) + judged
+        _check(subject_request, action, decision, media, findings, calls)
+        found = found_counts(findings)
+        found["recordings"] = len(calls)
         answer = SubjectAnswer.objects.create(
             organisation=subject_request.organisation,
             subject_request=subject_request,
@@ -134,10 +161,10 @@ def answer_prepare(
             reason=reason,
             language=language,
             prepared_by=membership.user,
-            outcome={"found": found_counts(findings)},
+            outcome={"found": found},
         )
         if action != AnswerAction.DECISION_ONLY:
-            answer.recordings.set(findings.recordings)
+            answer.recordings.set(calls)
         audit.record(
             actor=membership.user,
             action="subjects.answer.prepared",
@@ -149,6 +176,7 @@ def answer_prepare(
                 "decision": decision,
                 "media": answer.media,
                 "calls": answer.recordings.count(),
+                "judged_calls": len(judged),
             },
             ip_address=ip_address,
         )

@@ -73,6 +73,7 @@ def answer_prepare_view(request: HttpRequest, subject_request_id) -> HttpRespons
         answer = answer_prepare(
             membership=request.membership,
             subject_request_id=subject_request.pk,
+            judged_recording_ids=request.POST.getlist("answer-judged"),
             ip_address=client_ip(request),
             **form.cleaned_data,
         )

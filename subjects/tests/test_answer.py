@@ -289,3 +289,23 @@ def test_a_request_withdrawn_meanwhile_is_not_answered(cast, calls):
         approve(cast, answer)
     assert not mail.outbox
     assert not AuditEvent.objects.filter(action="access.recording.disclosed_to_subject").exists()
+
+
+def test_calls_the_search_flagged_are_included_only_when_judged_and_only_those(cast, registers):
+    org = cast.organisation
+    own = recording_create(organisation=org, customer_phone=PHONE, customer_name="Jan de Vries")
+    namesake = recording_create(
+        organisation=org, customer_phone="+31687654321", customer_name="jan  de VRIES"
+    )
+    unrelated = recording_create(organisation=org, customer_phone="+31611111111")
+    request = register_request(cast, phones=[PHONE], name="Jan de Vries", email=EMAIL)
+    for forged in ([str(unrelated.pk)], ["not-a-call"]):
+        with translation.override("en"), pytest.raises(AnswerError, match="calls to judge"):
+            prepare(cast, request, judged_recording_ids=forged)
+
+    answer = prepare(cast, request, judged_recording_ids=[str(namesake.pk)])
+
+    assert set(answer.recordings.all()) == {own, namesake}
+    assert answer.outcome["found"]["recordings"] == 2
+    event = AuditEvent.objects.get(action="subjects.answer.prepared")
+    assert event.detail["judged_calls"] == 1
