@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind, Scope
-from access.four_eyes import CaseDraft
 from access.models import PurposeRule
+from access.request_parties import CaseDraft
 from organisations.constants import Role
 from recordings.models import Recording
 

@@ -9,8 +9,7 @@ already decided and changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,14 +24,21 @@ from access.constants import (
     CaseKind,
     CaseStatus,
     DecisionOutcome,
-    ReceivedVia,
     RequestKind,
     RequestStatus,
 )
+from access.errors import RequestError
 from access.models import AccessRequest, Case, Grant, PurposeRule, RequestDecision
 from access.policy import recordings_visible_to
+from access.request_parties import (  # noqa: F401  (CaseDraft and the listeners: one way in)
+    CaseDraft,
+    check_case_draft,
+    check_listener,
+    listener_candidates,
+    needs_listener,
+    request_listens,
+)
 from access.rules import current_policy_version, rule_for
-from audit.models import AuditEvent
 from organisations import roles
 from organisations.constants import Role
 from organisations.models import Membership, Organisation
@@ -46,10 +52,6 @@ User = get_user_model()
 MIN_MOTIVATION_WORDS = 5
 MIN_MOTIVATION_CHARS = 25
 _WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-class RequestError(Exception):
-    """A request or decision the rules do not allow; the message is for the person."""
 
 
 def motivation_problem(text: str) -> str | None:
@@ -121,29 +123,6 @@ def cases_choosable_by(membership: Membership) -> QuerySet[Case]:
     return cases
 
 
-@dataclass(frozen=True)
-class CaseDraft:
-    """A case opened in the complaints register together with a request (same transaction):
-    its kind is the one the purpose's rule names; the reference is numbered when empty."""
-
-    received_via: str
-    received_on: date
-    description: str
-    customer_contact: str = ""
-    reference: str = ""
-
-
-def _check_case_draft(rule: PurposeRule, draft: CaseDraft) -> None:
-    if not rule.case_kind:
-        raise RequestError(_("This purpose does not record its requests in a case."))
-    if draft.received_via not in ReceivedVia.values:
-        raise RequestError(_("Say how the case was received."))
-    if not (draft.description or "").strip():
-        raise RequestError(_("Describe the case for the complaints register."))
-    if draft.received_on > timezone.localdate():
-        raise RequestError(_("A case cannot be received in the future."))
-
-
 def _check_case(membership: Membership, rule: PurposeRule, case: Case | None) -> None:
     if case is None:
         if rule.case_required:
@@ -164,49 +143,6 @@ def _check_case(membership: Membership, rule: PurposeRule, case: Case | None) ->
         )
     if case.status != CaseStatus.OPEN:
         raise RequestError(_("The case is closed."))
-
-
-def listener_candidates(membership: Membership, rule: PurposeRule) -> QuerySet[Membership]:
-    """Who may hear the calls of this employee's request with them: active members whose role
-    may ask under the rule, other than employees, never the employee themself."""
-    listener_roles = [role for role in rule.requester_roles if role != Role.EMPLOYEE]
-    return (
-        Membership.objects.filter(
-            organisation=membership.organisation_id,
-            role__in=listener_roles,
-            active=True,
-            user__is_active=True,
-        )
-        .exclude(user=membership.user_id)
-        .select_related("user")
-        .order_by("user__username")
-    )
-
-
-def needs_listener(membership: Membership, rule: PurposeRule, kind: str) -> bool:
-    return (
-        rule.employee_request_listener
-        and membership.role == Role.EMPLOYEE
-        and kind == RequestKind.PLAYBACK
-    )
-
-
-def _check_listener(membership: Membership, rule: PurposeRule, kind: str, listener) -> None:
-    if not needs_listener(membership, rule, kind):
-        if listener is not None:
-            raise RequestError(_("Only an employee's request under this purpose names a listener."))
-        return
-    if listener is None:
-        raise RequestError(
-            _(
-                "Under this purpose an employee does not listen alone: name who will hear the "
-                "call together with you."
-            )
-        )
-    if listener.pk == membership.user_id:
-        raise RequestError(_("Name someone else as listener: you will be present as the employee."))
-    if not listener_candidates(membership, rule).filter(user=listener.pk).exists():
-        raise RequestError(_("That person may not listen under this purpose."))
 
 
 @transaction.atomic
@@ -238,10 +174,10 @@ def request_create(
     if new_case is not None:
         if case is not None:
             raise RequestError(_("Link an existing case or open a new one, not both."))
-        _check_case_draft(rule, new_case)
+        check_case_draft(rule, new_case)
     else:
         _check_case(membership, rule, case)
-    _check_listener(membership, rule, kind, listener)
+    check_listener(membership, rule, kind, listener)
     if kind == RequestKind.DISCLOSURE:
         if recipient is None or not rule.disclosure_recipients.filter(pk=recipient.pk).exists():
             raise RequestError(_("The policy does not name this recipient for this purpose."))
@@ -572,24 +508,3 @@ def requester_history(request: AccessRequest) -> QuerySet[AccessRequest]:
         .select_related("purpose")
         .order_by("-created_at")
     )
-
-
-def request_listens(request: AccessRequest) -> list[dict]:
-    """Who listened under this request's grant, when, and whether the call's employee was
-    present: read from the audit trail, so the employee who asked sees who heard their call."""
-    recording_ids = [str(pk) for pk in request.recordings.values_list("pk", flat=True)]
-    events = AuditEvent.objects.filter(
-        organisation=request.organisation_id,
-        action="access.recording.listened",
-        target_type="recordings.recording",
-        target_id__in=recording_ids,
-        detail__request=str(request.pk),
-    ).order_by("created_at", "sequence")
-    return [
-        {
-            "who": event.actor_label,
-            "at": event.created_at,
-            "employee_present": bool(event.detail.get("employee_present")),
-        }
-        for event in events
-    ]

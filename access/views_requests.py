@@ -21,16 +21,14 @@ from access.four_eyes import (
     decision_refusal,
     eligible_approvers,
     grant_revoke,
-    listener_candidates,
-    needs_listener,
     request_create,
     request_decide,
-    request_listens,
     request_withdraw,
     requester_history,
 )
 from access.models import AccessRequest
 from access.policy import recordings_visible_to, requestable_rules
+from access.request_parties import listener_candidates, needs_listener, request_listens
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
