@@ -2100,6 +2100,8 @@ NL.update(
         "Prepare the answer": "Het antwoord voorbereiden",
         "An earlier answer was rejected on %(when)s: %(reason)s": "Een eerder antwoord is op %(when)s afgewezen: %(reason)s",
         "Calls to judge: include those that are about this person": "Gesprekken om te beoordelen: neem op wat over deze persoon gaat",
+        "The link would work until": "De link zou werken tot",
+        "at most 14 days, never past the erasure date of a copied call": "hoogstens 14 dagen, nooit na de wisdatum van een gekopieerd gesprek",
         "One of the calls chosen is not among the calls to judge.": "Een van de gekozen gesprekken hoort niet bij de gesprekken om te beoordelen.",
     }
 )

@@ -21,7 +21,7 @@ from access.subject_audio import audio_may_leave, subject_copy_audio
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
-from subjects.answer_constants import CopyMedia
+from subjects.answer_constants import AnswerAction, CopyMedia
 from subjects.answer_models import SubjectAnswer
 from subjects.answer_outcome import found_counts, today_iso
 from subjects.copy_contents import copy_contents
@@ -70,13 +70,22 @@ def _transcript_files(answer: SubjectAnswer, recordings: list, membership, ip_ad
     return found
 
 
-def _link_expiry(recordings: list) -> Any:
+def copy_link_expiry(recordings: list) -> Any:
+    """At most COPY_LINK_DAYS, never past the deadline of a copied call that no hold keeps: a
+    copy may not outlive the call it copies."""
     now = timezone.now()
     expires = now + timedelta(days=COPY_LINK_DAYS)
     for recording in recordings:
         if recording.status != RecordingStatus.HELD and recording.purge_deadline > now:
             expires = min(expires, recording.purge_deadline)
     return expires
+
+
+def copy_link_preview(answer: SubjectAnswer) -> Any:
+    """Until when a proposed copy's link would work if approved now (None otherwise)."""
+    if answer is None or not answer.is_proposed or answer.action != AnswerAction.COPY:
+        return None
+    return copy_link_expiry(list(answer.recordings.all()))
 
 
 def answer_send_copy(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
@@ -116,7 +125,7 @@ def answer_send_copy(answer: SubjectAnswer, membership: Membership, ip_address: 
             if call_id in calls:
                 calls[call_id]["files"] += [name for name, _data in pairs]
             transcript_count += 1
-    expires_at = _link_expiry(recordings)
+    expires_at = copy_link_expiry(recordings)
     answer.outcome = {
         **answer.outcome,
         "found": found_counts(findings),

@@ -24,6 +24,7 @@ from subjects.answer import (
     answer_reject,
     approval_refusal,
 )
+from subjects.answer_copy import copy_link_preview
 from subjects.answer_forms import AnswerForm, RejectForm
 from subjects.answer_models import SubjectAnswer
 from subjects.selectors import subject_request_get
@@ -103,6 +104,7 @@ def answer_detail_view(request: HttpRequest, answer_id) -> HttpResponse:
             "refusal": approval_refusal(request.membership, answer) if answer.is_proposed else None,
             "reject_form": RejectForm(),
             "membership": request.membership,
+            "link_until": copy_link_preview(answer),
         },
     )
 

@@ -91,7 +91,8 @@ def test_prepare_then_another_person_approves_on_the_answer_page(cast, registers
     manager = client_for(cast["manager"])
     dashboard = manager.get(u["dashboard"], **EN).content.decode()
     assert "Answers to data subject requests to approve" in dashboard
-    assert "data-approve" in manager.get(u["answer"], **EN).content.decode()
+    approval_page = manager.get(u["answer"], **EN).content.decode()
+    assert "data-approve" in approval_page and "data-link-until" in approval_page
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = manager.post(u["answer_approve"], follow=True, **EN)
     assert "the request is answered" in response.content.decode()
