@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.policy import may_ask
 from coaching.evaluations import EvaluationError, hearable_purposes
 from coaching.models import SampleDraw
 from coaching.sample_requests import (
@@ -54,6 +55,7 @@ def sample_queue(request: HttpRequest) -> HttpResponse:
             "draws": draws,
             "evaluates": evaluates,
             "may_ask": may_ask_for_samples(membership),
+            "may_ask_any": may_ask(membership),
             "sample_purpose": rule.purpose.code if rule else "",
             "with_employee": bool(rule and rule.employee_present),
         },
