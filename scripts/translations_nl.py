@@ -2101,6 +2101,8 @@ NL.update(
         "An earlier answer was rejected on %(when)s: %(reason)s": "Een eerder antwoord is op %(when)s afgewezen: %(reason)s",
         "Calls to judge: include those that are about this person": "Gesprekken om te beoordelen: neem op wat over deze persoon gaat",
         "The link would work until": "De link zou werken tot",
+        "Answer to data subject request %(reference)s waits for your approval": "Antwoord op verzoek van betrokkene %(reference)s wacht op uw goedkeuring",
+        "An answer to data subject request %(reference)s (%(action)s) was prepared and waits for a second person's approval before anything is sent or erased. The deadline is %(deadline)s.\n\nRead and approve or reject it here:\n%(url)s\n": "Een antwoord op verzoek van betrokkene %(reference)s (%(action)s) is voorbereid en wacht op goedkeuring door een tweede persoon voordat er iets wordt verstuurd of gewist. De termijn loopt tot %(deadline)s.\n\nLees het en keur het goed of af via:\n%(url)s\n",
         "at most 14 days, never past the erasure date of a copied call": "hoogstens 14 dagen, nooit na de wisdatum van een gekopieerd gesprek",
         "One of the calls chosen is not among the calls to judge.": "Een van de gekozen gesprekken hoort niet bij de gesprekken om te beoordelen.",
     }

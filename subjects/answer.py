@@ -36,6 +36,7 @@ from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
 from subjects.answer_copy import answer_send_copy
 from subjects.answer_erasure import answer_erase
 from subjects.answer_models import SubjectAnswer
+from subjects.answer_notify import approvers_notify_on_commit
 from subjects.answer_outcome import found_counts, today_iso
 from subjects.constants import AnswerLanguage, SubjectDecision, SubjectRequestStatus, SubjectRight
 from subjects.letter import letter_file_name, letter_pdf
@@ -182,6 +183,8 @@ def answer_prepare(
         )
         if action == AnswerAction.DECISION_ONLY:
             _close(answer, membership, ip_address)
+        else:
+            approvers_notify_on_commit(answer, APPROVER_ROLES)
     return answer
 
 

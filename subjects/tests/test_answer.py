@@ -124,7 +124,12 @@ def approve(cast, answer, role="manager"):
 
 def test_the_copy_leaves_only_after_a_second_person_approves_it(cast, calls):
     request = register_request(cast, phones=[PHONE], email=EMAIL)
-    answer = prepare(cast, request)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        answer = prepare(cast, request)
+    # Those who may approve are told, with a link and no personal data; the preparer is not.
+    assert sorted(m.to[0] for m in mail.outbox) == ["acme-manager@example.test"]
+    assert request.reference in mail.outbox[0].subject and EMAIL not in mail.outbox[0].body
+    mail.outbox.clear()
 
     assert answer.status == AnswerStatus.PROPOSED
     assert answer.disclosure is None and not mail.outbox

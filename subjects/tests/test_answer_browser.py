@@ -47,7 +47,9 @@ def test_privacy_officer_prepares_the_copy_and_the_manager_approves_it(
     assert "another privacy officer or a manager must approve it" in op.content()
     assert op.locator("[data-approval-refusal]").count() == 1
     assert op.locator("[data-approve]").count() == 0
-    assert not mail.outbox
+    # The manager is told by e-mail that an answer waits for approval; nothing went out yet.
+    assert [message.to for message in mail.outbox] == [["acme-manager@example.test"]]
+    mail.outbox.clear()
 
     manager = open_browser_for("acme-manager")
     mp = manager.page
