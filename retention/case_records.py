@@ -120,7 +120,7 @@ def due_cases(organisation: Organisation, cutoff: datetime) -> QuerySet[Case]:
     ).exclude(Exists(open_request) | Exists(keeping_hold))
 
 
-def _delete_copies(disclosures: list[Disclosure]) -> bool:
+def delete_copies(disclosures: list[Disclosure]) -> bool:
     """Delete the copies still in storage; False when one would not go."""
     for disclosure in disclosures:
         if disclosure.copy_deleted_at is not None:
@@ -137,7 +137,7 @@ def _erase_requests(requests: list[AccessRequest]) -> int | None:
     """Delete requests with their disclosures (copies first). The number of disclosures erased,
     or None when a copy would not go (then nothing is deleted)."""
     disclosures = list(Disclosure.objects.filter(request__in=requests))
-    if not _delete_copies(disclosures):
+    if not delete_copies(disclosures):
         return None
     Disclosure.objects.filter(pk__in=[d.pk for d in disclosures]).delete()
     # Decisions and grants go by CASCADE, the links to calls with the rows.

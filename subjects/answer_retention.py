@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 import audit
 from access.models import Disclosure
 from organisations.models import Organisation
-from retention.case_records import _delete_copies, erase_each
+from retention.case_records import delete_copies, erase_each
 from subjects.answer_models import SubjectAnswer
 from subjects.constants import SubjectRequestStatus
 from subjects.models import SubjectRequest
@@ -42,7 +42,7 @@ def _erase(subject_request: SubjectRequest, days: int, run_id) -> bool:
         ).values_list("disclosure", flat=True)
     )
     disclosures = list(Disclosure.objects.filter(pk__in=disclosure_ids))
-    if not _delete_copies(disclosures):
+    if not delete_copies(disclosures):
         return False  # a copy that will not go keeps the request for the next run
     Disclosure.objects.filter(pk__in=disclosure_ids).delete()
     audit.record(
