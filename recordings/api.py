@@ -127,6 +127,10 @@ class RecordingMetadataSchema(serializers.Serializer):
     )
     customer_phone = _text("customer_phone", "Becomes E.164. Only if the register declares it.")
     customer_name = _text("customer_name", "Only if the register declares it.")
+    customer_number = _text(
+        "customer_number",
+        "The organisation's own number for the customer. Only if the register declares it.",
+    )
     customer_address = _text("customer_address", "Only if the register declares it.")
     customer_postcode = _text("customer_postcode", "A Dutch postcode. Only if declared.")
     customer_bsn = _text("customer_bsn", "Must pass the elfproef. Only if declared.")

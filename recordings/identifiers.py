@@ -111,10 +111,13 @@ RECORDING_DIGESTS = (
     ("customer_phone", "customer_phone_digest", PHONE),
     ("customer_bsn", "customer_bsn_digest", BSN),
     ("customer_name", "customer_name_digest", NAME),
+    ("customer_number", "customer_number_digest", CUSTOMER_NUMBER),
 )
 
 
-def recordings_rehash(recording_model, *, batch_size: int = 2000) -> int:
+def recordings_rehash(
+    recording_model, *, batch_size: int = 2000, digests: tuple = RECORDING_DIGESTS
+) -> int:
     """Recompute the digests of every live recording that carries a customer identifier
     (after a new key, or for rows from before the digests): keyset batches by id, one
     bulk update per batch. Takes the model so a migration can pass its historical one.
@@ -122,11 +125,11 @@ def recordings_rehash(recording_model, *, batch_size: int = 2000) -> int:
     from django.db.models import Q
 
     carries = Q()
-    for source, _target, _kind in RECORDING_DIGESTS:
+    for source, _target, _kind in digests:
         carries |= ~Q(**{source: ""})
     rows = recording_model.objects.exclude(status="purged").filter(carries).order_by("pk")
-    fields = [source for source, _t, _k in RECORDING_DIGESTS]
-    targets = [target for _s, target, _k in RECORDING_DIGESTS]
+    fields = [source for source, _t, _k in digests]
+    targets = [target for _s, target, _k in digests]
     changed = 0
     last = None
     while True:
@@ -135,7 +138,7 @@ def recordings_rehash(recording_model, *, batch_size: int = 2000) -> int:
         if not batch:
             return changed
         for row in batch:
-            for source, target, kind in RECORDING_DIGESTS:
+            for source, target, kind in digests:
                 setattr(row, target, optional_digest(kind, getattr(row, source)))
         recording_model.objects.bulk_update(batch, targets)
         changed += len(batch)

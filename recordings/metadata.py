@@ -34,6 +34,7 @@ from register.models import ProcessingActivity
 CUSTOMER_FIELD_FOR_KEY = {
     "customer_phone": CustomerField.PHONE,
     "customer_name": CustomerField.NAME,
+    "customer_number": CustomerField.CUSTOMER_NUMBER,
     "customer_address": CustomerField.ADDRESS,
     "customer_postcode": CustomerField.POSTCODE,
     "customer_bsn": CustomerField.BSN,
@@ -236,6 +237,7 @@ class RecordingMetadataForm(forms.Form):
     )
     customer_phone = TextField(label=_("Customer phone number"), max_length=40, required=False)
     customer_name = TextField(label=_("Customer name"), max_length=200, required=False)
+    customer_number = TextField(label=_("Customer number"), max_length=100, required=False)
     customer_address = TextField(label=_("Customer address"), max_length=300, required=False)
     customer_postcode = TextField(label=_("Customer postcode"), max_length=10, required=False)
     customer_bsn = TextField(label=_("Customer BSN"), max_length=20, required=False)

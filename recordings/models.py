@@ -45,6 +45,10 @@ class Recording(models.Model):
     # Customer identification: only what the organisation declares in its register.
     customer_phone = models.CharField(_("customer phone number"), max_length=20, blank=True)
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    # The organisation's own number for the customer (a database default too, for raw inserts).
+    customer_number = models.CharField(
+        _("customer number"), max_length=100, blank=True, default="", db_default=""
+    )
     customer_address = models.CharField(_("customer address"), max_length=300, blank=True)
     customer_postcode = models.CharField(_("customer postcode"), max_length=10, blank=True)
     customer_bsn = models.CharField(_("customer BSN"), max_length=9, blank=True)
@@ -57,6 +61,9 @@ class Recording(models.Model):
     customer_phone_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     customer_bsn_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     customer_name_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    customer_number_digest = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     # How the caller was told the call is recorded: the announcement's id or version.
     announcement = models.CharField(_("recording announcement"), max_length=100, blank=True)
 
@@ -163,6 +170,11 @@ class Recording(models.Model):
                 fields=["organisation", "customer_name_digest"],
                 condition=LIVE & models.Q(customer_name_digest__isnull=False),
                 name="rec_org_name_digest",
+            ),
+            models.Index(
+                fields=["organisation", "customer_number_digest"],
+                condition=LIVE & models.Q(customer_number_digest__isnull=False),
+                name="rec_org_number_digest",
             ),
             # For SET_NULL when an employee is deleted.
             models.Index(

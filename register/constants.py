@@ -46,3 +46,4 @@ class CustomerField(models.TextChoices):
     BSN = "bsn", _("BSN")
     GENDER = "gender", _("Gender")
     DATE_OF_BIRTH = "date_of_birth", _("Date of birth")
+    CUSTOMER_NUMBER = "customer_number", _("Customer number")

@@ -1,17 +1,18 @@
 """Find everything the organisation holds about the person a data subject request is about.
 
-Calls are found by the keyed digests of their phone number, BSN and name (the indexes on
-recordings, organisation first, so the search never scans the calls); from those calls
-follow their transcripts, cases, access requests, disclosures and evaluations. Cases are
-also found by the identifiers in their free text (contact and description): cases are few,
-so they are normalised at search time rather than indexed. Earlier requests of the same
-person are found by the digests of their identifiers. Only ever in the request's
+Calls are found by the keyed digests of their phone number, BSN, customer number and name
+(the indexes on recordings, organisation first, so the search never scans the calls); from
+those calls follow their transcripts, cases, access requests, disclosures and evaluations.
+Cases are also found by the identifiers in their free text (contact and description): cases
+are few, so they are normalised at search time rather than indexed. Earlier requests of the
+same person are found by the digests of their identifiers. Only ever in the request's
 organisation. Tombstones (calls the purge erased) hold nothing about anyone any more and are
 not found.
 
-Names are not unique. A call found by the name alone, or a call found by a phone number or
-BSN that carries another person's name or BSN (a shared phone, a typing error), is not
-included but reported as `ambiguous`, for the privacy officer to judge.
+Names are not unique. A call found by the name alone, or a call found by a phone number, BSN
+or customer number that carries another person's name, BSN or customer number (a shared
+phone, a typing error), is not included but reported as `ambiguous`, for the privacy officer
+to judge.
 """
 
 from __future__ import annotations
@@ -98,7 +99,13 @@ def _digests(subject_request: SubjectRequest) -> dict[str, set[str]]:
     return found
 
 
-_CALL_FIELDS = ("pk", "customer_phone_digest", "customer_bsn_digest", "customer_name_digest")
+_CALL_FIELDS = (
+    "pk",
+    "customer_phone_digest",
+    "customer_bsn_digest",
+    "customer_name_digest",
+    "customer_number_digest",
+)
 
 
 def _calls_by(organisation_id: Any, column: str, digests: set[str]) -> list:
@@ -134,10 +141,16 @@ def _match_calls(subject_request: SubjectRequest, digests: dict[str, set[str]]):
         by_identifier[digest] = _calls_by(org, "customer_phone_digest", {digest})
     for digest in digests.get(IdentifierKind.BSN, ()):
         by_identifier[digest] = _calls_by(org, "customer_bsn_digest", {digest})
+    for digest in digests.get(IdentifierKind.CUSTOMER_NUMBER, ()):
+        by_identifier[digest] = _calls_by(org, "customer_number_digest", {digest})
     strong = {call.pk for calls in by_identifier.values() for call in calls}
-    other_person = _conflicts(
-        by_identifier, "customer_name_digest", digests.get(IdentifierKind.NAME, set())
-    ) | _conflicts(by_identifier, "customer_bsn_digest", digests.get(IdentifierKind.BSN, set()))
+    other_person = set()
+    for column, kind in (
+        ("customer_name_digest", IdentifierKind.NAME),
+        ("customer_bsn_digest", IdentifierKind.BSN),
+        ("customer_number_digest", IdentifierKind.CUSTOMER_NUMBER),
+    ):
+        other_person |= _conflicts(by_identifier, column, digests.get(kind, set()))
     named = _calls_by(org, "customer_name_digest", digests.get(IdentifierKind.NAME, set()))
     name_only = {call.pk for call in named} - strong
     return strong - other_person, other_person, name_only
@@ -266,9 +279,10 @@ def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
             AmbiguousNote(
                 reason="other_person",
                 message=_(
-                    "A phone number or BSN of the request is also on these calls, but they "
-                    "carry another name or BSN: the identifier seems to belong to more than "
-                    "one person. Judge whether they are about this person."
+                    "A phone number, BSN or customer number of the request is also on these "
+                    "calls, but they carry another name, BSN or customer number: the "
+                    "identifier seems to belong to more than one person. Judge whether they "
+                    "are about this person."
                 ),
                 recordings=list(
                     Recording.objects.filter(pk__in=other_person).order_by("-started_at")

@@ -7,7 +7,15 @@ from recordings.identifiers import recordings_rehash
 
 def fill_digests(apps, schema_editor):
     # The same work as `manage.py rehash_identifiers` does for recordings.
-    recordings_rehash(apps.get_model("recordings", "Recording"))
+    recordings_rehash(
+        apps.get_model("recordings", "Recording"),
+        # The columns as they were at this migration (later ones add more).
+        digests=(
+            ("customer_phone", "customer_phone_digest", "phone"),
+            ("customer_bsn", "customer_bsn_digest", "bsn"),
+            ("customer_name", "customer_name_digest", "name"),
+        ),
+    )
 
 
 class Migration(migrations.Migration):

@@ -236,7 +236,7 @@ def test_wrong_types_are_named_with_their_field(cast):
     assert problems == [
         "activity 1 (R1), colour: unknown field",
         "activity 1 (R1), recorded_customer_fields: unknown codes: shoe_size; known values: "
-        "phone, name, address, postcode, bsn, gender, date_of_birth",
+        "phone, name, address, postcode, bsn, gender, date_of_birth, customer_number",
         "activity 1 (R1), purpose 2 (misconduct), description: must be text, not a list",
         "activity 1 (R1), data-subject line 1, retention_value: must be a whole number, not text",
         "activity 1 (R1), data-subject line 1, mandatory_supply: must be true or false, not text",

@@ -13,7 +13,7 @@ from subjects.constants import IdentifierKind, SubjectReceivedVia, SubjectRight
 from subjects.identifiers import identifier_given
 from subjects.services import subject_request_register
 
-FIELDS = ("phone", "name", "bsn")
+FIELDS = ("phone", "name", "bsn", "customer_number")
 
 
 @pytest.fixture

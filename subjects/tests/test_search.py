@@ -42,6 +42,7 @@ def world(registers):
         "other_org": call(cast, other, customer_phone=PHONE, customer_name="Jan de Vries"),
         "namesake": call(cast, customer_phone="+31600000001", customer_name="jan  de VRIES"),
         "housemate": call(cast, customer_phone=PHONE, customer_name="Marie de Vries"),
+        "by_number": call(cast, customer_number="KL-0042"),
     }
     purposes = {p.code: p for p in Purpose.objects.filter(activity__organisation=org)}
     case_linked = Case.objects.create(
@@ -139,7 +140,12 @@ def test_the_search_finds_all_and_only_the_persons_data_in_the_own_organisation(
     )
     findings = find_subject_data(subject_request)
 
-    assert set(findings.recordings) == {calls["named"], calls["unnamed"], calls["by_bsn"]}
+    assert set(findings.recordings) == {
+        calls["named"],
+        calls["unnamed"],
+        calls["by_bsn"],
+        calls["by_number"],
+    }
     assert set(findings.cases) == {cases["linked"], cases["text"], cases["number"]}
     assert list(findings.access_requests) == [world["access_request"]]
     assert list(findings.evaluations) == [world["evaluation"]]
@@ -250,4 +256,4 @@ def test_the_search_is_logged_with_counts_only(world):
     event = AuditEvent.objects.get(action="subjects.request.searched")
     assert event.detail["recordings"] == 2  # named + unnamed (the housemate is ambiguous)
     assert PHONE not in str(event.detail)
-    assert Recording.objects.filter(organisation=cast.organisation).count() == 6
+    assert Recording.objects.filter(organisation=cast.organisation).count() == 7
