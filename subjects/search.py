@@ -156,49 +156,72 @@ def _match_calls(subject_request: SubjectRequest, digests: dict[str, set[str]]):
     return strong - other_person, other_person, name_only
 
 
-def _case_text_matches(text: str, digests: dict[str, set[str]]) -> tuple[bool, bool]:
+def _words(text: str) -> str:
+    """Casefolded words with punctuation around them removed, one space apart."""
+    cleaned = re.sub(r"[,;:()\[\]<>\"!?]", " ", text)
+    words = (word.strip(".'") for word in ids.normalise_name(cleaned).split())
+    return " " + " ".join(word for word in words if word) + " "
+
+
+@dataclass(frozen=True)
+class _CaseNeedles:
+    """What to look for in a case's free text: the digests of phone numbers, e-mail addresses
+    and BSNs (found in the text and hashed), and the names and customer numbers as normalised
+    words (from what the request shows of them), so a long text costs one pass each."""
+
+    digests: dict
+    names: tuple
+    numbers: tuple
+
+
+def _case_needles(subject_request: SubjectRequest, digests: dict[str, set[str]]) -> _CaseNeedles:
+    names, numbers = [], []
+    for identifier in subject_request.identifiers.all():
+        if identifier.kind == IdentifierKind.NAME:
+            names.append(_words(identifier.display))
+        elif identifier.kind == IdentifierKind.CUSTOMER_NUMBER:
+            numbers.append(_words(identifier.display))
+    return _CaseNeedles(
+        digests, tuple(n for n in names if n.strip()), tuple(n for n in numbers if n.strip())
+    )
+
+
+def _case_text_matches(text: str, needles: _CaseNeedles) -> tuple[bool, bool]:
     """(strong, by name only) for one case's free text."""
-    strong_kinds = {
-        IdentifierKind.PHONE: set(),
-        IdentifierKind.EMAIL: set(),
-        IdentifierKind.BSN: set(),
-        IdentifierKind.CUSTOMER_NUMBER: set(),
-    }
-    for match in phonenumbers.PhoneNumberMatcher(text, "NL"):
-        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        strong_kinds[IdentifierKind.PHONE].add(ids.digest_normalised(ids.PHONE, e164))
-    for email in _EMAIL.findall(text):
-        strong_kinds[IdentifierKind.EMAIL].add(ids.identifier_digest(ids.EMAIL, email))
-    for run in _DIGIT_RUN.findall(text):
-        digits = re.sub(r"\D", "", run)
-        if len(digits) in (8, 9):
-            digest = ids.optional_digest(ids.BSN, digits)
-            if digest:
-                strong_kinds[IdentifierKind.BSN].add(digest)
-    # Customer numbers and names: every run of one to four words of the text, normalised.
-    words = [
-        word.strip(".,;:!?'\"")
-        for word in ids.normalise_name(re.sub(r"[,;:()\[\]<>\"]", " ", text)).split()
-    ]
-    words = [word for word in words if word]
-    runs = {" ".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words))}
-    run_digests = {ids.digest_normalised(ids.CUSTOMER_NUMBER, run) for run in runs}
-    strong_kinds[IdentifierKind.CUSTOMER_NUMBER] = run_digests
-    strong = any(strong_kinds[kind] & digests.get(kind, set()) for kind in strong_kinds)
-    name_digests = {ids.digest_normalised(ids.NAME, run) for run in runs}
-    by_name = bool(name_digests & digests.get(IdentifierKind.NAME, set()))
+    digests = needles.digests
+    found = {IdentifierKind.PHONE: set(), IdentifierKind.EMAIL: set(), IdentifierKind.BSN: set()}
+    if digests.get(IdentifierKind.PHONE):
+        for match in phonenumbers.PhoneNumberMatcher(text, "NL"):
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            found[IdentifierKind.PHONE].add(ids.digest_normalised(ids.PHONE, e164))
+    if digests.get(IdentifierKind.EMAIL):
+        for email in _EMAIL.findall(text):
+            found[IdentifierKind.EMAIL].add(ids.identifier_digest(ids.EMAIL, email))
+    if digests.get(IdentifierKind.BSN):
+        for run in _DIGIT_RUN.findall(text):
+            digits = re.sub(r"\D", "", run)
+            if len(digits) in (8, 9):
+                digest = ids.optional_digest(ids.BSN, digits)
+                if digest:
+                    found[IdentifierKind.BSN].add(digest)
+    words = _words(text) if needles.names or needles.numbers else ""
+    strong = any(found[kind] & digests.get(kind, set()) for kind in found) or any(
+        number in words for number in needles.numbers
+    )
+    by_name = any(name in words for name in needles.names)
     return strong, by_name and not strong
 
 
 def _match_cases(subject_request: SubjectRequest, digests: dict[str, set[str]]):
     strong, name_only = set(), set()
+    needles = _case_needles(subject_request, digests)
     texts = (
         Case.objects.filter(organisation=subject_request.organisation_id)
         .filter(~Q(customer_contact="") | ~Q(description=""))
         .values_list("pk", "customer_contact", "description")
     )
     for pk, contact, description in texts.iterator(chunk_size=500):
-        is_strong, by_name = _case_text_matches(f"{contact}\n{description}", digests)
+        is_strong, by_name = _case_text_matches(f"{contact}\n{description}", needles)
         if is_strong:
             strong.add(pk)
         elif by_name:

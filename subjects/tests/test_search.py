@@ -80,6 +80,22 @@ def world(registers):
         customer_contact="06-87654321",
         description="Iemand anders",
     )
+    case_by_name = Case.objects.create(
+        organisation=org,
+        kind="complaint",
+        reference="K-5",
+        received_via="letter",
+        received_on=date.today(),
+        description="Mevrouw belde namens Jan de Vries, zonder nummer.",
+    )
+    case_by_bsn = Case.objects.create(
+        organisation=org,
+        kind="complaint",
+        reference="K-6",
+        received_via="letter",
+        received_on=date.today(),
+        description="Brief met BSN 111 222 333 erin.",
+    )
     other_case = Case.objects.create(
         organisation=other,
         kind="complaint",
@@ -125,6 +141,8 @@ def world(registers):
             "text": case_by_text,
             "number": case_by_number,
             "stranger": case_stranger,
+            "by_name": case_by_name,
+            "by_bsn": case_by_bsn,
             "other": other_case,
         },
         "access_request": access_request,
@@ -146,7 +164,12 @@ def test_the_search_finds_all_and_only_the_persons_data_in_the_own_organisation(
         calls["by_bsn"],
         calls["by_number"],
     }
-    assert set(findings.cases) == {cases["linked"], cases["text"], cases["number"]}
+    assert set(findings.cases) == {
+        cases["linked"],
+        cases["text"],
+        cases["number"],
+        cases["by_bsn"],
+    }
     assert list(findings.access_requests) == [world["access_request"]]
     assert list(findings.evaluations) == [world["evaluation"]]
     assert list(findings.transcripts) == []
@@ -156,6 +179,7 @@ def test_the_search_finds_all_and_only_the_persons_data_in_the_own_organisation(
     # The namesake and the housemate are for the privacy officer to judge.
     notes = {note.reason: note for note in findings.ambiguous}
     assert notes["name_only"].recordings == [calls["namesake"]]
+    assert notes["name_only"].cases == [cases["by_name"]]
     assert notes["other_person"].recordings == [calls["housemate"]]
 
 
