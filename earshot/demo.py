@@ -236,7 +236,7 @@ PURPOSE_RULES = {
         # The anonymised, typed-out content for the customer: typed under this grant, on the
         # customer's complaint. The export to the customer is the transcript's own four-eyes
         # step; the rule names no recipient, so no audio copy can be asked for the customer.
-        # The purpose is marked for transcripts by transcripts.services.transcript_purpose_set.
+        # The purpose is marked for transcripts below (TRANSCRIPT_PURPOSES).
         "customer-transcript": {
             "requester_roles": [Role.MANAGER, Role.TEAM_LEADER],
             "approver_roles": [Role.MANAGER, Role.TEAM_LEADER],
@@ -300,7 +300,27 @@ def demo_purpose_rules(organisation: Organisation) -> int:
         policy_version_record(
             organisation=organisation, actor=None, summary="demo: policy of the seed"
         )
-    return created
+    return created + demo_transcript_purposes(organisation)
+
+
+# The purposes whose grants let a team leader type an anonymised transcript for the customer.
+TRANSCRIPT_PURPOSES = {"rvo-klantcontact": [], "tbi-direct": ["customer-transcript"]}
+
+
+def demo_transcript_purposes(organisation: Organisation) -> int:
+    from django.db import transaction
+
+    from register.models import Purpose
+    from transcripts.services import transcript_purpose_set
+
+    changed = 0
+    for code in TRANSCRIPT_PURPOSES.get(organisation.slug, []):
+        purpose = Purpose.objects.get(activity__organisation=organisation, code=code)
+        with transaction.atomic():
+            changed += transcript_purpose_set(
+                organisation=organisation, purpose=purpose, actor=None
+            )
+    return changed
 
 
 def demo_access_and_calls(organisation: Organisation) -> int:

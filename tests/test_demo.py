@@ -87,6 +87,13 @@ def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings):
     rvo = Organisation.objects.get(slug="rvo-klantcontact")
     assert not StandingRight.objects.filter(organisation=tbi).exists()
     assert PolicyVersion.objects.filter(organisation=tbi, number=1).exists()
+    # TBI may send the customer an anonymised transcript; RVO declares no such purpose.
+    from transcripts.models import TranscriptPurpose
+
+    assert [t.purpose.code for t in TranscriptPurpose.objects.filter(organisation=tbi)] == [
+        "customer-transcript"
+    ]
+    assert not TranscriptPurpose.objects.filter(organisation=rvo).exists()
     threat = PurposeRule.objects.get(purpose__code="threat-investigation", organisation=rvo)
     assert threat.case_required and threat.requester_roles == [Role.MANAGER]
     assert [r.name for r in threat.disclosure_recipients.all()] == [
