@@ -44,7 +44,9 @@ def test_the_digest_depends_on_the_key(settings):
 def test_a_bsn_failing_the_elfproef_is_refused_with_the_reason():
     with pytest.raises(IdentifierError, match="elfproef"):
         normalise_bsn("123456789")
-    with pytest.raises(IdentifierError, match="nine digits"):
+    with translation.override("en"), pytest.raises(IdentifierError, match="nine digits"):
+        normalise_bsn("1234567890")
+    with translation.override("nl"), pytest.raises(IdentifierError, match="negen cijfers"):
         normalise_bsn("1234567890")
     assert normalise_bsn("111 222 333") == "111222333"
 
