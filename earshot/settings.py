@@ -263,6 +263,8 @@ FILE_UPLOAD_TEMP_DIR = env_str("EARSHOT_UPLOAD_TEMP_DIR") or None
 # Largest audio file ingest accepts (MB); an upload larger than this is refused unstored.
 # nginx's client_max_body_size is derived from the same variable (tests/test_upload_limits.py).
 MAX_AUDIO_MB = env_int("EARSHOT_MAX_AUDIO_MB", 200)
+# Dotted path of a speech-to-text engine for transcripts (transcripts/engines.py); none ships.
+EARSHOT_TRANSCRIPTION_ENGINE = env_str("EARSHOT_TRANSCRIPTION_ENGINE", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # How the gate hands over audio bytes after its check: "django" streams them itself,
 # "nginx" answers with X-Accel-Redirect to the internal /protected-audio/ location,
