@@ -58,7 +58,9 @@ def p(text: Any, style: Any) -> Paragraph:
 
 
 def facts(pairs: list[tuple[Any, Any]], style: Any, widths=(45 * mm, 125 * mm)) -> Table:
-    table = Table([[p(k, style), p(v, style)] for k, v in pairs], colWidths=list(widths))
+    table = Table(
+        [[p(k, style), p(v, style)] for k, v in pairs], colWidths=list(widths), splitInRow=1
+    )
     table.setStyle(
         TableStyle(
             [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -72,6 +74,7 @@ def grid(header: list, rows: list[list], style: Any, widths: list) -> Table:
         [[p(c, style) for c in header], *[[p(c, style) for c in row] for row in rows]],
         colWidths=widths,
         repeatRows=1,
+        splitInRow=1,
     )
     table.setStyle(
         TableStyle(
