@@ -82,9 +82,12 @@ def decode(data: bytes) -> str:
         raise TranscriptFileError(_("The file is larger than 2 MB."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise TranscriptFileError(_("The file is not valid UTF-16 text.")) from None
+        if "\x00" in text:  # the database refuses it in a speaker's label as in the text
+            raise TranscriptFileError(_("This is not a plain text file: save it as text (UTF-8)."))
+        return text
     if b"\x00" in data:
         raise TranscriptFileError(_("This is not a plain text file: save it as text (UTF-8)."))
     try:
