@@ -13,6 +13,7 @@ web worker and machine without depending on a shared cache.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -67,8 +68,22 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def client_key(address: str | None) -> str:
+    """What the rate limit counts per client: the address, or for IPv6 its /64 network (one
+    subscriber gets a whole /64 and could otherwise send from a fresh address every time)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def client_digest(address: str | None) -> str:
-    return digest_normalised("client", address or "unknown")
+    return digest_normalised("client", client_key(address))
 
 
 def _check_rate(organisation: Organisation, digest: str) -> None:

@@ -4,14 +4,18 @@ other people in a copy, and the public form's limits."""
 from __future__ import annotations
 
 import pytest
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from access.models import Case
 from recordings.tests.factories import recording_create
+from subjects.answer import answer_approve
 from subjects.answer_constants import AnswerStatus
+from subjects.constants import PUBLIC_LIMIT_PER_CLIENT
+from subjects.models import PublicRequestForm
 from subjects.tests.conftest import register_request
 from subjects.tests.test_answer import EMAIL, PHONE, member, prepare
+from subjects.tests.test_public_form import URL, data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +36,17 @@ def test_a_case_with_a_description_longer_than_a_page_still_goes_into_the_copy(r
     request = register_request(cast, phones=[PHONE], email=EMAIL)
     answer = prepare(cast, request)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        from subjects.answer import answer_approve
-
         answer = answer_approve(membership=member(cast, "manager"), answer_id=answer.pk)
     assert answer.status == AnswerStatus.CARRIED_OUT
+
+
+def test_the_rate_limit_counts_an_ipv6_client_by_its_64_network(registers):
+    """One IPv6 subscriber holds a whole /64: counting single addresses let one client send
+    without limit by changing the last bits each time."""
+    PublicRequestForm.objects.create(organisation=registers.organisation, enabled=True)
+    for n in range(PUBLIC_LIMIT_PER_CLIENT):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+        assert client.post(URL, data()).status_code == 302
+    assert Client(REMOTE_ADDR="2001:db8:1:2:ffff::9").post(URL, data()).status_code == 429
+    # Another /64 is another client.
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").post(URL, data()).status_code == 302
