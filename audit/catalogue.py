@@ -138,6 +138,12 @@ EVENTS = {
     "subjects.answer.prepared": _("prepared the answer to a data subject request"),
     "subjects.answer.approved": _("approved the answer to a data subject request (four eyes)"),
     "subjects.answer.rejected": _("rejected a prepared answer to a data subject request"),
+    "subjects.answer.retried": _(
+        "carried out again an approved erasure for a data subject request that had not finished"
+    ),
+    "subjects.answer.erasure_incomplete": _(
+        "found calls of an approved erasure still not erased; the request stays open"
+    ),
     "access.recording.disclosed_to_subject": _(
         "put a call in a data subject's copy of their own data (after approval)"
     ),

@@ -2537,6 +2537,26 @@ NL.update(
 )
 
 
+# fixer: erasure answers carried out in steps, the purge report's data subject requests,
+# kept anonymised transcripts on the case page, the transcripts menu entry.
+NL.update(
+    {
+        "Approved, being carried out": "Goedgekeurd, wordt uitgevoerd",
+        "carried out again an approved erasure for a data subject request that had not finished": "heeft een goedgekeurde wissing voor een verzoek van een betrokkene die niet was afgerond opnieuw uitgevoerd",
+        "found calls of an approved erasure still not erased; the request stays open": "vond gesprekken van een goedgekeurde wissing die nog niet gewist zijn; het verzoek blijft open",
+        "This answer is not waiting to be carried out.": "Dit antwoord wacht niet op uitvoering.",
+        "Only a privacy officer or a manager may carry out the answer.": "Alleen een functionaris gegevensbescherming of een leidinggevende mag het antwoord uitvoeren.",
+        "The answer is approved, but erasing the calls did not finish. Nothing is lost: carry it out again from the answer's page.": "Het antwoord is goedgekeurd, maar het wissen van de gesprekken is niet afgerond. Er gaat niets verloren: voer het opnieuw uit vanaf de pagina van het antwoord.",
+        "Approved, but not every call could be erased yet (a storage error): they are listed on the answer's page. The request stays open; carry the answer out again when the storage works.": "Goedgekeurd, maar nog niet elk gesprek kon worden gewist (een opslagfout): ze staan op de pagina van het antwoord. Het verzoek blijft open; voer het antwoord opnieuw uit zodra de opslag werkt.",
+        "The erasure is approved but not finished: the calls listed as not yet erased still have their audio. Carrying it out again erases only what is left; calls already erased stay erased.": "Het wissen is goedgekeurd maar niet afgerond: de gesprekken die als nog niet gewist staan vermeld hebben hun audio nog. Opnieuw uitvoeren wist alleen wat over is; al gewiste gesprekken blijven gewist.",
+        "Carry out the erasure again": "Het wissen opnieuw uitvoeren",
+        "Not yet erased (storage error; carry the answer out again)": "Nog niet gewist (opslagfout; voer het antwoord opnieuw uit)",
+        "Call of %(day)s": "Gesprek van %(day)s",
+        "Approved erasures that did not finish": "Goedgekeurde wissingen die niet zijn afgerond",
+    }
+)
+
+
 if __name__ == "__main__":
     import sys
 

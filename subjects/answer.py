@@ -19,6 +19,7 @@ the hold. Cases and requests are case records under their own retention and are 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -32,6 +33,7 @@ from access.four_eyes import RequestError
 from organisations.constants import Role
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
+from recordings.storage import audio_storage
 from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
 from subjects.answer_copy import answer_send_copy
 from subjects.answer_erasure import answer_erase
@@ -42,6 +44,8 @@ from subjects.constants import AnswerLanguage, SubjectDecision, SubjectRequestSt
 from subjects.letter import letter_file_name, letter_pdf
 from subjects.models import SubjectRequest
 from subjects.search import find_subject_data
+
+logger = logging.getLogger(__name__)
 
 APPROVER_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.MANAGER})
 ACTIONS_FOR_RIGHT = {
@@ -211,11 +215,31 @@ def approval_refusal(membership: Membership, answer: SubjectAnswer) -> str | Non
     return None
 
 
+def may_carry_out(membership: Membership, answer: SubjectAnswer | None) -> bool:
+    """Whether this member may carry out again an approved erasure that did not finish."""
+    return (
+        answer is not None
+        and answer.status == AnswerStatus.APPROVED
+        and membership.role in APPROVER_ROLES
+        and membership.active
+    )
+
+
 def answer_approve(
     *, membership: Membership, answer_id: Any, ip_address: str | None = None
 ) -> SubjectAnswer:
-    """The second person approves: the copy is sent or the calls are erased, and the request
-    is decided and closed. Everything in one transaction."""
+    """The second person approves; the copy is sent or the calls are erased, and the request
+    is decided and closed.
+
+    A copy is made, sent and the request closed in one transaction (disclosure_share sends its
+    e-mails once it commits; a stored copy is deleted when anything after it fails, so a retry
+    makes the only copy). An erasure is carried out in three steps, so that no rollback can
+    bring back a row whose audio is already gone: (1) the approval is committed ("approved,
+    being carried out"); (2) the calls are erased by the retention engine, which commits per
+    batch; (3) the outcome is recorded and the request closed. When (2) or (3) does not finish,
+    or a call could not be erased, the answer stays "being carried out" and the request open;
+    it is carried out again with answer_carry_out."""
+    copy_key = ""
     try:
         with transaction.atomic():
             answer = _locked_answer(membership, answer_id)
@@ -228,8 +252,9 @@ def answer_approve(
             answer.approved_by, answer.approved_at = membership.user, timezone.now()
             if answer.action == AnswerAction.COPY:
                 answer_send_copy(answer, membership, ip_address)
-            elif answer.action == AnswerAction.ERASURE:
-                answer_erase(answer, membership)
+                copy_key = answer.disclosure.storage_key if answer.disclosure else ""
+            if answer.action == AnswerAction.ERASURE:
+                answer.status = AnswerStatus.APPROVED
             answer.save()
             audit.record(
                 actor=membership.user,
@@ -239,10 +264,103 @@ def answer_approve(
                 detail={"answer": str(answer.pk), "action": answer.action},
                 ip_address=ip_address,
             )
-            _close(answer, membership, ip_address)
+            if answer.action != AnswerAction.ERASURE:
+                _close(answer, membership, ip_address)
     except (DisclosureError, RequestError) as error:
+        _delete_copy(copy_key)
         raise AnswerError(str(error)) from error
+    except BaseException:
+        _delete_copy(copy_key)  # the approval rolled back: its copy must not stay behind
+        raise
+    if answer.action == AnswerAction.ERASURE:
+        return _carry_out_erasure(answer.pk, membership, ip_address)
     return answer
+
+
+def _delete_copy(key: str) -> None:
+    if not key:
+        return
+    try:
+        audio_storage().delete(key)
+    except Exception:  # logged: the error that rolled the approval back is the one to raise
+        logger.exception("the copy %s of a rolled-back answer was not deleted", key)
+
+
+def answer_carry_out(
+    *, membership: Membership, answer_id: Any, ip_address: str | None = None
+) -> SubjectAnswer:
+    """Carry out again an approved erasure that did not finish (an error, or a call whose
+    audio could not be deleted). Safe to repeat: only calls still active are erased, calls
+    already erased count as erased. The approval stands; any privacy officer or manager may
+    retry it."""
+    with transaction.atomic():
+        answer = (
+            SubjectAnswer.objects.select_for_update(of=("self",))
+            .select_related("subject_request__organisation")
+            .filter(pk=answer_id, organisation=membership.organisation_id)
+            .first()
+        )
+        if answer is None:
+            raise AnswerError(_("No such answer."))
+        if answer.status != AnswerStatus.APPROVED:
+            raise AnswerError(_("This answer is not waiting to be carried out."))
+        if not may_carry_out(membership, answer):
+            raise AnswerError(_("Only a privacy officer or a manager may carry out the answer."))
+        audit.record(
+            actor=membership.user,
+            action="subjects.answer.retried",
+            organisation=answer.organisation,
+            target=answer.subject_request,
+            detail={"answer": str(answer.pk), "action": answer.action},
+            ip_address=ip_address,
+        )
+    return _carry_out_erasure(answer.pk, membership, ip_address)
+
+
+def _carry_out_erasure(
+    answer_id: Any, membership: Membership, ip_address: str | None
+) -> SubjectAnswer:
+    """Steps 2 and 3 of an approved erasure, outside any transaction of the approval."""
+    try:
+        answer = SubjectAnswer.objects.select_related("subject_request__organisation").get(
+            pk=answer_id
+        )
+        answer_erase(answer, membership)  # the retention engine commits per batch
+        with transaction.atomic():
+            locked = (
+                SubjectAnswer.objects.select_for_update(of=("self",))
+                .select_related("subject_request__organisation")
+                .get(pk=answer_id)
+            )
+            if locked.status != AnswerStatus.APPROVED:
+                return locked  # carried out meanwhile by another click
+            locked.outcome = answer.outcome
+            if locked.outcome.get("failed"):
+                # Not done: the calls stay active with their audio until a retry erases them;
+                # the request stays open, its deadline tracked.
+                locked.save(update_fields=["outcome"])
+                audit.record(
+                    actor=membership.user,
+                    action="subjects.answer.erasure_incomplete",
+                    organisation=locked.organisation,
+                    target=locked.subject_request,
+                    detail={"answer": str(locked.pk), "not_erased": len(locked.outcome["failed"])},
+                    ip_address=ip_address,
+                )
+                return locked
+            SubjectRequest.objects.select_for_update().get(pk=locked.subject_request_id)
+            _close(locked, membership, ip_address)
+            return locked
+    except RequestError as error:
+        raise AnswerError(str(error)) from error
+    except Exception as error:
+        logger.exception("carrying out answer %s did not finish", answer_id)
+        raise AnswerError(
+            _(
+                "The answer is approved, but erasing the calls did not finish. Nothing is lost: "
+                "carry it out again from the answer's page."
+            )
+        ) from error
 
 
 def answer_reject(
@@ -355,3 +473,12 @@ def answers_waiting_for(membership: Membership):
         .exclude(prepared_by=membership.user_id)
         .select_related("subject_request")
     )
+
+
+def answers_unfinished(membership: Membership):
+    """Approved erasures that did not finish, for those who may carry them out again."""
+    if membership.role not in APPROVER_ROLES or not membership.active:
+        return SubjectAnswer.objects.none()
+    return SubjectAnswer.objects.filter(
+        organisation=membership.organisation_id, status=AnswerStatus.APPROVED
+    ).select_related("subject_request")

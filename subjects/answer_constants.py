@@ -15,6 +15,9 @@ class AnswerAction(models.TextChoices):
 
 class AnswerStatus(models.TextChoices):
     PROPOSED = "proposed", _("Waiting for a second person's approval")
+    # Approved, and the erasure committed to be done: it is carried out outside the approval's
+    # transaction (the purge commits per batch) and stays here until every call is gone.
+    APPROVED = "approved", _("Approved, being carried out")
     CARRIED_OUT = "carried_out", _("Approved and carried out")
     REJECTED = "rejected", _("Rejected by the second person")
 

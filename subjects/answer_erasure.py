@@ -5,7 +5,6 @@ request); a held call stays and the answer names its hold (since when, for which
 
 from __future__ import annotations
 
-import uuid
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -38,12 +37,22 @@ def _day(recording: Recording, zone: ZoneInfo) -> str:
 
 
 def answer_erase(answer: SubjectAnswer, membership: Membership) -> None:
+    """Erase the answer's calls that are still active and record in `answer.outcome` what is
+    erased, held, or not yet erased, read from the calls as they are afterwards (not from what
+    this attempt meant to do). Run outside any transaction: the retention engine commits per
+    batch. Safe to repeat: a call already erased (by an earlier attempt or by the purge) counts
+    as erased, and only calls still active are erased."""
     zone = ZoneInfo(answer.organisation.timezone)
-    calls = list(
-        Recording.objects.filter(pk__in=answer.recordings.values("pk")).order_by("started_at")
-    )
-    held, active, erased = [], [], []
-    for call in calls:
+    calls = Recording.objects.filter(pk__in=answer.recordings.values("pk"))
+    active = list(calls.filter(status=RecordingStatus.ACTIVE))
+    if active:
+        erase_early(
+            membership=membership,
+            recordings=active,
+            reason=f"data subject request {answer.subject_request_id}",
+        )
+    held, erased, failed = [], [], []
+    for call in calls.order_by("started_at", "pk"):
         if call.status == RecordingStatus.HELD:
             hold = hold_of(call)
             since = (hold.approved_at or hold.created_at) if hold else None
@@ -55,28 +64,16 @@ def answer_erase(answer: SubjectAnswer, membership: Membership) -> None:
                     "case": hold.case.reference if hold and hold.case_id else "",
                 }
             )
-        elif call.status == RecordingStatus.ACTIVE:
-            active.append(call)
         elif call.status == RecordingStatus.PURGED:
-            erased.append({"id": str(call.pk), "day": _day(call, zone)})  # the purge was first
-    days = {str(call.pk): _day(call, zone) for call in active}
-    outcome = (
-        erase_early(
-            membership=membership,
-            recordings=active,
-            reason=f"data subject request {answer.subject_request_id}",
-        )
-        if active
-        else None
-    )
-    failed = outcome.failed_ids if outcome else set()
-    erased += [{"id": pk, "day": day} for pk, day in days.items() if uuid.UUID(pk) not in failed]
+            erased.append({"id": str(call.pk), "day": _day(call, zone)})
+        else:  # still active: its audio could not be deleted (or another run holds it)
+            failed.append({"id": str(call.pk), "day": _day(call, zone)})
     answer.outcome = {
         **answer.outcome,
         "done_on": today_iso(answer),
         "erased": erased,
         "held": held,
-        "failed": [{"id": pk, "day": day} for pk, day in days.items() if uuid.UUID(pk) in failed],
+        "failed": failed,
         "case_records_days": _case_days(answer),
     }
 

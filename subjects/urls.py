@@ -23,4 +23,9 @@ urlpatterns = [
         name="answer_approve",
     ),
     path("answers/<uuid:answer_id>/reject/", views_answer.answer_reject_view, name="answer_reject"),
+    path(
+        "answers/<uuid:answer_id>/carry-out/",
+        views_answer.answer_carry_out_view,
+        name="answer_carry_out",
+    ),
 ]

@@ -19,11 +19,14 @@ from subjects.answer import (
     APPROVER_ROLES,
     AnswerError,
     answer_approve,
+    answer_carry_out,
     answer_letter,
     answer_prepare,
     answer_reject,
     approval_refusal,
+    may_carry_out,
 )
+from subjects.answer_constants import AnswerStatus
 from subjects.answer_copy import copy_link_preview
 from subjects.answer_forms import AnswerForm, RejectForm
 from subjects.answer_models import SubjectAnswer
@@ -105,6 +108,7 @@ def answer_detail_view(request: HttpRequest, answer_id) -> HttpResponse:
             "reject_form": RejectForm(),
             "membership": request.membership,
             "link_until": copy_link_preview(answer),
+            "may_carry_out": may_carry_out(request.membership, answer),
         },
     )
 
@@ -114,13 +118,42 @@ def answer_detail_view(request: HttpRequest, answer_id) -> HttpResponse:
 def answer_approve_view(request: HttpRequest, answer_id) -> HttpResponse:
     answer = _answer_for(request, answer_id)
     try:
-        answer_approve(
+        answer = answer_approve(
             membership=request.membership, answer_id=answer.pk, ip_address=client_ip(request)
         )
     except AnswerError as error:
         messages.error(request, str(error))
     else:
+        _carried_out_message(request, answer)
+    return redirect("subjects:answer", org_slug=request.organisation.slug, answer_id=answer.pk)
+
+
+def _carried_out_message(request: HttpRequest, answer: SubjectAnswer) -> None:
+    if answer.status == AnswerStatus.CARRIED_OUT:
         messages.success(request, _("Approved and carried out; the request is answered."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Approved, but not every call could be erased yet (a storage error): they are "
+                "listed on the answer's page. The request stays open; carry the answer out "
+                "again when the storage works."
+            ),
+        )
+
+
+@organisation_view(roles.VIEW_DASHBOARD)
+@require_POST
+def answer_carry_out_view(request: HttpRequest, answer_id) -> HttpResponse:
+    answer = _answer_for(request, answer_id)
+    try:
+        answer = answer_carry_out(
+            membership=request.membership, answer_id=answer.pk, ip_address=client_ip(request)
+        )
+    except AnswerError as error:
+        messages.error(request, str(error))
+    else:
+        _carried_out_message(request, answer)
     return redirect("subjects:answer", org_slug=request.organisation.slug, answer_id=answer.pk)
 
 

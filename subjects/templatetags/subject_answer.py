@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from subjects.answer import ACTIONS_FOR_RIGHT, answer_in_play, approval_refusal
+from subjects.answer import ACTIONS_FOR_RIGHT, answer_in_play, approval_refusal, may_carry_out
 from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
 from subjects.answer_copy import copy_link_preview
 from subjects.answer_forms import AnswerForm, RejectForm
@@ -39,4 +39,5 @@ def subject_answer(subject_request, membership, findings=None) -> dict:
         "calls": answer.recordings.order_by("started_at") if answer else [],
         "letter": answer is not None and answer.status == AnswerStatus.CARRIED_OUT,
         "link_until": copy_link_preview(answer),
+        "may_carry_out": may_carry_out(membership, answer),
     }
