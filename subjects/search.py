@@ -248,6 +248,43 @@ def _evaluations(organisation_id: Any, recording_ids: set) -> Any:
     )
 
 
+# Earlier requests are found by what identifies one person; a name alone does not.
+_EARLIER_BY = (
+    IdentifierKind.PHONE,
+    IdentifierKind.BSN,
+    IdentifierKind.CUSTOMER_NUMBER,
+    IdentifierKind.EMAIL,
+)
+_EARLIER_CONFLICTS = (IdentifierKind.NAME, IdentifierKind.BSN, IdentifierKind.CUSTOMER_NUMBER)
+
+
+def _earlier_request_ids(organisation_id: Any, digests: dict[str, set[str]]) -> set:
+    """Earlier requests of the person: matched by a phone number, BSN, customer number or
+    e-mail address, never by the name alone, and not when they carry another name, BSN or
+    customer number than this request gives (a shared phone or a representative's e-mail is
+    no proof that it was the same person: the copy may not show another person's request)."""
+    match = Q(pk__in=[])
+    for kind in _EARLIER_BY:
+        if digests.get(kind):
+            match |= Q(kind=kind, digest__in=digests[kind])
+    found = set(
+        SubjectIdentifier.objects.filter(match, request__organisation=organisation_id)
+        .values_list("request_id", flat=True)
+        .distinct()
+    )
+    for kind in _EARLIER_CONFLICTS:
+        own = digests.get(kind)
+        if not own or not found:
+            continue
+        carried = defaultdict(set)
+        for request_id, digest in SubjectIdentifier.objects.filter(
+            request__in=found, kind=kind
+        ).values_list("request_id", "digest"):
+            carried[request_id].add(digest)
+        found -= {request_id for request_id, values in carried.items() if not values & own}
+    return found
+
+
 def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
     org = subject_request.organisation_id
     digests = _digests(subject_request)
@@ -277,10 +314,7 @@ def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
         Q(request__in=access_requests.values("pk")) | email_match
     )
     earlier = SubjectRequest.objects.filter(organisation=org).exclude(pk=subject_request.pk)
-    earlier_match = Q(pk__in=[])
-    for kind, values in digests.items():
-        earlier_match |= Q(kind=kind, digest__in=values)
-    earlier_ids = SubjectIdentifier.objects.filter(earlier_match, request__organisation=org)
+    earlier_ids = _earlier_request_ids(org, digests)
     ambiguous = []
     if name_only_calls or name_only_cases:
         ambiguous.append(
@@ -319,7 +353,7 @@ def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
         access_requests=access_requests,
         disclosures=disclosures.order_by("-created_at"),
         evaluations=_evaluations(org, call_ids),
-        subject_requests=earlier.filter(pk__in=earlier_ids.values("request_id"))
+        subject_requests=earlier.filter(pk__in=earlier_ids)
         .exclude(status="unconfirmed")
         .order_by("-received_on"),
         ambiguous=ambiguous,

@@ -12,7 +12,9 @@ from recordings.tests.factories import recording_create
 from subjects.answer import answer_approve
 from subjects.answer_constants import AnswerStatus
 from subjects.constants import PUBLIC_LIMIT_PER_CLIENT
+from subjects.copy_contents import copy_contents
 from subjects.models import PublicRequestForm
+from subjects.search import find_subject_data
 from subjects.tests.conftest import register_request
 from subjects.tests.test_answer import EMAIL, PHONE, member, prepare
 from subjects.tests.test_public_form import URL, data
@@ -50,3 +52,19 @@ def test_the_rate_limit_counts_an_ipv6_client_by_its_64_network(registers):
     assert Client(REMOTE_ADDR="2001:db8:1:2:ffff::9").post(URL, data()).status_code == 429
     # Another /64 is another client.
     assert Client(REMOTE_ADDR="2001:db8:1:3::1").post(URL, data()).status_code == 302
+
+
+def test_another_persons_earlier_request_is_not_in_the_copy(registers):
+    """Earlier requests were matched by any identifier, the name alone too: a namesake's
+    request, or that of someone sharing the phone, went into the person's copy."""
+    cast = registers
+    namesake = register_request(cast, phones=["0611111111"], name="Jan de Vries")
+    housemate = register_request(cast, phones=["0622222222"], name="Piet Jansen")
+    same_person = register_request(cast, phones=["0622222222"], name="Jan de Vries")
+    request = register_request(cast, phones=["06-22222222"], name="Jan de Vries", email=EMAIL)
+    findings = find_subject_data(request)
+    assert set(findings.subject_requests) == {same_person}
+    contents = copy_contents(request, findings)
+    references = {earlier["reference"] for earlier in contents["earlier_requests"]}
+    assert references == {same_person.reference}
+    assert namesake.reference not in references and housemate.reference not in references
