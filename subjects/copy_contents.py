@@ -108,6 +108,7 @@ def copy_contents(subject_request: SubjectRequest, findings: Any) -> dict:
     zone = ZoneInfo(organisation.timezone)
     recordings = _items(findings, "recordings")
     listens = listens_of(organisation, [r.pk for r in recordings])
+    own_calls = {str(r.pk) for r in recordings}
     evaluations = _evaluations(findings, zone)
     return {
         "organisation": organisation.name,
@@ -152,7 +153,12 @@ def copy_contents(subject_request: SubjectRequest, findings: Any) -> dict:
                 "purpose": request.purpose.description,
                 "status": str(request.get_status_display()),
                 "case": request.case.reference if request.case_id else "",
-                "calls": [str(pk) for pk in request.recordings.values_list("pk", flat=True)],
+                # Only the person's own calls: a request may name other people's calls too.
+                "calls": [
+                    str(pk)
+                    for pk in request.recordings.values_list("pk", flat=True)
+                    if str(pk) in own_calls
+                ],
             }
             for request in _items(findings, "access_requests")
         ],

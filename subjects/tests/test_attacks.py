@@ -3,12 +3,16 @@ other people in a copy, and the public form's limits."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from access.models import Case
+from access.models import AccessRequest, Case
 from recordings.tests.factories import recording_create
+from register.models import Purpose
 from subjects.answer import answer_approve
 from subjects.answer_constants import AnswerStatus
 from subjects.constants import PUBLIC_LIMIT_PER_CLIENT
@@ -68,3 +72,26 @@ def test_another_persons_earlier_request_is_not_in_the_copy(registers):
     references = {earlier["reference"] for earlier in contents["earlier_requests"]}
     assert references == {same_person.reference}
     assert namesake.reference not in references and housemate.reference not in references
+
+
+def test_an_access_request_in_the_copy_names_only_the_persons_own_calls(registers):
+    """A team leader's request may name the calls of several customers: the copy listed the
+    ids of all of them."""
+    cast = registers
+    own = recording_create(organisation=cast.organisation, customer_phone=PHONE)
+    other = recording_create(organisation=cast.organisation, customer_phone="+31687654321")
+    asked = AccessRequest.objects.create(
+        organisation=cast.organisation,
+        requester=cast["team_leader"],
+        purpose=Purpose.objects.get(activity__organisation=cast.organisation, code="coaching"),
+        motivation="Gesprekken van twee klanten terugluisteren voor de coaching van het team.",
+        policy_version=1,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    asked.recordings.set([own, other])
+    request = register_request(cast, phones=[PHONE], email=EMAIL)
+    findings = find_subject_data(request)
+    assert list(findings.access_requests) == [asked]
+    contents = copy_contents(request, findings)
+    assert contents["access_requests"][0]["calls"] == [str(own.pk)]
+    assert str(other.pk) not in json.dumps(contents)
