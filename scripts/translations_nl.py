@@ -2234,6 +2234,14 @@ NL.update(
         "Redact": "Weglakken",
         "Anonymised version": "Geanonimiseerde versie",
         "Anonymised transcripts": "Geanonimiseerde transcripties",
+        "The answer": "Het antwoord",
+        "Find by reference, name or e-mail address": "Zoeken op kenmerk, naam of e-mailadres",
+        "Search": "Zoeken",
+        "Show all": "Alles tonen",
+        "No data subject request matches the search.": "Geen verzoek van een betrokkene past bij de zoekopdracht.",
+        "The call of %(day)s is not erased: it is under legal hold since %(since)s. It is erased when the hold is released and its retention period has ended.": "Het gesprek van %(day)s is niet gewist: het valt sinds %(since)s onder een bewaarplicht (legal hold). Het wordt gewist zodra de bewaarplicht is opgeheven en de bewaartermijn voorbij is.",
+        "Call of %(day)s: under legal hold since %(since)s": "Gesprek van %(day)s: sinds %(since)s onder bewaarplicht",
+        "Ask to hear it": "Vragen om te beluisteren",
         "Grants for this purpose let their holder type an anonymised transcript of the call for the customer (approved by a second person before export).": "Toestemmingen voor dit doel laten de houder een geanonimiseerde transcriptie van het gesprek voor de klant typen (goedgekeurd door een tweede persoon voor verstrekking).",
         "Grants for this purpose do not produce anonymised transcripts.": "Toestemmingen voor dit doel leveren geen geanonimiseerde transcripties op.",
         "Stop anonymised transcripts for this purpose": "Geen geanonimiseerde transcripties meer voor dit doel",
@@ -2279,6 +2287,7 @@ NL.update(
         "Anonymised transcript of a call with %(organisation)s": "Geanonimiseerde transcriptie van een gesprek met %(organisation)s",
         "Call of %(date)s. Personal data is replaced by its kind in square brackets.": "Gesprek van %(date)s. Persoonsgegevens zijn vervangen door hun soort tussen vierkante haken.",
         "Your grant for this call was revoked.": "Je toestemming voor dit gesprek is ingetrokken.",
+        "The grant this transcript was typed under was revoked.": "De toestemming waaronder deze transcriptie is getypt, is ingetrokken.",
         "Only the author or an approver of this purpose exports the transcript.": "Alleen wie de transcriptie typte of wie voor dit doel goedkeurt, kan haar verstrekken.",
         "This transcript has already been exported.": "Deze transcriptie is al verstrekt.",
         "Only an approved transcript can be exported.": "Alleen een goedgekeurde transcriptie kan worden verstrekt.",
@@ -2553,6 +2562,7 @@ NL.update(
         "Not yet erased (storage error; carry the answer out again)": "Nog niet gewist (opslagfout; voer het antwoord opnieuw uit)",
         "Call of %(day)s": "Gesprek van %(day)s",
         "Approved erasures that did not finish": "Goedgekeurde wissingen die niet zijn afgerond",
+        "%(records)s erased: %(n)d\n": "%(records)s gewist: %(n)d\n",
     }
 )
 

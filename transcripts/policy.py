@@ -97,6 +97,9 @@ def approval_refusal(membership: Membership, transcript: Transcript) -> str | No
         return _("No such transcript.")
     if membership.user_id in (transcript.author_id, transcript.grant.user_id):
         return _("You typed this transcript: another person must approve it.")
+    if transcript.grant.revoked_at is not None:
+        # The grant it was typed under was withdrawn: so is what was made under it.
+        return _("The grant this transcript was typed under was revoked.")
     return decision_refusal(membership, transcript.request)
 
 

@@ -6,9 +6,16 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
+from access.four_eyes import grant_revoke
+from access.models import Disclosure
+from conftest import signed_in_client
+from transcripts.constants import TranscriptStatus
 from transcripts.models import Utterance
+from transcripts.policy import TranscriptError, transcripts_waiting_for
 from transcripts.tests.helpers import started
+from transcripts.tests.test_approval_and_export import _decide, _export, _reviewed, _submit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +40,47 @@ def test_a_utf16_file_with_a_nul_in_a_speaker_label_is_refused_not_a_server_erro
         assert response.status_code == 200
         assert "Dit is geen tekstbestand" in response.content.decode()
     assert not Utterance.objects.filter(transcript=transcript).exists()
+
+
+def test_after_the_grant_is_revoked_nobody_approves_or_exports_the_transcript(transcript_world):
+    """Revoking the grant stopped the author, but another approver could still approve the
+    transcript typed under it and send it out to the customer."""
+    world = transcript_world
+    transcript = _reviewed(world, started(world))
+    _submit(world, transcript)
+    grant_revoke(
+        membership=world.membership("privacy_officer"),
+        request_id=transcript.request_id,
+        comment="De klant heeft zijn klacht ingetrokken.",
+    )
+    with translation.override("en"), pytest.raises(TranscriptError, match="was revoked"):
+        _decide(world, transcript, role="manager")
+    assert transcript_waiting_count(world, "manager") == 0
+    client = client_for_role(world, "manager")
+    assert client.post(url("decide", transcript), {"outcome": "approved"}).status_code == 404
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptStatus.SUBMITTED
+
+
+def test_a_transcript_approved_before_the_revocation_is_not_exported_after_it(transcript_world):
+    world = transcript_world
+    transcript = _reviewed(world, started(world))
+    _submit(world, transcript)
+    _decide(world, transcript, role="manager")
+    grant_revoke(
+        membership=world.membership("privacy_officer"),
+        request_id=transcript.request_id,
+        comment="De klant heeft zijn klacht ingetrokken.",
+    )
+    for role in ("manager", "privacy_officer", "team_leader"):
+        with pytest.raises(TranscriptError):
+            _export(world, transcript, role=role)
+    assert not Disclosure.objects.exists()
+
+
+def transcript_waiting_count(world, role) -> int:
+    return len(transcripts_waiting_for(world.membership(role)))
+
+
+def client_for_role(world, role):
+    return signed_in_client(world.cast[role])
