@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from access.models import AccessRequest, Case
@@ -17,7 +18,7 @@ from subjects.answer import answer_approve
 from subjects.answer_constants import AnswerStatus
 from subjects.constants import PUBLIC_LIMIT_PER_CLIENT
 from subjects.copy_contents import copy_contents
-from subjects.models import PublicRequestForm
+from subjects.models import PublicRequestForm, SubjectRequest
 from subjects.search import find_subject_data
 from subjects.tests.conftest import register_request
 from subjects.tests.test_answer import EMAIL, PHONE, member, prepare
@@ -95,3 +96,24 @@ def test_an_access_request_in_the_copy_names_only_the_persons_own_calls(register
     contents = copy_contents(request, findings)
     assert contents["access_requests"][0]["calls"] == [str(own.pk)]
     assert str(other.pk) not in json.dumps(contents)
+
+
+def test_the_approver_sees_where_the_copy_goes_and_a_public_form_request_is_flagged(
+    registers, client_for
+):
+    """The approver saw neither the address the copy is sent to nor how the request came
+    in: a request from the public form (anyone may type another person's phone number and
+    their own address) or one registered with the preparer's own address passed unseen."""
+    cast = registers
+    recording_create(organisation=cast.organisation, customer_phone=PHONE)
+    request = register_request(cast, phones=[PHONE], email="kwaadwillend@example.org")
+    SubjectRequest.objects.filter(pk=request.pk).update(received_via="public_form")
+    answer = prepare(cast, request)
+    page = client_for(cast["manager"]).get(
+        reverse("subjects:answer", kwargs={"org_slug": "acme", "answer_id": answer.pk}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = page.content.decode()
+    assert "data-approve" in text
+    assert "kwaadwillend@example.org" in text
+    assert "data-identity-warning" in text
