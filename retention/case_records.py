@@ -62,16 +62,31 @@ class CaseRecordsOutcome:
 # They register an eraser in AppConfig.ready(); the nightly run calls each after the cases and
 # requests with the organisation, the cutoff (what ended before it is due), the period in days
 # and the run's id. An eraser erases (and audits) what is due and returns (erased, left).
+# An eraser may come with a label (what the purge report calls its records) and a counter
+# (organisation, cutoff) -> how many are due, for a dry run and the retention page.
 CaseRecordEraser = Callable[..., tuple[int, int]]
+CaseRecordCounter = Callable[[Organisation, datetime], int]
 case_record_erasers: dict[str, CaseRecordEraser] = {}
+case_record_labels: dict[str, Any] = {}
+case_record_counters: dict[str, CaseRecordCounter] = {}
 
 
-def case_record_eraser(name: str) -> Callable[[CaseRecordEraser], CaseRecordEraser]:
+def case_record_eraser(
+    name: str, *, label: Any = None, count: CaseRecordCounter | None = None
+) -> Callable[[CaseRecordEraser], CaseRecordEraser]:
     def register(eraser: CaseRecordEraser) -> CaseRecordEraser:
         case_record_erasers[name] = eraser
+        case_record_labels[name] = label or name
+        if count is not None:
+            case_record_counters[name] = count
         return eraser
 
     return register
+
+
+def case_record_label(name: str) -> str:
+    """What the purge report calls the records of a registered eraser."""
+    return str(case_record_labels.get(name, name))
 
 
 def case_records_period(organisation: Organisation) -> timedelta | None:
@@ -243,15 +258,20 @@ def erase_case_records(
 
 
 def case_records_status(organisation: Organisation, *, at: datetime | None = None) -> dict:
-    """The declared period in days and how many closed cases and requests without a case are
-    past it at `at` (now by default; the purge's horizon for a dry run). Counts are None when
-    the register declares no period. Past it now means the nightly run missed them."""
+    """The declared period in days and how many closed cases, requests without a case (and
+    records of higher apps, under "others") are past it at `at` (now by default; the purge's
+    horizon for a dry run). Counts are None when the register declares no period. Past it now
+    means the nightly run missed them."""
     period = case_records_period(organisation)
     if period is None:
-        return {"days": None, "cases": None, "requests": None}
+        return {"days": None, "cases": None, "requests": None, "others": None}
     cutoff = (at or timezone.now()) - period
     return {
         "days": period.days,
         "cases": due_cases(organisation, cutoff).count(),
         "requests": due_requests(organisation, cutoff).count(),
+        # Records of higher apps past the period, by eraser name (data subject requests).
+        "others": {
+            name: count(organisation, cutoff) for name, count in case_record_counters.items()
+        },
     }

@@ -47,6 +47,8 @@ class PurgeRun(models.Model):
     records_failed = models.PositiveIntegerField(
         default=0, help_text="Cases or requests kept because a disclosure copy would not go."
     )
+    # Records of higher apps under the same period, by eraser name: {"subject_requests": 2}.
+    others_erased = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -61,6 +63,13 @@ class PurgeRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def others_erased_list(self) -> list[tuple[str, int]]:
+        """[(label, number erased), ...] of higher apps' records (data subject requests)."""
+        from retention.case_records import case_record_label
+
+        return [(case_record_label(name), n) for name, n in sorted(self.others_erased.items())]
 
     @property
     def needs_attention(self) -> bool:

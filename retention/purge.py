@@ -335,6 +335,7 @@ def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: date
     if records is not None:
         run.cases_erased, run.requests_erased = records.cases, records.requests
         run.disclosures_erased, run.records_failed = records.disclosures, records.failed
+        run.others_erased = dict(records.others)
 
 
 # A run still "running" after this long was killed (a run of 100,000 calls takes minutes).
@@ -402,14 +403,16 @@ def overdue_recordings(organisation: Organisation) -> QuerySet[Recording]:
 
 
 def dry_run(organisation: Organisation, now: datetime | None = None) -> dict[str, int]:
-    """What a run now would do, changing nothing. Cases and requests are None when the
-    register declares no period for them."""
+    """What a run now would do, changing nothing. Cases, requests and others (records of higher
+    apps such as data subject requests, by eraser name) are None when the register declares no
+    period for them."""
     horizon = purge_horizon(now or timezone.now())
     due = due_recordings(organisation, horizon)
     records = case_records_status(organisation, at=horizon)
     return {
         "cases": records["cases"],
         "requests": records["requests"],
+        "others": records["others"],
         "due": due.count(),
         "bytes": due.aggregate(total=Sum("size_bytes"))["total"] or 0,
         "held": Recording.objects.filter(

@@ -37,8 +37,12 @@ def purge_report_send(run) -> int:
             "overdue after the run: %(overdue)d\n"
             "cases, requests and disclosures erased: %(cases)d, %(requests)d, %(disclosures)d\n"
             "cases or requests kept because a disclosure copy would not go: %(records_failed)d\n"
-            "%(error)s\nDetails: %(url)s\n"
+            "%(others)s%(error)s\nDetails: %(url)s\n"
         ) % {
+            "others": "".join(
+                _("%(records)s erased: %(n)d\n") % {"records": label, "n": n}
+                for label, n in run.others_erased_list
+            ),
             "cases": run.cases_erased,
             "requests": run.requests_erased,
             "disclosures": run.disclosures_erased,

@@ -14,9 +14,13 @@ class SubjectsConfig(AppConfig):
         todo_provider(subject_requests_waiting)
         # subjects-answer: a request is a case record, erased at the register's case period.
         from retention.case_records import case_record_eraser
-        from subjects.answer_retention import erase_subject_requests
+        from subjects.answer_retention import due_subject_requests, erase_subject_requests
 
-        case_record_eraser("subject_requests")(erase_subject_requests)
+        case_record_eraser(
+            "subject_requests",
+            label=_("data subject requests"),
+            count=lambda organisation, cutoff: due_subject_requests(organisation, cutoff).count(),
+        )(erase_subject_requests)
         # subjects-answer: answers waiting for a second person's approval.
         from subjects.answer_todo import answers_to_approve
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from organisations.models import Organisation
+from retention.case_records import case_record_label
 from retention.constants import RunTrigger
 from retention.purge import dry_run, purge_organisation
 
@@ -39,6 +40,10 @@ class Command(BaseCommand):
                     f"{organisation.slug}: would erase {plan['due']} recording(s) "
                     f"({filesizeformat(plan['bytes'])}); {plan['held']} held; "
                     f"{plan['overdue']} overdue now; {_records(plan['cases'], plan['requests'])}"
+                    + "".join(
+                        f"; {case_record_label(name)} due {n}"
+                        for name, n in (plan["others"] or {}).items()
+                    )
                 )
                 continue
             run = purge_organisation(organisation, trigger=RunTrigger.COMMAND)
@@ -48,6 +53,7 @@ class Command(BaseCommand):
                 f"{run.duration_seconds:.1f} s; cases erased {run.cases_erased}, requests "
                 f"{run.requests_erased}, disclosures {run.disclosures_erased}, kept because a "
                 f"copy would not go {run.records_failed}"
+                + "".join(f", {label} erased {n}" for label, n in run.others_erased_list)
             )
             failed |= run.needs_attention
         if failed:
