@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.case_sections import case_sections
 from access.cases import case_create, case_get, case_set_status, case_timeline
 from access.constants import CaseStatus
 from access.forms_four_eyes import CaseForm
@@ -84,6 +85,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "recordings": case.recordings.select_related("employee").order_by("started_at"),
             "requests": case.requests.select_related("purpose", "requester"),
             "timeline": case_timeline(case),
+            "sections": case_sections(request.membership, case),
         },
     )
 

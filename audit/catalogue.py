@@ -117,6 +117,9 @@ EVENTS = {
     "transcripts.transcript.sent_back": _("sent an anonymised transcript back to its author"),
     "transcripts.transcript.exported": _("exported an anonymised transcript to the customer"),
     "transcripts.case_record.kept": _("kept an exported anonymised transcript with its case"),
+    "transcripts.case_record.read": _(
+        "read or downloaded an anonymised transcript kept with its case"
+    ),
     "transcripts.transcript.erased": _("erased a transcript together with its call's audio"),
     "retention.destruction.proposed": _("proposed a destruction list of archival records"),
     "retention.destruction.executed": _("approved a destruction list; the records were destroyed"),

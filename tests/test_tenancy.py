@@ -87,7 +87,22 @@ KWARG_MAKERS = {
     "redaction_id": lambda cast: _victim_transcript(cast).utterances.get().redactions.get().pk,
     "subject_request_id": lambda cast: _victim_subject_request(cast).pk,
     "answer_id": lambda cast: _victim_subject_answer(cast).pk,
+    "record_id": lambda cast: _victim_transcript_record(cast).pk,
 }
+
+
+def _victim_transcript_record(cast):
+    """An anonymised transcript kept with a case."""
+    from transcripts.models import TranscriptCaseRecord
+
+    return TranscriptCaseRecord.objects.create(
+        organisation=cast.organisation,
+        case=_victim_case(cast),
+        language="nl",
+        anonymised_text="[NAAM] belde over de levering.",
+        sha256="0" * 64,
+        call_started_at=timezone.now(),
+    )
 
 
 def _victim_subject_answer(cast):

@@ -13,3 +13,8 @@ class TranscriptsConfig(AppConfig):
 
         todo_provider(transcripts_waiting)
         recording_action_provider(recording_transcript_actions)
+        # The anonymised versions kept with a case, on the case's page.
+        from access.case_sections import case_section_provider
+        from transcripts.case_records import kept_transcripts_section
+
+        case_section_provider(kept_transcripts_section)

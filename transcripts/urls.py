@@ -6,6 +6,7 @@ app_name = "transcripts"
 urlpatterns = [
     path("", views.transcript_list, name="list"),
     path("purposes/", views_purposes.purpose_list, name="purposes"),
+    path("kept/<uuid:record_id>/", views.case_record_view, name="case_record"),
     path("purposes/<int:purpose_id>/", views_purposes.purpose_switch_view, name="purpose_switch"),
     path("call/<uuid:recording_id>/", views.transcript_start, name="start"),
     path("<uuid:transcript_id>/", views.transcript_detail, name="detail"),

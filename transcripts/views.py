@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 import audit
 from access.policy import listen_decision
@@ -25,6 +25,7 @@ from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
 from transcripts import approval, redactions, services
 from transcripts.approval import submit_problem
+from transcripts.case_records import case_record_file_name, case_record_get, case_record_read
 from transcripts.constants import RedactionState, Speaker, TranscriptStatus
 from transcripts.export import (
     anonymised_lines,
@@ -479,3 +480,27 @@ def transcript_export_view(request: HttpRequest, transcript_id: uuid.UUID) -> Ht
             )
             return redirect(_detail_url(request, transcript.pk))
     return _page(request, transcript, export_form=form)
+
+
+@organisation_view(roles.VIEW_CASES)
+@require_safe
+def case_record_view(request: HttpRequest, record_id) -> HttpResponse:
+    """A kept anonymised version, read on its page or downloaded as text (both audited)."""
+    try:
+        record = case_record_get(membership=request.membership, record_id=record_id)
+    except TranscriptError:
+        raise Http404("No such kept transcript.") from None
+    download = bool(request.GET.get("download"))
+    case_record_read(
+        membership=request.membership,
+        record=record,
+        download=download,
+        ip_address=client_ip(request),
+    )
+    if download:
+        response = HttpResponse(record.anonymised_text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{case_record_file_name(record)}"'
+        )
+        return response
+    return render(request, "transcripts/case_record.html", {"record": record})
