@@ -21,6 +21,8 @@ NAVIGATION = [
     (roles.VIEW_COACHING_REPORTS, "coaching:reports", _("Coaching reports")),
     (roles.VIEW_REQUESTS, "requests:list", _("Requests")),
     (roles.VIEW_CASES, "cases:list", _("Cases")),
+    # Transcripts typed for a customer and those waiting for one's approval.
+    (roles.VIEW_RECORDINGS, "transcripts:list", _("Transcripts")),
     (roles.VIEW_ACCESS_POLICY, "policy:overview", _("Access policy")),
     (roles.VIEW_ACCESS_POLICY, "coaching:settings", _("Coaching settings")),
     (roles.VIEW_RETENTION, "retention:overview", _("Retention")),
