@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind, Scope
@@ -64,7 +65,7 @@ class AccessRequestForm(forms.Form):
     new_case_received_on = forms.DateField(
         label=_("New case: received on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     new_case_reference = forms.CharField(
         label=_("New case: reference"),
@@ -127,8 +128,7 @@ class AccessRequestForm(forms.Form):
             del self.fields["recipient"], self.fields["recipient_email"]
         self.rules = {str(rule.purpose_id): rule for rule in rules}
         self.fields["purpose"].choices = [
-            (str(rule.purpose_id), f"{rule.purpose.code}: {rule.purpose.description[:80]}")
-            for rule in rules
+            (str(rule.purpose_id), Truncator(rule.purpose.description).chars(100)) for rule in rules
         ]
         new = (
             [(NEW_CASE, _("Open a new case with this request"))]
@@ -197,7 +197,7 @@ class CaseForm(forms.Form):
     )
     received_via = forms.ChoiceField(label=_("Received via"), choices=ReceivedVia.choices)
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     customer_contact = forms.CharField(label=_("Customer contact"), required=False, max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
