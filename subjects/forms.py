@@ -63,7 +63,7 @@ class IdentifiersMixin:
 class SubjectRequestForm(IdentifiersMixin, forms.Form):
     right = forms.ChoiceField(label=_("Right"), choices=SubjectRight.choices)
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     received_via = forms.ChoiceField(
         label=_("Received via"),
@@ -150,6 +150,8 @@ class PublicRequestForm(IdentifiersMixin, forms.Form):
         label=_("Phone number(s) you called from or were called on"),
         required=False,
         max_length=500,
+        # The help asks for one number a line: a single-line input could not take a second.
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_PHONE_HELP,
     )
     customer_number = forms.CharField(

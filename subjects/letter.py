@@ -121,16 +121,25 @@ def _what_was_done(answer: SubjectAnswer, outcome: dict) -> list[str]:
                 }
             )
         for call in outcome.get("held", []):
-            lines.append(
+            # A hold placed without a case is said without one, not as "for case —".
+            sentence = (
                 _(
                     "The call of %(day)s is not erased: it is under legal hold since %(since)s "
                     "for case %(case)s. It is erased when the hold is released and its "
                     "retention period has ended."
                 )
+                if call.get("case")
+                else _(
+                    "The call of %(day)s is not erased: it is under legal hold since %(since)s. "
+                    "It is erased when the hold is released and its retention period has ended."
+                )
+            )
+            lines.append(
+                sentence
                 % {
                     "day": _day(call["day"]),
                     "since": _day(call.get("since")) or "—",
-                    "case": call.get("case") or "—",
+                    "case": call.get("case") or "",
                 }
             )
         for call in outcome.get("failed", []):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -54,9 +54,20 @@ class RequestCounts:
     unconfirmed: int
 
 
-def subject_request_list(organisation: Organisation, today) -> tuple[list, RequestCounts]:
-    """Open requests first (soonest deadline first), then the closed ones (latest first)."""
+def subject_request_list(
+    organisation: Organisation, today, query: str = ""
+) -> tuple[list, RequestCounts]:
+    """Open requests first (soonest deadline first), then the closed ones (latest first); with
+    a query, only those whose reference, requester's name or e-mail address contains it, and
+    the counts of those."""
     requests = subject_requests_for(organisation).select_related("created_by")
+    query = query.strip()[:200]
+    if query:
+        requests = requests.filter(
+            Q(reference__icontains=query)
+            | Q(requester_name__icontains=query)
+            | Q(requester_email__icontains=query)
+        )
     open_requests = list(
         requests.filter(status=SubjectRequestStatus.OPEN).order_by("due", "created_at")
     )

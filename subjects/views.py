@@ -30,13 +30,17 @@ from subjects.services import (
 @organisation_view(roles.HANDLE_SUBJECT_REQUESTS)
 def request_list(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    requests, counts = subject_request_list(organisation, organisation_today(organisation))
+    query = request.GET.get("q", "")
+    requests, counts = subject_request_list(
+        organisation, organisation_today(organisation), query=query
+    )
     return render(
         request,
         "subjects/request_list.html",
         {
             "subject_requests": requests,
             "counts": counts,
+            "query": query.strip(),
             "public_form_enabled": public_form_enabled(organisation),
             "public_form_url": request.build_absolute_uri(
                 reverse("subjects_public:form", kwargs={"slug": organisation.slug})

@@ -58,7 +58,7 @@ def test_privacy_officer_registers_a_request_and_the_public_sends_one(
     visitor.select_option("select[name=right]", "erasure")
     visitor.fill("input[name=requester_name]", "Piet Jansen")
     visitor.fill("input[name=requester_email]", "piet@example.nl")
-    visitor.fill("input[name=phones]", "+31 6 8765 4321")
+    visitor.fill("textarea[name=phones]", "+31 6 8765 4321")
     visitor.click("main form button[type=submit]")
     visitor.wait_for_load_state()
     assert visitor.locator("[data-sent]").count() == 1
