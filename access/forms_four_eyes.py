@@ -128,7 +128,7 @@ class AccessRequestForm(forms.Form):
             del self.fields["recipient"], self.fields["recipient_email"]
         self.rules = {str(rule.purpose_id): rule for rule in rules}
         self.fields["purpose"].choices = [
-            (str(rule.purpose_id), Truncator(rule.purpose.description).chars(100)) for rule in rules
+            (str(rule.purpose_id), Truncator(rule.purpose.description).words(16)) for rule in rules
         ]
         new = (
             [(NEW_CASE, _("Open a new case with this request"))]
