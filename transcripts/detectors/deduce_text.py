@@ -222,15 +222,48 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# deduce's context patterns take time that grows much faster than the text where many
+# name-like words follow each other (1,600 characters of "Jan Jan ..." took minutes): a longer
+# text is read in windows of this many words that overlap by a few, so a name across the
+# edge of one window is whole in the next (overlapping proposals are merged by propose()).
+_WINDOW_WORDS = 40
+_WINDOW_OVERLAP = 8
+_WORD_AT = re.compile(r"\S+")
+
+
+def windows(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the parts of `text` deduce reads: the whole text when it is short."""
+    words = list(_WORD_AT.finditer(text))
+    if len(words) <= _WINDOW_WORDS:
+        yield 0, len(text)
+        return
+    step = _WINDOW_WORDS - _WINDOW_OVERLAP
+    for first in range(0, len(words), step):
+        last = min(first + _WINDOW_WORDS, len(words)) - 1
+        yield words[first].start(), words[last].end()
+        if last == len(words) - 1:
+            return
+
+
 def detect(text: str, known: Known) -> Iterator[Proposal]:
     if not any(ch.isalpha() for ch in text):
         return
-    document = engine().deidentify(text)
+    for window_start, window_end in windows(text):
+        yield from _detect_piece(text, window_start, window_end)
+
+
+def _detect_piece(text: str, offset: int, piece_end: int) -> Iterator[Proposal]:
+    piece = text[offset:piece_end]
+    if not any(ch.isalpha() for ch in piece):
+        return
+    document = engine().deidentify(piece)
     for annotation in document.annotations:
         mapped = _code(annotation.tag)
         if mapped is None:
             continue
-        start, end = _trimmed(text, int(annotation.start_char), int(annotation.end_char))
+        start, end = _trimmed(
+            text, offset + int(annotation.start_char), offset + int(annotation.end_char)
+        )
         start, end = _trimmed(text, _without_opening_word(text, start, end), end)
         if start >= end or _month_in_a_date(text, start, end):
             continue

@@ -3,6 +3,8 @@ trying to break the pages as an outsider and as a malicious insider."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,6 +14,7 @@ from access.four_eyes import grant_revoke
 from access.models import Disclosure
 from conftest import signed_in_client
 from transcripts.constants import TranscriptStatus
+from transcripts.detectors import Known, propose
 from transcripts.models import Utterance
 from transcripts.policy import TranscriptError, transcripts_waiting_for
 from transcripts.tests.helpers import started
@@ -84,3 +87,17 @@ def transcript_waiting_count(world, role) -> int:
 
 def client_for_role(world, role):
     return signed_in_client(world.cast[role])
+
+
+def test_many_name_like_words_in_a_row_do_not_stall_the_detectors():
+    """deduce's context patterns took minutes over 1,600 characters of "Jan Jan ..." (time
+    growing with the cube of the run): a typist could tie up a web worker with one utterance.
+    It now reads windows of words, and still finds a name across a window's edge."""
+    known = Known(names=("Jan de Vries",))
+    started_at = time.monotonic()
+    propose("Jan " * 500, known)
+    assert time.monotonic() - started_at < 20
+    filler = "en toen zei ik dat het goed was " * 6  # 48 words: the name sits across an edge
+    text = f"{filler}meneer Pieter Bakker belde terug"
+    found = [text[p.start : p.end] for p in propose(text, Known())]
+    assert any("Pieter Bakker" in span for span in found)
