@@ -2288,6 +2288,7 @@ NL.update(
         "Call of %(date)s. Personal data is replaced by its kind in square brackets.": "Gesprek van %(date)s. Persoonsgegevens zijn vervangen door hun soort tussen vierkante haken.",
         "Your grant for this call was revoked.": "Je toestemming voor dit gesprek is ingetrokken.",
         "The grant this transcript was typed under was revoked.": "De toestemming waaronder deze transcriptie is getypt, is ingetrokken.",
+        "A transcript holds at most %(max)d utterances.": "Een transcriptie bevat ten hoogste %(max)d uitspraken.",
         "The copy goes to %(email)s (the requester, %(name)s; received via: %(via)s). Check that this is the person the data is about, or someone they authorised.": "De kopie gaat naar %(email)s (de verzoeker, %(name)s; ontvangen via: %(via)s). Controleer dat dit de persoon is over wie de gegevens gaan, of iemand die hij of zij heeft gemachtigd.",
         "Sent through the public form: only the e-mail address is confirmed, not who the person is. Verify that the requester is the person the phone numbers and other identifiers belong to before the copy is sent.": "Verstuurd via het openbare formulier: alleen het e-mailadres is bevestigd, niet wie de persoon is. Controleer dat de verzoeker de persoon is van wie de telefoonnummers en andere gegevens zijn, voordat de kopie wordt verstuurd.",
         "Only the author or an approver of this purpose exports the transcript.": "Alleen wie de transcriptie typte of wie voor dit doel goedkeurt, kan haar verstrekken.",

@@ -65,3 +65,6 @@ MANUAL = "manual"
 # Utterances longer than this are refused (a whole call typed as one line is not a transcript).
 MAX_UTTERANCE_CHARS = 10_000
 MAX_SPEAKER_CHARS = 50
+# Utterances per transcript: a call of a few hours; more is a wrong file, and would make the
+# page and the detectors' run unusable.
+MAX_UTTERANCES = 3000

@@ -19,7 +19,7 @@ from organisations.constants import Role
 from organisations.models import Membership, Organisation
 from recordings.models import Recording
 from register.models import Purpose
-from transcripts.constants import TranscriptLanguage
+from transcripts.constants import MAX_UTTERANCES, TranscriptLanguage
 from transcripts.models import Transcript, TranscriptPurpose, Utterance
 from transcripts.policy import (
     TranscriptError,
@@ -200,6 +200,7 @@ def utterance_add(
     transcript = locked_for_editing(membership, transcript_id)
     text = clean_text(text)
     _check(transcript, start=start_seconds, end=end_seconds, speaker=speaker, text=text)
+    _check_room(transcript, 1)
     position = (transcript.utterances.aggregate(n=Max("position"))["n"] or 0) + 1
     utterance = Utterance.objects.create(
         transcript=transcript,
@@ -283,6 +284,13 @@ def utterance_delete(
     )
 
 
+def _check_room(transcript: Transcript, adding: int) -> None:
+    if transcript.utterances.count() + adding > MAX_UTTERANCES:
+        raise TranscriptError(
+            _("A transcript holds at most %(max)d utterances.") % {"max": MAX_UTTERANCES}
+        )
+
+
 def _utterance(transcript: Transcript, utterance_id: Any) -> Utterance:
     try:
         utterance_id = int(utterance_id)
@@ -323,6 +331,7 @@ def transcript_import(
         raise TranscriptError(str(error)) from None
     if result.errors:
         raise ImportRefused(result.errors)
+    _check_room(transcript, len(result.utterances))
     position = transcript.utterances.aggregate(n=Max("position"))["n"] or 0
     created = Utterance.objects.bulk_create(
         [

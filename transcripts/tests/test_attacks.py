@@ -17,6 +17,7 @@ from transcripts.constants import TranscriptStatus
 from transcripts.detectors import Known, propose
 from transcripts.models import Utterance
 from transcripts.policy import TranscriptError, transcripts_waiting_for
+from transcripts.services import transcript_import
 from transcripts.tests.helpers import started
 from transcripts.tests.test_approval_and_export import _decide, _export, _reviewed, _submit
 
@@ -101,3 +102,17 @@ def test_many_name_like_words_in_a_row_do_not_stall_the_detectors():
     text = f"{filler}meneer Pieter Bakker belde terug"
     found = [text[p.start : p.end] for p in propose(text, Known())]
     assert any("Pieter Bakker" in span for span in found)
+
+
+def test_a_file_with_more_utterances_than_a_transcript_holds_is_refused(transcript_world):
+    """A 2 MB file of one-word lines made some 130,000 utterances in one go: a page with a form
+    per utterance, and a detectors' run, that no one could use."""
+    transcript = started(transcript_world)
+    lines = "".join(f"[00:00:{n % 60:02d}] Klant: ja\n" for n in range(3001)).encode()
+    with pytest.raises(TranscriptError):
+        transcript_import(
+            membership=transcript_world.membership("team_leader"),
+            transcript_id=transcript.pk,
+            data=lines,
+        )
+    assert not Utterance.objects.filter(transcript=transcript).exists()
