@@ -12,8 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from recordings.tests.factories import recording_create
-from subjects.tests.conftest import register_request
-from tests.browser.conftest import browser  # noqa: F401 (fixture)
+from subjects.tests.conftest import register_request, registers  # noqa: F401 (fixture)
 from tests.browser.test_four_eyes import open_browser_for  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ EMAIL = "jan@example.nl"
 def test_privacy_officer_prepares_the_copy_and_the_manager_approves_it(
     open_browser_for,  # noqa: F811
     live_server,
-    registers,
+    registers,  # noqa: F811
 ):
     cast = registers
     recording_create(organisation=cast.organisation, customer_phone=PHONE)
