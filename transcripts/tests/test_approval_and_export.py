@@ -91,31 +91,31 @@ def _export(world, transcript, role="team_leader", **kwargs):
 
 def test_submitting_needs_the_review_done(transcript_world):
     transcript = started(transcript_world)
-    with pytest.raises(TranscriptError, match="utterances first"):
+    with pytest.raises(TranscriptError, match="Typ of lees eerst de uitspraken in"):
         _submit(transcript_world, transcript)
     say(transcript_world, transcript, f"Mijn BSN is {VALID_BSN}.")
-    with pytest.raises(TranscriptError, match="propose the redactions"):
+    with pytest.raises(TranscriptError, match="eerst de weglakkingen voorstellen"):
         _submit(transcript_world, transcript)
     redactions_propose(
         membership=transcript_world.membership("team_leader"), transcript_id=transcript.pk
     )
-    with pytest.raises(TranscriptError, match="wait for your decision"):
+    with pytest.raises(TranscriptError, match="wachten op uw besluit"):
         _submit(transcript_world, transcript)
 
 
 def test_the_author_cannot_approve_and_a_second_click_is_refused(transcript_world):
     transcript = _reviewed(transcript_world, started(transcript_world))
     _submit(transcript_world, transcript)
-    with pytest.raises(TranscriptError, match="another person must approve"):
+    with pytest.raises(TranscriptError, match="een ander moet haar goedkeuren"):
         _decide(transcript_world, transcript, role="team_leader")
     with pytest.raises(TranscriptError):
         _decide(transcript_world, transcript, role="coach")  # no approve right
     _decide(transcript_world, transcript, role="manager")
     transcript.refresh_from_db()
     assert transcript.status == TranscriptStatus.APPROVED
-    with pytest.raises(TranscriptError, match="no longer waiting for approval"):
+    with pytest.raises(TranscriptError, match="wacht niet meer op goedkeuring"):
         _decide(transcript_world, transcript, role="manager")
-    with pytest.raises(TranscriptError, match="no longer waiting for approval"):
+    with pytest.raises(TranscriptError, match="wacht niet meer op goedkeuring"):
         _decide(transcript_world, transcript, role="privacy_officer")
     assert TranscriptDecision.objects.count() == 1
     events = AuditEvent.objects.filter(action="transcripts.transcript.approved")
@@ -134,7 +134,7 @@ def test_the_database_refuses_an_approval_by_the_author(transcript_world):
 def test_sent_back_with_a_comment_then_changed_and_submitted_again(transcript_world):
     transcript = _reviewed(transcript_world, started(transcript_world))
     _submit(transcript_world, transcript)
-    with pytest.raises(TranscriptError, match="Say what must change"):
+    with pytest.raises(TranscriptError, match="Zeg wat er moet veranderen"):
         _decide(transcript_world, transcript, outcome="sent_back")
     _decide(
         transcript_world,
@@ -188,7 +188,7 @@ def test_the_approver_sees_it_waiting_on_the_dashboard_and_reads_both_versions(
 def test_only_an_approved_transcript_is_exported(transcript_world):
     transcript = _reviewed(transcript_world, started(transcript_world))
     _submit(transcript_world, transcript)
-    with pytest.raises(TranscriptError, match="Only an approved"):
+    with pytest.raises(TranscriptError, match="Alleen een goedgekeurde transcriptie"):
         _export(transcript_world, transcript)
     assert not Disclosure.objects.exists()
 
@@ -225,7 +225,7 @@ def test_the_export_is_a_disclosure_of_the_anonymised_version_only(transcript_wo
     assert len(sent) == 2 and not any(m.attachments for m in sent)
     event = AuditEvent.objects.get(action="transcripts.transcript.exported")
     assert event.detail["disclosure"] == str(disclosure.pk)
-    with pytest.raises(TranscriptError, match="already been exported"):
+    with pytest.raises(TranscriptError, match="is al verstrekt"):
         _export(transcript_world, transcript)
     assert Disclosure.objects.count() == 1
 
@@ -234,9 +234,9 @@ def test_the_approver_may_export_and_a_bad_address_changes_nothing(transcript_wo
     transcript = _reviewed(transcript_world, started(transcript_world))
     _submit(transcript_world, transcript)
     _decide(transcript_world, transcript)
-    with pytest.raises(TranscriptError, match="e-mail address"):
+    with pytest.raises(TranscriptError, match="e-mailadres van de klant"):
         _export(transcript_world, transcript, role="manager", email="geen adres")
-    with pytest.raises(TranscriptError, match="Only the author or an approver"):
+    with pytest.raises(TranscriptError, match="wie voor dit doel goedkeurt, kan haar verstrekken"):
         _export(transcript_world, transcript, role="coach")
     transcript = _export(transcript_world, transcript, role="manager")
     assert transcript.status == TranscriptStatus.EXPORTED
@@ -279,7 +279,7 @@ def test_keeping_needs_a_case(transcript_world):
     transcript = _reviewed(transcript_world, started(transcript_world))
     _submit(transcript_world, transcript)
     _decide(transcript_world, transcript)
-    with pytest.raises(TranscriptError, match="no case"):
+    with pytest.raises(TranscriptError, match="hoort niet bij een zaak"):
         _export(transcript_world, transcript, keep_as_case_record=True)
     assert not Disclosure.objects.exists()
 

@@ -39,6 +39,6 @@ def test_two_approvers_at_once_give_one_approval(transcript_world):
     results = _race(approve("manager"), approve("privacy_officer"), line_up=transcript)
     assert results.count("approved") == 1
     (refusal,) = [r for r in results if r != "approved"]
-    assert "no longer waiting for approval" in refusal
+    assert "wacht niet meer op goedkeuring" in refusal
     assert TranscriptDecision.objects.count() == 1
     assert AuditEvent.objects.filter(action="transcripts.transcript.approved").count() == 1

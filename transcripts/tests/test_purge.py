@@ -86,7 +86,7 @@ def test_a_call_past_its_deadline_cannot_get_a_transcript_any_more(transcript_wo
     transcript_world.grant()
     _past_deadline(transcript_world.call)
     transcript_world.call.refresh_from_db()
-    with pytest.raises(TranscriptError, match="past its retention deadline"):
+    with pytest.raises(TranscriptError, match="bewaartermijn van deze opname is verstreken"):
         transcript_start(
             membership=transcript_world.membership("team_leader"), recording=transcript_world.call
         )

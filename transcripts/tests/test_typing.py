@@ -50,12 +50,12 @@ def test_an_utterance_is_stored_with_its_time_speaker_and_text(transcript_world)
 @pytest.mark.parametrize(
     "at,text,message",
     [
-        (-1.0, "Hallo", "negative"),
-        (500.0, "Hallo", "after the end of the call"),
-        (None, "Hallo", "not a time"),
-        (3.0, "   ", "no text"),
-        (3.0, "x" * 10_001, "longer than 10000"),
-        (3.0, "nul\x00byte", "not text"),
+        (-1.0, "Hallo", "niet negatief"),
+        (500.0, "Hallo", "na het einde van het gesprek"),
+        (None, "Hallo", "geen tijd"),
+        (3.0, "   ", "heeft geen tekst"),
+        (3.0, "x" * 10_001, "langer dan 10000 tekens"),
+        (3.0, "nul\x00byte", "teken dat geen tekst is"),
     ],
 )
 def test_bad_utterances_are_refused_with_a_clear_message(transcript_world, at, text, message):
@@ -67,7 +67,7 @@ def test_bad_utterances_are_refused_with_a_clear_message(transcript_world, at, t
 
 def test_an_end_before_the_start_is_refused(transcript_world):
     transcript = started(transcript_world)
-    with pytest.raises(TranscriptError, match="before the start"):
+    with pytest.raises(TranscriptError, match="eindtijd ligt voor de begintijd"):
         say(transcript_world, transcript, "Hallo", at=5.0, end_seconds=4.0)
 
 

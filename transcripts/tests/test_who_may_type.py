@@ -38,7 +38,7 @@ def test_holder_of_a_transcript_grant_starts_one_transcript_per_call_and_grant(t
 
 def test_a_grant_for_another_purpose_is_refused(transcript_world):
     transcript_world.grant(purpose="misconduct")
-    with pytest.raises(TranscriptError, match="grant for a transcript purpose"):
+    with pytest.raises(TranscriptError, match="toestemming nodig voor een doel met transcripties"):
         _start(transcript_world)
     assert not Transcript.objects.exists()
 
@@ -78,7 +78,7 @@ def test_unmarking_the_purpose_stops_typing(transcript_world):
     )
     from transcripts.services import utterance_add
 
-    with pytest.raises(TranscriptError, match="no longer marks"):
+    with pytest.raises(TranscriptError, match="merkt dit doel niet meer aan"):
         utterance_add(
             membership=transcript_world.membership("team_leader"),
             transcript_id=transcript.pk,
@@ -102,7 +102,7 @@ def test_only_administrator_or_privacy_officer_marks_a_purpose(transcript_world)
         action="transcripts.purpose.switched_on", purpose="misconduct"
     ).exists()
     # Another organisation's purpose id is simply not found.
-    with pytest.raises(TranscriptError, match="No such purpose"):
+    with pytest.raises(TranscriptError, match="Dit doel bestaat niet"):
         purpose_switch(
             membership=transcript_world.membership("privacy_officer"), purpose_id=999999, on=True
         )
