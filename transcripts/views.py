@@ -499,8 +499,6 @@ def case_record_view(request: HttpRequest, record_id) -> HttpResponse:
     )
     if download:
         response = HttpResponse(record.anonymised_text, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{case_record_file_name(record)}"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{case_record_file_name(record)}"'
         return response
     return render(request, "transcripts/case_record.html", {"record": record})
