@@ -2418,6 +2418,7 @@ NL.update(
         "Nothing found about the person": "Niets over de persoon gevonden",
         "The public request form": "Het openbare verzoekformulier",
         "Customer number": "Klantnummer",
+        "The GDPR applies from 25 May 2018: check the date the request was received.": "De AVG geldt vanaf 25 mei 2018: controleer de datum waarop het verzoek is ontvangen.",
         "customer number": "klantnummer",
         "On time": "Op tijd",
         "Due within a week": "Verloopt binnen een week",

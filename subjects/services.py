@@ -47,6 +47,10 @@ def bsn_declared(organisation: Organisation) -> bool:
     return CustomerField.BSN in declared_customer_fields(organisation)
 
 
+# A request received before the GDPR applied is a typing error (a year 1900, 0202).
+GDPR_APPLIES_FROM = date(2018, 5, 25)
+
+
 def organisation_today(organisation: Organisation) -> date:
     from zoneinfo import ZoneInfo
 
@@ -126,6 +130,11 @@ def subject_request_register(
         raise SubjectRequestError(_("Choose how the request was received."), field="received_via")
     if received_on > organisation_today(organisation):
         raise SubjectRequestError(_("A request cannot be received in the future."), "received_on")
+    if received_on < GDPR_APPLIES_FROM:
+        raise SubjectRequestError(
+            _("The GDPR applies from 25 May 2018: check the date the request was received."),
+            "received_on",
+        )
     if not requester_name.strip():
         raise SubjectRequestError(_("Give the requester's name."), field="requester_name")
     if not identifiers:

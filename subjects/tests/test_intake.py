@@ -132,6 +132,14 @@ def test_a_request_received_in_the_future_is_refused(cast, officer):
     assert not SubjectRequest.objects.exists()
 
 
+def test_a_request_received_before_the_gdpr_applied_is_refused_as_a_typing_error(cast, officer):
+    register_for(cast.organisation)
+    response = officer.post(URL + "new/", form_data(received_on="1900-05-01"))
+    assert response.status_code == 200
+    assert "25 mei 2018" in response.content.decode()
+    assert not SubjectRequest.objects.exists()
+
+
 @time_machine.travel("2026-03-20 10:00 +01:00", tick=False)
 def test_the_list_puts_open_requests_first_by_deadline_with_overdue_marked(registers, officer):
     cast = registers
