@@ -2111,6 +2111,9 @@ NL.update(
         "An answer to data subject request %(reference)s (%(action)s) was prepared and waits for a second person's approval before anything is sent or erased. The deadline is %(deadline)s.\n\nRead and approve or reject it here:\n%(url)s\n": "Een antwoord op verzoek van betrokkene %(reference)s (%(action)s) is voorbereid en wacht op goedkeuring door een tweede persoon voordat er iets wordt verstuurd of gewist. De termijn loopt tot %(deadline)s.\n\nLees het en keur het goed of af via:\n%(url)s\n",
         "at most 14 days, never past the erasure date of a copied call": "hoogstens 14 dagen, nooit na de wisdatum van een gekopieerd gesprek",
         "One of the calls chosen is not among the calls to judge.": "Een van de gekozen gesprekken hoort niet bij de gesprekken om te beoordelen.",
+        "One of the cases chosen is not among the cases to judge.": "Een van de gekozen zaken hoort niet bij de zaken om te beoordelen.",
+        "Cases to judge: include those that are about this person": "Zaken om te beoordelen: neem op wat over deze persoon gaat",
+        "A phone number, e-mail address, BSN or customer number of the request appears in the text of these cases, but they are not linked to the person's calls: a case may be someone else's complaint that mentions the number. Judge whether they are about this person.": "Een telefoonnummer, e-mailadres, BSN of klantnummer uit het verzoek staat in de tekst van deze zaken, maar zij zijn niet gekoppeld aan de gesprekken van de persoon: een zaak kan de klacht van iemand anders zijn waarin het nummer genoemd wordt. Beoordeel of zij over deze persoon gaan.",
     }
 )
 

@@ -77,6 +77,23 @@ def _judged_calls(findings: Any, chosen: Any) -> list:
     return judged
 
 
+def _judged_cases(findings: Any, chosen: Any) -> list:
+    """The cases the search only flagged (found through their free text or the name alone,
+    not linked to the person's own calls) that the privacy officer ticked as the person's;
+    any other id (another organisation's, one the search did not flag) is refused."""
+    flagged = {case.pk: case for note in findings.ambiguous for case in note.cases}
+    judged = {}
+    for value in chosen or ():
+        try:
+            pk = uuid.UUID(str(value))
+        except ValueError:
+            pk = None
+        if pk not in flagged:
+            raise AnswerError(_("One of the cases chosen is not among the cases to judge."))
+        judged[pk] = flagged[pk]
+    return list(judged.values())
+
+
 def _check(
     subject_request: SubjectRequest,
     action: str,
@@ -129,10 +146,12 @@ def answer_prepare(
     language: str,
     media: str = "",
     judged_recording_ids: Any = (),
+    judged_case_ids: Any = (),
     ip_address: str | None = None,
 ) -> SubjectAnswer:
     """Prepare the answer. One that only records a decision is carried out at once.
-    `judged_recording_ids`: calls the search only flagged, judged to be the person's."""
+    `judged_recording_ids` / `judged_case_ids`: calls and cases the search only flagged,
+    judged to be the person's (only those go into a copy besides what is certain)."""
     reason = (reason or "").strip()
     with transaction.atomic():
         subject_request = (
@@ -153,10 +172,15 @@ def answer_prepare(
             raise AnswerError(_("Choose the language of the letter."))
         findings = find_subject_data(subject_request)
         judged = _judged_calls(findings, judged_recording_ids)
+        judged_cases = _judged_cases(findings, judged_case_ids)
         calls = list(findings.recordings) + judged
         _check(subject_request, action, decision, media, findings, calls)
         found = found_counts(findings)
         found["recordings"] = len(calls)
+        found["cases"] += len(judged_cases)
+        outcome = {"found": found}
+        if action == AnswerAction.COPY:
+            outcome["judged_cases"] = sorted(str(case.pk) for case in judged_cases)
         answer = SubjectAnswer.objects.create(
             organisation=subject_request.organisation,
             subject_request=subject_request,
@@ -166,7 +190,7 @@ def answer_prepare(
             reason=reason,
             language=language,
             prepared_by=membership.user,
-            outcome={"found": found},
+            outcome=outcome,
         )
         if action != AnswerAction.DECISION_ONLY:
             answer.recordings.set(calls)
@@ -182,6 +206,7 @@ def answer_prepare(
                 "media": answer.media,
                 "calls": answer.recordings.count(),
                 "judged_calls": len(judged),
+                "judged_cases": len(judged_cases),
             },
             ip_address=ip_address,
         )

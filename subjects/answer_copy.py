@@ -11,12 +11,14 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import audit
 from access.constants import DisclosureContents
 from access.disclosures import disclosure_share
+from access.models import AccessRequest, Case, Disclosure
 from access.subject_audio import audio_may_leave, subject_copy_audio
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
@@ -88,6 +90,35 @@ def copy_link_preview(answer: SubjectAnswer) -> Any:
     return copy_link_expiry(list(answer.recordings.all()))
 
 
+def _approved_findings(answer: SubjectAnswer, recordings: list) -> Any:
+    """What the search finds now, narrowed to what was approved: the calls of the answer, the
+    certain cases plus the cases the preparer ticked (a case found only through its free text
+    is no proof that it is the person's), and the access requests and disclosures of those."""
+    subject_request = answer.subject_request
+    found = find_subject_data(subject_request)
+    org = answer.organisation_id
+    ticked = set(answer.outcome.get("judged_cases") or ())
+    case_ids = set(found.cases.values_list("pk", flat=True)) | set(
+        Case.objects.filter(organisation=org, pk__in=ticked).values_list("pk", flat=True)
+    )
+    call_ids = [r.pk for r in recordings]
+    access_requests = (
+        AccessRequest.objects.filter(organisation=org)
+        .filter(Q(recordings__in=call_ids) | Q(case__in=case_ids))
+        .distinct()
+    )
+    disclosures = Disclosure.objects.filter(organisation=org).filter(
+        Q(pk__in=found.disclosures.values("pk")) | Q(request__in=access_requests.values("pk"))
+    )
+    return dataclasses.replace(
+        found,
+        recordings=Recording.objects.filter(pk__in=call_ids).order_by("started_at"),
+        cases=Case.objects.filter(pk__in=case_ids).order_by("-received_on"),
+        access_requests=access_requests,
+        disclosures=disclosures.order_by("-created_at"),
+    )
+
+
 def answer_send_copy(answer: SubjectAnswer, membership: Membership, ip_address: str | None) -> None:
     subject_request = answer.subject_request
     # The calls approved, as they are now (one the purge erased meanwhile holds nothing).
@@ -96,12 +127,7 @@ def answer_send_copy(answer: SubjectAnswer, membership: Membership, ip_address: 
         .exclude(status=RecordingStatus.PURGED)
         .order_by("started_at")
     )
-    findings = dataclasses.replace(
-        find_subject_data(subject_request),
-        recordings=Recording.objects.filter(pk__in=[r.pk for r in recordings]).order_by(
-            "started_at"
-        ),
-    )
+    findings = _approved_findings(answer, recordings)
     with_translation = translation.override(answer.language)
     with with_translation:
         contents = copy_contents(subject_request, findings)

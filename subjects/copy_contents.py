@@ -9,7 +9,9 @@ Choices where the law leaves room (art. 15(4): the copy may not harm the rights 
   (when, with which form, for which purpose), not the scores or the coach's comments;
 - an access request about a call shows its purpose, kind, status and dates, not the staff's
   motivation (which mostly describes the employee's conduct); a case shows its kind, reference,
-  dates, status, and the contact and description recorded for the person;
+  dates, status, and the contact and description recorded for the person; only cases linked
+  to the person's own calls, or found through their free text and ticked by the preparer (a
+  number in a case's text may be in someone else's complaint), are in `findings.cases`;
 - a disclosure names its recipient (police, the person themself) and date.
 """
 

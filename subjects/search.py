@@ -4,7 +4,10 @@ Calls are found by the keyed digests of their phone number, BSN, customer number
 (the indexes on recordings, organisation first, so the search never scans the calls); from
 those calls follow their transcripts, cases, access requests, disclosures and evaluations.
 Cases are also found by the identifiers in their free text (contact and description): cases
-are few, so they are normalised at search time rather than indexed. Earlier requests of the
+are few, so they are normalised at search time rather than indexed. Only a case linked to one of
+the person's own calls is certain; a case found through its free text alone is reported as
+`case_text`, for the privacy officer to judge (a number in a complaint may be a neighbour's, a
+shared family phone's), and goes into a copy only when ticked. Earlier requests of the
 same person are found by the digests of their identifiers. Only ever in the request's
 organisation. Tombstones (calls the purge erased) hold nothing about anyone any more and are
 not found.
@@ -42,7 +45,7 @@ _DIGIT_RUN = re.compile(r"(?<![\d])\d[\d .-]{6,12}\d(?![\d])")
 class AmbiguousNote:
     """Items an identifier points at that may be someone else's."""
 
-    reason: str  # "name_only" or "other_person"
+    reason: str  # "name_only", "other_person" or "case_text"
     message: str
     recordings: list = field(default_factory=list)
     cases: list = field(default_factory=list)
@@ -295,8 +298,9 @@ def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
             recording_id__in=call_ids, case__organisation=org
         ).values_list("case_id", flat=True)
     )
-    case_ids = strong_cases | linked_cases
-    name_only_cases -= case_ids
+    case_ids = linked_cases
+    text_cases = strong_cases - case_ids
+    name_only_cases -= case_ids | text_cases
     access_requests = (
         AccessRequest.objects.filter(organisation=org)
         .filter(Q(recordings__in=call_ids) | Q(case__in=case_ids))
@@ -329,6 +333,19 @@ def find_subject_data(subject_request: SubjectRequest) -> SubjectFindings:
                     Recording.objects.filter(pk__in=name_only_calls).order_by("-started_at")
                 ),
                 cases=list(Case.objects.filter(pk__in=name_only_cases)),
+            )
+        )
+    if text_cases:
+        ambiguous.append(
+            AmbiguousNote(
+                reason="case_text",
+                message=_(
+                    "A phone number, e-mail address, BSN or customer number of the request "
+                    "appears in the text of these cases, but they are not linked to the "
+                    "person's calls: a case may be someone else's complaint that mentions "
+                    "the number. Judge whether they are about this person."
+                ),
+                cases=list(Case.objects.filter(pk__in=text_cases).order_by("-received_on")),
             )
         )
     if other_person:

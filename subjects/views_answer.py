@@ -78,6 +78,7 @@ def answer_prepare_view(request: HttpRequest, subject_request_id) -> HttpRespons
             membership=request.membership,
             subject_request_id=subject_request.pk,
             judged_recording_ids=request.POST.getlist("answer-judged"),
+            judged_case_ids=request.POST.getlist("answer-judged-case"),
             ip_address=client_ip(request),
             **form.cleaned_data,
         )
