@@ -70,6 +70,19 @@ def isolated_audio_storage(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the installation's language, as a test run alone does: a request
+    of an earlier test with another language (its cookie, translation.activate) leaves that
+    language active on the thread, and service messages would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def isolated_audit_checkpoints(settings, tmp_path_factory):
     """Each test has its own append-only store of signed audit checkpoints: the database is
     rolled back after a test, the files are not."""
