@@ -82,7 +82,7 @@ def test_a_purpose_in_use_cannot_be_removed_from_the_register(four_eyes):
     activity = four_eyes.purpose.activity
     keep = Purpose.objects.get(activity=activity, code="coaching")
     entry = activity.data_subject_entries.get()
-    with pytest.raises(RegisterError, match="still used by"):
+    with pytest.raises(RegisterError, match="nog gebruikt door"):
         activity_update(
             activity=activity,
             actor=four_eyes.cast["privacy_officer"],
