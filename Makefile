@@ -41,7 +41,8 @@ bench: $(STAMP) check-services
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-# Extract UI strings and apply the Dutch translations from scripts/translations_nl.py.
+# Extract new UI strings into locale/nl/LC_MESSAGES/django.po (existing translations are
+# kept), then refuse untranslated or fuzzy entries and compile django.mo.
 messages: $(STAMP)
 	EARSHOT_DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --no-location
-	$(PY) scripts/translations_nl.py
+	$(PY) scripts/check_translations.py

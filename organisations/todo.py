@@ -1,12 +1,32 @@
-"""What waits for a member, shown on the dashboard. organisations/ is the lowest app, so the
-apps that know what waits (access, retention) register a provider in AppConfig.ready()."""
+"""What waits for a member: the dashboard is that member's work list. organisations/ is the
+lowest app, so the apps that know what waits (access, coaching, retention, …) register a
+provider in AppConfig.ready().
+
+A provider returns Todo groups ("Requests waiting for your decision: 3"), each with the first
+few items themselves, so the dashboard lists the work and links straight to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from organisations.models import Membership
+
+#: How many items of one group the dashboard lists before "all N".
+ITEMS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing to do: a line on the dashboard that opens the page where it is done."""
+
+    title: str
+    url: str
+    #: When it must be done (a request's expiry, an audio deadline, a legal deadline).
+    deadline: datetime.datetime | datetime.date | None = None
+    #: A short second line: who asked, which call, which team.
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -14,6 +34,8 @@ class Todo:
     label: str
     count: int
     url: str
+    #: The first items of this group (ITEMS_SHOWN at most), soonest deadline first.
+    items: Sequence[WorkItem] = field(default_factory=tuple)
 
 
 Provider = Callable[[Membership], Iterable[Todo]]
@@ -26,5 +48,24 @@ def todo_provider(provider: Provider) -> Provider:
     return provider
 
 
+def _deadline_key(item: WorkItem) -> tuple[int, datetime.datetime]:
+    deadline = item.deadline
+    if deadline is None:
+        return (1, datetime.datetime.max.replace(tzinfo=datetime.UTC))
+    if not isinstance(deadline, datetime.datetime):
+        deadline = datetime.datetime.combine(deadline, datetime.time.max, tzinfo=datetime.UTC)
+    return (0, deadline)
+
+
+def by_deadline(items: Iterable[WorkItem]) -> list[WorkItem]:
+    """Soonest deadline first; items without a deadline last, in their given order."""
+    return sorted(items, key=_deadline_key)
+
+
 def todos_for(membership: Membership) -> list[Todo]:
-    return [todo for provider in _providers for todo in provider(membership) if todo.count]
+    """Every non-empty group for this member, the group with the soonest deadline first."""
+    todos = [todo for provider in _providers for todo in provider(membership) if todo.count]
+    return sorted(
+        todos,
+        key=lambda todo: min((_deadline_key(item) for item in todo.items), default=(2,)),
+    )

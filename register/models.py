@@ -81,6 +81,15 @@ class Purpose(models.Model):
         _("code"), max_length=64, help_text=_("Stable name that requests and listens refer to.")
     )
     description = models.TextField(_("purpose"))
+    short_label = models.CharField(
+        _("short name"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A few words shown in the player, the request form and the timeline, "
+            "beside the full wording of the register."
+        ),
+    )
     legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
     legal_basis_note = models.TextField(_("explanation of the legal basis"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -99,6 +108,15 @@ class Purpose(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def label(self) -> str:
+        """What a page shows: the short name, or the register's wording cut at a word."""
+        if self.short_label:
+            return self.short_label
+        if len(self.description) <= 60:
+            return self.description
+        return self.description[:57].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 class RetentionPeriod(models.Model):
