@@ -17,11 +17,18 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
+def validate_single_line(value: str) -> None:
+    """A name goes into e-mail subjects and letters: a line break or control character there
+    would break the header (Django refuses to send it) or forge a second line."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValidationError(_("Use one line without control characters."))
+
+
 class Organisation(models.Model):
     """A tenant: one controller's contact centre with its own register, policy and users."""
 
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_timezone]
     )

@@ -31,6 +31,14 @@ def test_a_bad_time_zone_is_refused():
     assert not Organisation.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["Acme\nBcc: attacker@example.com", "Acme\rX", "Acme\x00"])
+def test_a_name_with_a_line_break_or_control_character_is_refused(name):
+    # The name goes into e-mail subjects; a line break there would break every notification.
+    with pytest.raises(CommandError, match="één regel|one line"):
+        call_command("create_organisation", "acme", name)
+    assert not Organisation.objects.exists()
+
+
 def test_a_weak_password_is_refused_and_nothing_is_created(monkeypatch):
     call_command("create_organisation", "acme", "Acme Klantcontact")
     monkeypatch.setattr("sys.stdin", io.StringIO("12345\n"))
