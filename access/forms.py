@@ -8,16 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Employee, Organisation, Team
+from organisations.widgets import DateInput
 from recordings.constants import Direction, RecordingStatus
 
 
 class RecordingFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     employee = forms.ModelChoiceField(
         label=_("Employee"), queryset=Employee.objects.none(), required=False
     )

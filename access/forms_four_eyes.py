@@ -11,6 +11,7 @@ from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind
 from access.models import PurposeRule
 from access.request_parties import CaseDraft
 from organisations.constants import Role
+from organisations.widgets import DateInput
 from recordings.models import Recording
 
 MAX_RECORDINGS_PER_REQUEST = 50
@@ -65,7 +66,7 @@ class AccessRequestForm(forms.Form):
     new_case_received_on = forms.DateField(
         label=_("New case: received on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     new_case_reference = forms.CharField(
         label=_("New case: reference"),
@@ -128,7 +129,7 @@ class AccessRequestForm(forms.Form):
             del self.fields["recipient"], self.fields["recipient_email"]
         self.rules = {str(rule.purpose_id): rule for rule in rules}
         self.fields["purpose"].choices = [
-            (str(rule.purpose_id), Truncator(rule.purpose.description).words(16)) for rule in rules
+            (str(rule.purpose_id), rule.purpose.label) for rule in rules
         ]
         new = (
             [(NEW_CASE, _("Open a new case with this request"))]
@@ -196,9 +197,7 @@ class CaseForm(forms.Form):
         help_text=_("As in your complaints register; leave empty to number automatically."),
     )
     received_via = forms.ChoiceField(label=_("Received via"), choices=ReceivedVia.choices)
-    received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     customer_contact = forms.CharField(label=_("Customer contact"), required=False, max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
     call_ids = forms.CharField(

@@ -41,6 +41,7 @@ from coaching.qm_forms import published_versions
 from organisations import roles
 from organisations.decorators import organisation_view
 from organisations.models import Membership
+from organisations.widgets import DateInput
 
 
 class ConsentAskForm(forms.Form):
@@ -113,9 +114,7 @@ class SessionForm(forms.Form):
     expert = forms.TypedChoiceField(
         label=gettext_lazy("Expert (the reference)"), coerce=int, required=False, empty_value=None
     )
-    closes_by = forms.DateField(
-        label=gettext_lazy("To be closed by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closes_by = forms.DateField(label=gettext_lazy("To be closed by"), widget=DateInput())
     hide_employee = forms.BooleanField(
         label=gettext_lazy("Hide the employee's name until the session is closed"),
         required=False,

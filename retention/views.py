@@ -19,6 +19,7 @@ from access.forms_four_eyes import recordings_by_call_ids
 from access.four_eyes import RequestError, cases_visible_to
 from organisations import roles
 from organisations.decorators import organisation_view
+from organisations.widgets import DateInput
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from retention.archive import due_records
@@ -51,9 +52,7 @@ class HoldForm(forms.Form):
     motivation = forms.CharField(
         label=gettext_lazy("Motivation"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    review_on = forms.DateField(
-        label=gettext_lazy("Review on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_on = forms.DateField(label=gettext_lazy("Review on"), widget=DateInput())
 
     def __init__(self, *args, organisation, cases, **kwargs):
         super().__init__(*args, **kwargs)

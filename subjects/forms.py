@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from organisations.widgets import DateInput
 from recordings.identifiers import IdentifierError
 from subjects.constants import (
     EXTENSION_MAX_MONTHS,
@@ -62,9 +63,7 @@ class IdentifiersMixin:
 
 class SubjectRequestForm(IdentifiersMixin, forms.Form):
     right = forms.ChoiceField(label=_("Right"), choices=SubjectRight.choices)
-    received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     received_via = forms.ChoiceField(
         label=_("Received via"),
         choices=[c for c in SubjectReceivedVia.choices if c[0] != SubjectReceivedVia.PUBLIC_FORM],
