@@ -217,7 +217,10 @@ def answer_prepare(
     return answer
 
 
-def _locked_answer(membership: Membership, answer_id: Any) -> SubjectAnswer:
+def _locked_answer(
+    membership: Membership, answer_id: Any, *, status: str = AnswerStatus.PROPOSED
+) -> SubjectAnswer:
+    """The answer of this organisation, locked for the decision, if it is still in `status`."""
     answer = (
         SubjectAnswer.objects.select_for_update(of=("self",))
         .select_related("subject_request__organisation")
@@ -226,7 +229,9 @@ def _locked_answer(membership: Membership, answer_id: Any) -> SubjectAnswer:
     )
     if answer is None:
         raise AnswerError(_("No such answer."))
-    if answer.status != AnswerStatus.PROPOSED:
+    if answer.status != status:
+        if status == AnswerStatus.APPROVED:
+            raise AnswerError(_("This answer is not waiting to be carried out."))
         raise AnswerError(_("This answer has already been approved or rejected."))
     return answer
 
@@ -319,16 +324,7 @@ def answer_carry_out(
     already erased count as erased. The approval stands; any privacy officer or manager may
     retry it."""
     with transaction.atomic():
-        answer = (
-            SubjectAnswer.objects.select_for_update(of=("self",))
-            .select_related("subject_request__organisation")
-            .filter(pk=answer_id, organisation=membership.organisation_id)
-            .first()
-        )
-        if answer is None:
-            raise AnswerError(_("No such answer."))
-        if answer.status != AnswerStatus.APPROVED:
-            raise AnswerError(_("This answer is not waiting to be carried out."))
+        answer = _locked_answer(membership, answer_id, status=AnswerStatus.APPROVED)
         if not may_carry_out(membership, answer):
             raise AnswerError(_("Only a privacy officer or a manager may carry out the answer."))
         audit.record(
