@@ -1,5 +1,10 @@
 """Handing over audio bytes after the gate said yes: ranged streaming (206) so the browser can
-seek, or an offload to nginx (X-Accel-Redirect) or to a presigned S3 URL."""
+seek, or an offload to nginx (X-Accel-Redirect) or to a presigned S3 URL.
+
+Every answer holds a bounded piece of the call (`chunk_limit`: about ten seconds of audio,
+64-256 KiB): an open range (`bytes=0-`) gets 206 with a capped end, and the browser asks for the
+next piece, which passes the gate again. A revoked or ended grant therefore stops the next
+piece; see docs/listening.md for how quickly a revoke reaches a playing player."""
 
 from __future__ import annotations
 
@@ -20,6 +25,10 @@ from recordings.models import Recording
 from recordings.storage import audio_storage
 
 CHUNK = 64 * 1024
+# The most one answer hands over: about CHUNK_SECONDS of audio, within these bounds.
+CHUNK_SECONDS = 10
+MIN_ANSWER_BYTES = 64 * 1024
+MAX_ANSWER_BYTES = 256 * 1024
 CONTENT_TYPES = {
     "wav": "audio/wav",
     "mp3": "audio/mpeg",
@@ -51,6 +60,26 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     if start >= size or (last and int(last) < start):
         return "unsatisfiable"
     return start, end
+
+
+def chunk_limit(size: int, duration_seconds: float | None) -> int:
+    """How many bytes one answer may hold for a call of this size and length: about
+    CHUNK_SECONDS of audio, at least MIN_ANSWER_BYTES, at most MAX_ANSWER_BYTES."""
+    if duration_seconds and duration_seconds > 0:
+        per_second = size / duration_seconds
+        wanted = int(per_second * CHUNK_SECONDS)
+    else:
+        wanted = MAX_ANSWER_BYTES
+    return max(MIN_ANSWER_BYTES, min(MAX_ANSWER_BYTES, wanted))
+
+
+def bounded(wanted: tuple[int, int] | None, size: int, limit: int) -> tuple[int, int, bool]:
+    """(start, end, partial) of what to send: the range asked for (or the whole call when none
+    applies), its end capped so that at most `limit` bytes go out. `partial` says whether the
+    answer is a 206: always for a range, and for a whole call that does not fit in one answer."""
+    start, end = wanted if wanted else (0, size - 1)
+    end = min(end, start + limit - 1)
+    return start, end, bool(wanted) or end < size - 1
 
 
 def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
@@ -123,9 +152,10 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _common_headers(response, recording)
-    start, end = wanted if wanted else (0, size - 1)
+    limit = chunk_limit(size, recording.audio_duration_seconds or recording.duration_seconds)
+    start, end, partial = bounded(wanted if wanted else None, size, limit)
     length = end - start + 1
-    status = 206 if wanted else 200
+    status = 206 if partial else 200
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type, status=status)
     else:
@@ -136,6 +166,6 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
-    if wanted:
+    if partial:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     return _common_headers(response, recording)
