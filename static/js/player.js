@@ -2,10 +2,16 @@
 // with Range support and writes the audit event. No framework, no inline script or style (CSP).
 
 const SKIP_SECONDS = 5;
+// While playing, the player asks the gate this often whether it may still play: the browser
+// reads ahead of the playback, so a revoked grant must also stop what is already buffered.
+const CHECK_SECONDS = 5;
 const TEXT_INPUT_TYPES = new Set([
   "text", "search", "email", "number", "password", "tel", "url", "date", "datetime-local",
   "month", "time", "week",
 ]);
+// Keys a control uses itself: the player's shortcuts leave them to it.
+const SPACE_AND_ARROWS = new Set([" ", "Spacebar", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"]);
+const SPACE_AND_ENTER = new Set([" ", "Spacebar", "Enter"]);
 
 function formatTime(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) seconds = 0;
@@ -16,12 +22,30 @@ function formatTime(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
 }
 
-function typingIn(element) {
-  if (!element) return false;
+// Whether the focused element uses this key itself: every key while typing (text fields,
+// text areas, selects, editable text), Space and the arrows on a radio button or a slider
+// (they choose the answer, move the slider), Space and Enter on a button, a checkbox, a link
+// or a summary. Elsewhere the player's shortcuts apply.
+function controlOwnsKey(element, key) {
+  if (!element || element === document.body) return false;
   if (element.isContentEditable) return true;
   const tag = element.tagName;
-  if (tag === "TEXTAREA" || tag === "SELECT") return true;
-  if (tag === "INPUT") return TEXT_INPUT_TYPES.has((element.type || "text").toLowerCase());
+  const role = (element.getAttribute("role") || "").toLowerCase();
+  if (tag === "TEXTAREA" || tag === "SELECT" || role === "textbox" || role === "combobox") {
+    return true;
+  }
+  if (tag === "INPUT") {
+    const type = (element.type || "text").toLowerCase();
+    if (TEXT_INPUT_TYPES.has(type)) return true;
+    if (type === "radio" || type === "range") return SPACE_AND_ARROWS.has(key);
+    return SPACE_AND_ENTER.has(key); // checkbox, button, submit, file...
+  }
+  if (role === "radio" || role === "slider" || role === "radiogroup") {
+    return SPACE_AND_ARROWS.has(key);
+  }
+  if (tag === "BUTTON" || tag === "SUMMARY" || tag === "A" || role === "button") {
+    return SPACE_AND_ENTER.has(key);
+  }
   return false;
 }
 
@@ -128,14 +152,10 @@ function setUp(root) {
     playButton.textContent = playing ? playButton.dataset.labelPause : playButton.dataset.labelPlay;
   }
 
-  async function explainError() {
-    const code = audio.error ? audio.error.code : 0;
-    if (!loaded || code === MediaError.MEDIA_ERR_ABORTED) return;
-    audio.pause();
-    updatePlayLabel();
+  // Ask the gate again to read its reason (403: no right, 410: erased or past retention).
+  async function showReason(url) {
     try {
-      // Ask the gate again to read its reason (403: no right, 410: erased or past retention).
-      const response = await fetch(audio.currentSrc || sourceUrl(), {
+      const response = await fetch(url, {
         credentials: "same-origin",
         headers: { Range: "bytes=0-0" },
         cache: "no-store",
@@ -149,6 +169,48 @@ function setUp(root) {
       // Fall through to the generic message.
     }
     showError();
+  }
+
+  async function explainError() {
+    const code = audio.error ? audio.error.code : 0;
+    if (!loaded || code === MediaError.MEDIA_ERR_ABORTED) return;
+    audio.pause();
+    updatePlayLabel();
+    await showReason(audio.currentSrc || sourceUrl());
+  }
+
+  // The gate answers a HEAD as it would the next byte range, without handing over audio or
+  // counting a play. Once it refuses (a revoked or ended grant, a deadline passed), the player
+  // stops and drops what the browser had read ahead.
+  let checkTimer = null;
+  async function checkStillAllowed() {
+    if (!loaded || audio.paused) return;
+    const url = audio.currentSrc || sourceUrl();
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "HEAD",
+        credentials: "same-origin",
+        headers: { Range: "bytes=0-0" },
+        cache: "no-store",
+      });
+    } catch (error) {
+      return; // the network, not the gate: the next byte range will tell
+    }
+    if (![401, 403, 404, 410].includes(response.status)) return;
+    loaded = false;
+    audio.pause();
+    audio.removeAttribute("src");
+    audio.load();
+    updatePlayLabel();
+    await showReason(url);
+  }
+  function startChecking() {
+    if (checkTimer === null) checkTimer = setInterval(checkStillAllowed, CHECK_SECONDS * 1000);
+  }
+  function stopChecking() {
+    clearInterval(checkTimer);
+    checkTimer = null;
   }
 
   // Other scripts on the page (a comment pinned to a moment) move the player this way.
@@ -190,13 +252,17 @@ function setUp(root) {
   audio.addEventListener("timeupdate", showPosition);
   audio.addEventListener("seeked", showPosition);
   audio.addEventListener("play", updatePlayLabel);
+  audio.addEventListener("playing", startChecking);
+  audio.addEventListener("pause", stopChecking);
+  audio.addEventListener("ended", stopChecking);
   audio.addEventListener("playing", hideError);
   audio.addEventListener("pause", updatePlayLabel);
   audio.addEventListener("ended", updatePlayLabel);
   audio.addEventListener("error", explainError);
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (controlOwnsKey(event.target, event.key)) return;
     let handled = true;
     switch (event.key) {
       case " ":
@@ -215,14 +281,21 @@ function setUp(root) {
       case "]":
         stepSpeed(1);
         break;
+      case "p":
+      case "P":
+        // Back to the player from anywhere on the page (a long QM form on a narrow screen).
+        root.scrollIntoView({ block: "start" });
+        playButton.focus({ preventScroll: true });
+        break;
       default:
         handled = false;
     }
     if (handled) event.preventDefault();
   });
-  // A focused button would otherwise "click" itself on the keyup of the space bar.
+  // Space on the page (not on a control) would otherwise scroll it when released.
   document.addEventListener("keyup", (event) => {
-    if ((event.key === " " || event.key === "Spacebar") && !typingIn(event.target)
+    if ((event.key === " " || event.key === "Spacebar")
+        && !controlOwnsKey(event.target, event.key)
         && !(event.ctrlKey || event.metaKey || event.altKey)) {
       event.preventDefault();
     }

@@ -218,15 +218,14 @@ def test_coach_evaluates_beside_the_player_and_the_employee_acknowledges(
     assert "critical 100.00 %" in cp.locator("[data-result]").inner_text()
     assert cp.locator("[data-failed]").count() == 0
     assert cp.locator("[data-status]").inner_text() == "Released to the employee"
-    # Read-only now: no buttons, no comment field, every answer disabled and kept.
+    # Read-only now: no buttons, no fields; each chosen answer in words with its points.
     assert cp.locator("[data-release]").count() == 0
     assert form.get_by_role("button", name="Save draft").count() == 0
     assert cp.locator("[data-comment-text]").count() == 0
     assert cp.locator("#summary").count() == 0
-    radios = form.locator("input[type=radio]")
-    assert radios.count() == 3 + 3 + 6 + 3 + 2  # n/a where allowed
-    assert form.locator("input[type=radio]:enabled").count() == 0
-    assert cp.locator(f'input[name="answer-{scale.pk}"][value="4"]').is_checked()
+    assert form.locator("input[type=radio], textarea").count() == 0
+    assert cp.locator(f'[data-chosen="{scale.pk}"]').inner_text() == "4 of 5 · 75 of 100 points"
+    assert cp.locator(f'[data-chosen="{first.pk}"]').inner_text() == "yes · 100 of 100 points"
     assert cp.locator("[data-summary]").inner_text() == SUMMARY
     assert cp.locator("ul[data-comments] li").inner_text() == f"{pinned_second:.1f} s {COMMENT}"
     evaluation.refresh_from_db()
@@ -256,7 +255,8 @@ def test_coach_evaluates_beside_the_player_and_the_employee_acknowledges(
     assert ep.locator("[data-score]").inner_text() == "87.50 %"
     assert ep.locator("[data-summary]").inner_text() == SUMMARY
     assert ep.locator("ul[data-comments] li").inner_text() == f"{pinned_second:.1f} s {COMMENT}"
-    assert ep.locator("form[data-evaluation-form] input[type=radio]:enabled").count() == 0
+    assert ep.locator("form[data-evaluation-form] input[type=radio]").count() == 0
+    assert ep.locator(f'[data-chosen="{scale.pk}"]').inner_text() == "4 of 5 · 75 of 100 points"
     assert ep.locator("[data-release]").count() == 0
     assert ep.locator("[data-comment-text]").count() == 0
     acknowledge = ep.locator("[data-acknowledge-evaluation]")
