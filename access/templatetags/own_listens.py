@@ -41,6 +41,10 @@ def own_listens(context: template.Context) -> dict:
     zone = ZoneInfo(organisation.timezone)
     return {
         "listens": [
-            {"at": at.astimezone(zone), "purpose": labels.get(code) or _("a purpose no longer in the register")} for at, code in events
+            {
+                "at": at.astimezone(zone),
+                "purpose": labels.get(code) or _("a purpose no longer in the register"),
+            }
+            for at, code in events
         ],
     }
