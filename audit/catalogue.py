@@ -27,6 +27,7 @@ EVENTS = {
     "organisations.invitation.sent": _("sent an invitation to join the organisation"),
     "organisations.invitation.accepted": _("accepted an invitation and joined the organisation"),
     "organisations.invitation.revoked": _("revoked an invitation"),
+    "organisations.invitation.resent": _("sent an invitation again with a new link"),
     "organisations.invitation.proposed": _(
         "proposed an invitation to a role that may hear calls (waits for approval)"
     ),
@@ -170,6 +171,7 @@ EVENTS = {
     "subjects.public_form.withdrawn": _("withdrew the public form for data subject requests"),
     "audit.trail.pruned": _("removed the oldest audit events behind a signed checkpoint"),
     "audit.checkpoints.downloaded": _("downloaded the signed checkpoints of the audit trail"),
+    "audit.trail.exported": _("exported the audit trail"),
     "audit.trail.restored": _("recorded that the database was restored from a backup"),
 }
 

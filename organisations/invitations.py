@@ -271,6 +271,39 @@ def invitation_accept(
     return membership
 
 
+def may_resend(invitation: Invitation) -> bool:
+    """A link waiting to be accepted, or one that expired unused, can be sent again; an
+    invitation that needed an approval is not renewed after it expired (invite anew, so the
+    role is approved again)."""
+    state = invitation.state
+    return state == InvitationState.PENDING or (
+        state == InvitationState.EXPIRED and not invitation.needs_approval
+    )
+
+
+def invitation_resend(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
+    """Send the invitation again with a new link, valid for VALID_FOR from now: the mail was
+    lost, or the invitee was too late. The old link stops working at once."""
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=invitation.pk)
+        )
+        if not may_resend(locked):
+            raise InvitationUnusable(
+                _("This invitation cannot be sent again; it is %(state)s.")
+                % {"state": locked.get_state_display().lower()}
+            )
+        token = secrets.token_urlsafe(32)
+        locked.token_hash = token_digest(token)
+        locked.expires_at = timezone.now() + VALID_FOR
+        locked.save(update_fields=["token_hash", "expires_at"])
+        invitation_changed.send(Invitation, invitation=locked, actor=actor, event="resent")
+        transaction.on_commit(lambda: _send_invitation(locked, token))
+    return locked
+
+
 def invitation_revoke(*, invitation: Invitation, actor: AbstractBaseUser) -> Invitation:
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)

@@ -20,6 +20,7 @@ from organisations.invitations import (
     invitation_create,
     invitation_deny,
     invitation_for_token,
+    invitation_resend,
     invitation_revoke,
     unusable_reason,
 )
@@ -119,6 +120,26 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The invitation is revoked; its link no longer works."))
+    return redirect("invitations:list", org_slug=request.organisation.slug)
+
+
+@organisation_view(roles.MANAGE_MEMBERS)
+@require_POST
+def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(request.organisation.invitations, pk=invitation_id)
+    try:
+        invitation_resend(invitation=invitation, actor=request.user)
+    except InvitationUnusable as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The invitation is sent again to %(email)s with a new link; the old link no "
+                "longer works."
+            )
+            % {"email": invitation.email},
+        )
     return redirect("invitations:list", org_slug=request.organisation.slug)
 
 

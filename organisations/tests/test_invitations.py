@@ -358,3 +358,67 @@ def test_a_deactivated_member_is_not_restored_by_an_invitation(cast, send, clien
     assert b"was ended" in response.content
     assert not Membership.objects.get(user=cast["employee"]).active
     assert Invitation.objects.get().state == "pending"
+
+
+# Sending again -----------------------------------------------------------------------------
+
+
+def _resend(client, invitation, **kwargs):
+    return client.post(
+        reverse("invitations:resend", kwargs={"org_slug": "acme", "invitation_id": invitation.pk}),
+        **kwargs,
+    )
+
+
+def test_an_expired_invitation_is_sent_again_with_a_new_link_and_the_old_one_dies(
+    cast, send, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    old_link = send()
+    invitation = Invitation.objects.get()
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        client = client_for(cast["administrator"])
+        assert Invitation.objects.get().state == "expired"
+        assert (
+            b"Send again"
+            in client.get(reverse("invitations:list", kwargs={"org_slug": "acme"})).content
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _resend(client, invitation, follow=True)
+        assert b"sent again to nieuw@acme.example" in response.content
+        new_link = re.search(r"http://\S+/invitation/\S+/", mailoutbox[-1].body).group(0)
+        assert new_link != old_link
+        assert Client().get(old_link).status_code == 404
+        _client, accepted = _accept(new_link)
+        assert accepted.status_code == 302
+    assert Membership.objects.filter(user__username="nieuw", role="coach").exists()
+    assert AuditEvent.objects.filter(action="organisations.invitation.resent").count() == 1
+
+
+def test_an_accepted_invitation_cannot_be_sent_again(cast, send, client_for, mailoutbox):
+    link = send()
+    _accept(link)
+    invitation = Invitation.objects.get()
+    sent = len(mailoutbox)
+    response = _resend(client_for(cast["administrator"]), invitation, follow=True)
+    assert b"cannot be sent again" in response.content
+    assert len(mailoutbox) == sent
+    assert not AuditEvent.objects.filter(action="organisations.invitation.resent").exists()
+
+
+def test_only_the_administrator_of_the_organisation_may_send_again(cast, client_for):
+    theirs, _token = invitation_create(
+        organisation=cast.other_organisation,
+        email="x@other.example",
+        role="coach",
+        actor=cast.outsider,
+    )
+    assert _resend(client_for(cast["administrator"]), theirs).status_code == 404
+    mine, _token = invitation_create(
+        organisation=cast.organisation,
+        email="y@acme.example",
+        role="coach",
+        actor=cast["administrator"],
+    )
+    assert _resend(client_for(cast["coach"]), mine).status_code == 403
+    mine.refresh_from_db()
+    assert mine.token_hash == hashlib.sha256(_token.encode()).hexdigest()
