@@ -8,8 +8,9 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from access.checklist import access_checklist
-        from access.evidence import access_evidence, requests_waiting
+        from access.evidence import access_evidence
         from access.role_audio import role_gains_standing_audio
+        from access.todo import requests_waiting
         from organisations.checklist import checklist_provider
         from organisations.people import audio_role_check
         from organisations.todo import todo_provider

@@ -135,28 +135,3 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
             )
         )
     return lines
-
-
-def requests_waiting(membership) -> list:
-    """Dashboard: pending requests this member may decide and has not yet approved."""
-    from access.four_eyes import decision_refusal
-    from organisations import roles
-    from organisations.todo import Todo
-
-    if not membership.user.has_perm(
-        f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation
-    ):
-        return []
-    pending = (
-        AccessRequest.objects.filter(
-            organisation=membership.organisation_id,
-            status=RequestStatus.PENDING,
-            expires_at__gt=timezone.now(),
-        )
-        .exclude(requester=membership.user_id)
-        .exclude(decisions__approver=membership.user_id)
-        .select_related("purpose")
-    )
-    count = sum(1 for item in pending if not decision_refusal(membership, item))
-    url = reverse("requests:list", kwargs={"org_slug": membership.organisation.slug})
-    return [Todo(_("Requests waiting for your decision"), count, url)]

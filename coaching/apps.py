@@ -8,11 +8,11 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from access.actions import recording_action_provider
-        from coaching.sample_requests import samples_to_ask
-        from coaching.views import coaching_actions, coaching_waiting, consents_waiting
+        from coaching.todo import coaching_waiting, employee_waiting, samples_to_ask
+        from coaching.views import coaching_actions
         from organisations.todo import todo_provider
 
         recording_action_provider(coaching_actions)
-        todo_provider(consents_waiting)
+        todo_provider(employee_waiting)
         todo_provider(coaching_waiting)
         todo_provider(samples_to_ask)

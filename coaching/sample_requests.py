@@ -52,20 +52,3 @@ def sample_items_for(membership: Membership) -> QuerySet[SampleItem]:
             .order_by("draw__window_end", "employee__name")
         )
     return queue_for(membership)
-
-
-def samples_to_ask(membership: Membership) -> list:
-    """Dashboard: the sampled calls waiting for a member who asks for them (a team leader);
-    coaches find theirs in coaching_waiting."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from organisations.todo import Todo
-
-    if membership.user.has_perm(
-        f"organisations.{roles.EVALUATE_CALLS}", membership.organisation
-    ) or not may_ask_for_samples(membership):
-        return []
-    count = sample_items_for(membership).count()
-    url = reverse("coaching:samples", kwargs={"org_slug": membership.organisation.slug})
-    return [Todo(_("Sampled calls to hear with the employee"), count, url)] if count else []

@@ -31,7 +31,7 @@ from organisations.models import (
 from organisations.roles import ALL_ROLE_PERMISSIONS
 from organisations.services import membership_change_role
 from organisations.signals import people_changed
-from organisations.todo import Todo, todo_provider
+from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group, todo_provider
 
 # (organisation, old_role, new_role) -> True when the new role may hear calls the old one
 # may not. access/ registers the check that reads the access policy's standing rights.
@@ -369,13 +369,14 @@ def role_changes_waiting(membership: Membership) -> list[Todo]:
     decide; both are decided on the role changes page."""
     if not is_decider(membership):
         return []
-    count = (
+    changes = (
         RoleChangeRequest.objects.filter(
             organisation=membership.organisation_id, status=RoleChangeStatus.PENDING
         )
         .exclude(requested_by=membership.user_id)
         .exclude(membership__user=membership.user_id)
-        .count()
+        .select_related("membership__user", "requested_by")
+        .order_by("requested_at")
     )
     invitations = (
         Invitation.objects.filter(
@@ -387,10 +388,45 @@ def role_changes_waiting(membership: Membership) -> list[Todo]:
             accepted_at__isnull=True,
         )
         .exclude(invited_by=membership.user_id)
-        .count()
+        .select_related("invited_by")
+        .order_by("expires_at")
     )
     url = reverse("organisations:role_changes", kwargs={"org_slug": membership.organisation.slug})
+
+    def change_item(change: RoleChangeRequest) -> WorkItem:
+        return WorkItem(
+            title=_("%(who)s: %(old)s → %(new)s")
+            % {
+                "who": person(change.membership.user),
+                "old": change.get_old_role_display(),
+                "new": change.get_new_role_display(),
+            },
+            url=url,
+            detail=_("asked by %(who)s") % {"who": person(change.requested_by)},
+        )
+
+    def invitation_item(invitation: Invitation) -> WorkItem:
+        return WorkItem(
+            title=_("%(email)s as %(role)s")
+            % {"email": invitation.email, "role": invitation.get_role_display()},
+            url=url,
+            deadline=invitation.expires_at,
+            detail=_("invited by %(who)s") % {"who": person(invitation.invited_by)},
+        )
+
     return [
-        Todo(_("Role changes waiting for your approval"), count, url),
-        Todo(_("Invitations waiting for your approval"), invitations, url),
+        todo_group(
+            _("Role changes waiting for your approval"),
+            url,
+            changes[:ITEMS_SHOWN],
+            change_item,
+            count=changes.count(),
+        ),
+        todo_group(
+            _("Invitations waiting for your approval"),
+            url,
+            invitations[:ITEMS_SHOWN],
+            invitation_item,
+            count=invitations.count(),
+        ),
     ]

@@ -10,8 +10,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.utils import timezone
 
 from organisations.models import Membership
+
+T = TypeVar("T")
 
 #: How many items of one group the dashboard lists before "all N".
 ITEMS_SHOWN = 5
@@ -28,6 +33,18 @@ class WorkItem:
     #: A short second line: who asked, which call, which team.
     detail: str = ""
 
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.deadline, datetime.datetime)
+
+    @property
+    def overdue(self) -> bool:
+        if self.deadline is None:
+            return False
+        if isinstance(self.deadline, datetime.datetime):
+            return self.deadline < timezone.now()
+        return self.deadline < timezone.localdate()
+
 
 @dataclass(frozen=True)
 class Todo:
@@ -40,6 +57,11 @@ class Todo:
 
 Provider = Callable[[Membership], Iterable[Todo]]
 _providers: list[Provider] = []
+
+
+def person(user) -> str:
+    """How a colleague is named in a work item: full name, else the sign-in name."""
+    return (user.get_full_name() or "").strip() or user.get_username()
 
 
 def todo_provider(provider: Provider) -> Provider:
@@ -60,6 +82,20 @@ def _deadline_key(item: WorkItem) -> tuple[int, datetime.datetime]:
 def by_deadline(items: Iterable[WorkItem]) -> list[WorkItem]:
     """Soonest deadline first; items without a deadline last, in their given order."""
     return sorted(items, key=_deadline_key)
+
+
+def todo_group(
+    label: str,
+    url: str,
+    rows: Iterable[T],
+    item: Callable[[T], WorkItem],
+    count: int | None = None,
+) -> Todo:
+    """A group from its rows: all of them (count None) or, for a long queryset, the first rows
+    in deadline order with the count given. The items are the soonest ITEMS_SHOWN."""
+    rows = list(rows)
+    items = by_deadline(item(row) for row in rows)[:ITEMS_SHOWN]
+    return Todo(label, len(rows) if count is None else count, url, tuple(items))
 
 
 def todos_for(membership: Membership) -> list[Todo]:

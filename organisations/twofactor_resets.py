@@ -35,7 +35,7 @@ from organisations.models import Membership, Organisation, TwoFactorReset
 from organisations.models_twofactor import TwoFactorResetStatus
 from organisations.selectors import memberships_for_user
 from organisations.signals_twofactor import two_factor_reset_changed
-from organisations.todo import Todo, todo_provider
+from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group, todo_provider
 
 REQUESTER_ROLES = frozenset({Role.ADMINISTRATOR})
 MIN_MOTIVATION_CHARS = 20
@@ -97,11 +97,27 @@ def may_decide(*, reset: TwoFactorReset, membership: Membership) -> bool:
 def _todo(membership: Membership) -> list[Todo]:
     from django.urls import reverse
 
+    url = reverse("twofactor_resets:list", kwargs={"org_slug": membership.organisation.slug})
+    waiting = (
+        resets_awaiting_decision_by(membership=membership)
+        .select_related("member", "requested_by")
+        .order_by("requested_at")
+    )
+
+    def item(reset: TwoFactorReset) -> WorkItem:
+        return WorkItem(
+            title=person(reset.member),
+            url=url,
+            detail=_("asked by %(who)s") % {"who": person(reset.requested_by)},
+        )
+
     return [
-        Todo(
-            label=gettext_lazy("Two-factor resets waiting for your approval"),
-            count=resets_awaiting_decision_by(membership=membership).count(),
-            url=reverse("twofactor_resets:list", kwargs={"org_slug": membership.organisation.slug}),
+        todo_group(
+            gettext_lazy("Two-factor resets waiting for your approval"),
+            url,
+            waiting[:ITEMS_SHOWN],
+            item,
+            count=waiting.count(),
         )
     ]
 

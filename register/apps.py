@@ -8,6 +8,9 @@ class RegisterConfig(AppConfig):
 
     def ready(self) -> None:
         from organisations.checklist import checklist_provider
+        from organisations.todo import todo_provider
         from register.checklist import register_checklist
+        from register.todo import red_register_lines
 
         checklist_provider(register_checklist)
+        todo_provider(red_register_lines)

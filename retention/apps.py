@@ -12,17 +12,14 @@ class RetentionConfig(AppConfig):
         from recordings.signals import recording_stored
         from register.evidence import evidence_provider
         from retention.checklist import purge_checklist
-        from retention.evidence import (
-            case_records_evidence,
-            destruction_waiting,
-            holds_waiting,
-            retention_evidence,
-        )
+        from retention.evidence import case_records_evidence, retention_evidence
         from retention.signals import purge_if_due_before_next_run
+        from retention.todo import destruction_waiting, holds_waiting, overdue_calls
 
         recording_stored.connect(purge_if_due_before_next_run, dispatch_uid="retention-late-call")
         evidence_provider(retention_evidence)
         evidence_provider(case_records_evidence)
         todo_provider(holds_waiting)
         todo_provider(destruction_waiting)
+        todo_provider(overdue_calls)
         checklist_provider(purge_checklist)

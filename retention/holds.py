@@ -4,6 +4,7 @@ access/ knows it without importing this app."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -89,11 +90,42 @@ def _locked(membership: Membership, hold_id: Any) -> LegalHold:
     return hold
 
 
-def _second_person(membership: Membership, first_user_id: int) -> None:
+def _second_person_refusal(membership: Membership, first_user_id: int | None) -> str | None:
     if membership.user_id == first_user_id:
-        raise HoldError(_("A second person must approve this."))
+        return _("A second person must approve this.")
     if not _may(membership, roles.APPROVE_LEGAL_HOLD):
-        raise HoldError(_("Your role may not approve legal holds."))
+        return _("Your role may not approve legal holds.")
+    return None
+
+
+def _second_person(membership: Membership, first_user_id: int) -> None:
+    refusal = _second_person_refusal(membership, first_user_id)
+    if refusal:
+        raise HoldError(refusal)
+
+
+@dataclass(frozen=True)
+class HoldSteps:
+    """What this member may do with a hold now, and why not when a step waits for someone
+    else: the page offers only these (the services refuse the rest anyway)."""
+
+    decide: bool = False
+    request_release: bool = False
+    decide_release: bool = False
+    refusal: str = ""
+
+
+def hold_steps_for(membership: Membership, hold: LegalHold) -> HoldSteps:
+    if hold.status == HoldStatus.PENDING:
+        refusal = _second_person_refusal(membership, hold.placed_by_id)
+        return HoldSteps(decide=not refusal, refusal=refusal or "")
+    if hold.status == HoldStatus.RELEASE_PENDING:
+        refusal = _second_person_refusal(membership, hold.release_requested_by_id)
+        return HoldSteps(decide_release=not refusal, refusal=refusal or "")
+    if hold.status == HoldStatus.ACTIVE:
+        may = _may(membership, roles.PLACE_LEGAL_HOLD) or _may(membership, roles.APPROVE_LEGAL_HOLD)
+        return HoldSteps(request_release=may)
+    return HoldSteps()
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from retention.holds import (
     hold_release_decide,
     hold_release_request,
     hold_request,
+    hold_steps_for,
     holds_past_review,
 )
 from retention.models import DestructionList, LegalHold, PurgeRun, RetentionChange
@@ -145,6 +146,7 @@ def hold_detail(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
         {
             "hold": hold,
             "recordings": hold.recordings.order_by("started_at"),
+            "steps": hold_steps_for(request.membership, hold),
             "past_review": hold.review_on < timezone.localdate()
             and hold.status in (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING),
         },

@@ -1,4 +1,5 @@
-"""The dashboard's to-do: answers to data subject requests waiting for this member's approval."""
+"""The dashboard's to-do: answers to data subject requests waiting for this member's approval,
+each due by its request's legal deadline."""
 
 from __future__ import annotations
 
@@ -6,22 +7,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations.models import Membership
-from organisations.todo import Todo
+from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, todo_group
 
 
 def answers_to_approve(membership: Membership) -> list[Todo]:
     from subjects.answer import answers_unfinished, answers_waiting_for
+
+    slug = membership.organisation.slug
+
+    def item(answer) -> WorkItem:
+        subject_request = answer.subject_request
+        return WorkItem(
+            title=_("%(right)s · %(reference)s")
+            % {"right": subject_request.get_right_display(), "reference": subject_request},
+            url=reverse("subjects:answer", kwargs={"org_slug": slug, "answer_id": answer.pk}),
+            deadline=subject_request.effective_deadline,
+            detail=subject_request.requester_name,
+        )
 
     todos = []
     for queryset, label in (
         (answers_waiting_for(membership), _("Answers to data subject requests to approve")),
         (answers_unfinished(membership), _("Approved erasures that did not finish")),
     ):
-        waiting = list(queryset.order_by("prepared_at")[:50])
-        if waiting:
-            url = reverse(
-                "subjects:answer",
-                kwargs={"org_slug": membership.organisation.slug, "answer_id": waiting[0].pk},
-            )
-            todos.append(Todo(label, len(waiting), url))
+        count = queryset.count()
+        if count:
+            rows = list(queryset.order_by("subject_request__deadline", "prepared_at")[:ITEMS_SHOWN])
+            # An approver may not open the list of requests: "all" opens the first answer.
+            url = reverse("subjects:answer", kwargs={"org_slug": slug, "answer_id": rows[0].pk})
+            todos.append(todo_group(label, url, rows, item, count=count))
     return todos

@@ -1,16 +1,14 @@
-"""The privacy officer's dashboard: open data subject requests, those due within a week and
-those overdue."""
+"""The privacy officer's dashboard: open data subject requests, each with its legal deadline
+(the extended one where it was extended), the soonest first; past ones show as overdue."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations import roles
-from organisations.todo import Todo
-from subjects.constants import WARNING_DAYS, SubjectRequestStatus
+from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, todo_group
+from subjects.constants import SubjectRequestStatus
 
 
 def subject_requests_waiting(membership) -> list[Todo]:
@@ -18,19 +16,27 @@ def subject_requests_waiting(membership) -> list[Todo]:
     if not membership.user.has_perm(f"organisations.{roles.HANDLE_SUBJECT_REQUESTS}", organisation):
         return []
     from subjects.selectors import subject_requests_for
-    from subjects.services import organisation_today
 
-    today = organisation_today(organisation)
     open_requests = subject_requests_for(organisation).filter(status=SubjectRequestStatus.OPEN)
-    url = reverse("subjects:list", kwargs={"org_slug": organisation.slug})
+
+    def item(subject_request) -> WorkItem:
+        return WorkItem(
+            title=_("%(right)s · %(reference)s")
+            % {"right": subject_request.get_right_display(), "reference": subject_request},
+            url=reverse(
+                "subjects:detail",
+                kwargs={"org_slug": organisation.slug, "subject_request_id": subject_request.pk},
+            ),
+            deadline=subject_request.due,
+            detail=subject_request.requester_name,
+        )
+
     return [
-        Todo(_("Overdue data subject requests"), open_requests.filter(due__lt=today).count(), url),
-        Todo(
-            _("Data subject requests due within a week"),
-            open_requests.filter(
-                due__gte=today, due__lte=today + timedelta(days=max(WARNING_DAYS))
-            ).count(),
-            url,
-        ),
-        Todo(_("Open data subject requests"), open_requests.count(), url),
+        todo_group(
+            _("Data subject requests to answer"),
+            reverse("subjects:list", kwargs={"org_slug": organisation.slug}),
+            open_requests.order_by("due", "received_on")[:ITEMS_SHOWN],
+            item,
+            count=open_requests.count(),
+        )
     ]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from access.actions import RecordingAction
 from organisations import roles
-from organisations.todo import Todo
+from organisations.todo import Todo, WorkItem, person, todo_group
+from recordings.labels import call_title
 from transcripts.constants import TranscriptStatus
 from transcripts.models import Transcript
 from transcripts.policy import transcript_grants, transcripts_waiting_for
@@ -16,19 +17,42 @@ from transcripts.policy import transcript_grants, transcripts_waiting_for
 
 def transcripts_waiting(membership) -> list[Todo]:
     """Dashboard: transcripts this member may approve; the author's own sent back or approved
-    (to change, or to export)."""
-    url = reverse("transcripts:list", kwargs={"org_slug": membership.organisation.slug})
+    (to change, or to export), each due before its call is erased or its grant ends."""
+    slug = membership.organisation.slug
+    url = reverse("transcripts:list", kwargs={"org_slug": slug})
+
+    def item(transcript: Transcript) -> WorkItem:
+        deadline = transcript.recording.purge_deadline
+        if transcript.author_id == membership.user_id and transcript.grant.expires_at < deadline:
+            deadline = transcript.grant.expires_at
+        return WorkItem(
+            title=call_title(transcript.recording),
+            url=reverse(
+                "transcripts:detail", kwargs={"org_slug": slug, "transcript_id": transcript.pk}
+            ),
+            deadline=deadline,
+            detail=_("%(purpose)s · typed by %(who)s")
+            % {"purpose": transcript.purpose.label, "who": person(transcript.author)},
+        )
+
     todos = []
     if membership.user.has_perm(f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation):
-        count = len(transcripts_waiting_for(membership))
-        todos.append(Todo(_("Anonymised transcripts waiting for your approval"), count, url))
+        todos.append(
+            todo_group(
+                _("Anonymised transcripts waiting for your approval"),
+                url,
+                transcripts_waiting_for(membership),
+                item,
+            )
+        )
     own = Transcript.objects.filter(
         organisation=membership.organisation_id, author=membership.user_id
-    )
-    sent_back = own.filter(status=TranscriptStatus.SENT_BACK).count()
-    approved = own.filter(status=TranscriptStatus.APPROVED).count()
-    todos.append(Todo(_("Your transcripts sent back for changes"), sent_back, url))
-    todos.append(Todo(_("Your approved transcripts to export to the customer"), approved, url))
+    ).select_related("recording__employee__team", "grant", "purpose", "author")
+    for status, label in (
+        (TranscriptStatus.SENT_BACK, _("Your transcripts sent back for changes")),
+        (TranscriptStatus.APPROVED, _("Your approved transcripts to export to the customer")),
+    ):
+        todos.append(todo_group(label, url, own.filter(status=status), item))
     return todos
 
 

@@ -159,8 +159,12 @@ def test_the_list_puts_open_requests_first_by_deadline_with_overdue_marked(regis
     assert (counts.open, counts.overdue, counts.due_soon, counts.closed) == (3, 1, 1, 1)
     html = page.content.decode()
     assert 'data-state="overdue"' in html and 'data-state="due_soon"' in html
-    todos = {todo.label: todo.count for todo in todos_for(officer_membership(cast))}
-    assert 3 in todos.values() and 1 in todos.values()
+    todos = {todo.label: todo for todo in todos_for(officer_membership(cast))}
+    waiting = todos["Verzoeken van betrokkenen om te beantwoorden"]
+    assert waiting.count == 3
+    # Soonest legal deadline first; the late one says it is overdue.
+    assert [item.overdue for item in waiting.items] == [True, False, False]
+    assert waiting.items[0].deadline == late.deadline
 
 
 @time_machine.travel("2026-02-10 10:00 +01:00", tick=False)
