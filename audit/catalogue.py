@@ -126,6 +126,7 @@ EVENTS = {
     "retention.destruction.executed": _("approved a destruction list; the records were destroyed"),
     "retention.destruction.rejected": _("rejected a destruction list"),
     "retention.recording.purged": _("erased a recording whose retention ran out"),
+    "retention.purge.requested": _("started a purge run outside the nightly schedule"),
     "retention.recording.erased_early": _("erased a recording before its deadline"),
     "retention.purge.finished": _("finished a purge run"),
     "retention.case.erased": _("erased a closed case and its requests whose retention ran out"),

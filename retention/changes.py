@@ -21,7 +21,7 @@ from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from register.constants import DataCategory
 from register.selectors import retention_for_category
-from retention.constants import ChangeStatus
+from retention.constants import ChangeStatus, RunTrigger
 from retention.models import RetentionChange
 
 
@@ -52,6 +52,24 @@ def _purge_soon(slug: str) -> None:
     from retention.tasks import purge_organisation_task
 
     purge_organisation_task.delay(slug)
+
+
+def purge_now(*, membership: Membership, ip_address: str | None = None) -> None:
+    """Queue a purge of this organisation now, outside the nightly schedule: after fixing a
+    storage error, or to see an overdue call go. It erases only what is due, exactly as the
+    nightly run does, so it needs no second person; who started it is in the audit trail."""
+    from retention.tasks import purge_organisation_task
+
+    _check(membership)
+
+    audit.record(
+        actor=membership.user,
+        action="retention.purge.requested",
+        organisation=membership.organisation,
+        ip_address=ip_address,
+    )
+    slug = membership.organisation.slug
+    transaction.on_commit(lambda: purge_organisation_task.delay(slug, RunTrigger.REQUESTED))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ class RunTrigger(models.TextChoices):
     SCHEDULE = "schedule", _("Nightly schedule")
     COMMAND = "command", _("Command line")
     EARLY_ERASURE = "early_erasure", _("Early erasure")
+    REQUESTED = "requested", _("Started from the retention page")
 
 
 class RunStatus(models.TextChoices):

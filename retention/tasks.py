@@ -18,9 +18,10 @@ def purge_all() -> list[str]:
 
 
 @shared_task(name="retention.tasks.purge_organisation", acks_late=True)
-def purge_organisation_task(slug: str) -> dict[str, int]:
+def purge_organisation_task(slug: str, trigger: str | None = None) -> dict[str, int]:
+    from retention.constants import RunTrigger
     from retention.purge import purge_organisation
 
     organisation = Organisation.objects.get(slug=slug)
-    run = purge_organisation(organisation)
+    run = purge_organisation(organisation, trigger=trigger or RunTrigger.SCHEDULE)
     return {"purged": run.purged, "failed": run.failed, "overdue": run.overdue}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("holds/<uuid:hold_id>/action", views.hold_action, name="hold_action"),
     path("apply-retention", views.change_action, name="change"),
     path("erase-early", views.erase_early_view, name="erase_early"),
+    path("purge-now", views.purge_now_view, name="purge_now"),
     path(
         "destruction/propose",
         views_archive.destruction_propose_view,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from access.forms_four_eyes import recordings_by_call_ids
 from access.four_eyes import RequestError, cases_visible_to
 from organisations import roles
+from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
 from organisations.widgets import DateInput
 from recordings.constants import RecordingStatus
@@ -29,6 +30,7 @@ from retention.changes import (
     change_decide,
     change_propose,
     declared_recording_days,
+    purge_now,
 )
 from retention.constants import ChangeStatus, HoldStatus
 from retention.holds import (
@@ -216,6 +218,20 @@ def erase_early_view(request: HttpRequest) -> HttpResponse:
                 _("%(n)d call(s) erased; %(failed)d could not be erased yet.")
                 % {"n": outcome.purged, "failed": outcome.failed},
             )
+    return redirect("retention:overview", org_slug=request.organisation.slug)
+
+
+@organisation_view(roles.CHANGE_RETENTION)
+@require_POST
+def purge_now_view(request: HttpRequest) -> HttpResponse:
+    purge_now(membership=request.membership, ip_address=client_ip(request))
+    messages.success(
+        request,
+        _(
+            "The purge runs now and erases what is due, as the nightly run does. Its report "
+            "appears under Purge runs within a minute; reload the page to see it."
+        ),
+    )
     return redirect("retention:overview", org_slug=request.organisation.slug)
 
 
