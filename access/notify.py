@@ -37,7 +37,7 @@ def request_created(request, approvers) -> None:
             "requester": request.requester.get_username(),
             "count": request.recordings.count(),
             "organisation": request.organisation.name,
-            "purpose": request.purpose.code,
+            "purpose": request.purpose.label,
             "url": _request_url(request),
         }
         _send(subject, body, approvers)
@@ -58,7 +58,7 @@ def request_decided(request) -> None:
             "status": request.get_status_display()
         }
         body = _('Your request for the purpose "%(purpose)s" is now: %(status)s.\n%(url)s\n') % {
-            "purpose": request.purpose.code,
+            "purpose": request.purpose.label,
             "status": request.get_status_display(),
             "url": _request_url(request),
         }

@@ -64,13 +64,18 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     options = [
-        {"code": purpose.code, "description": purpose.description, "until": None}
+        {"code": purpose.code, "description": purpose.description, "label": purpose.label, "until": None}
         for purpose in standing_purposes(membership=request.membership, recording=recording)
     ]
     for purpose, grant in granted_purposes(membership=request.membership, recording=recording):
         if purpose.code not in {option["code"] for option in options}:
             options.append(
-                {"code": purpose.code, "description": purpose.description, "until": grant}
+                {
+                    "code": purpose.code,
+                    "description": purpose.description,
+                    "label": purpose.label,
+                    "until": grant,
+                }
             )
     code = options[0]["code"] if options else ""
     decision = listen_decision(

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,6 +177,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpRes
                 {
                     "code": evaluation.purpose.code,
                     "description": evaluation.purpose.description,
+                    "label": evaluation.purpose.label,
                     "until": None,
                 }
             ],
@@ -235,7 +237,7 @@ def _release(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         messages.success(
             request,
             _("Released to the employee. Score: %(score)s.")
-            % {"score": "—" if released.score is None else f"{released.score} %"},
+            % {"score": "—" if released.score is None else f"{number_format(released.score)} %"},
         )
     return redirect(
         "coaching:evaluation", org_slug=request.organisation.slug, evaluation_id=evaluation.pk

@@ -124,7 +124,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, versions, purposes, coaches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].choices = [(v.pk, f"{v.form.name} (v{v.number})") for v in versions]
-        self.fields["purpose"].choices = [(p.code, p.description[:90]) for p in purposes]
+        self.fields["purpose"].choices = [(p.code, p.label) for p in purposes]
         people = [(m.user_id, m.user.get_username()) for m in coaches]
         self.fields["participants"].choices = people
         self.fields["expert"].choices = [("", "—"), *people]

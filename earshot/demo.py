@@ -22,7 +22,7 @@ from organisations.services import (
     team_create,
 )
 from register.acknowledgement import policy_publish
-from register.models import ProcessingActivity, RecordingPolicy
+from register.models import ProcessingActivity, Purpose, RecordingPolicy
 from register.seed_data import ORGANISATIONS, RECORDING_POLICIES
 from register.services import activity_create
 
@@ -104,8 +104,21 @@ def _organisation(spec: dict, summary: DemoSummary) -> Organisation:
         ).exists():
             activity_create(organisation=organisation, actor=None, **activity)
             summary.created += 1
+        summary.created += _short_labels(organisation, activity["purposes"])
     summary.organisations += 1
     return organisation
+
+
+def _short_labels(organisation: Organisation, purposes: list[dict]) -> int:
+    """A demo loaded before purposes had short names gets them, where none was given since."""
+    updated = 0
+    for purpose in purposes:
+        if not purpose.get("short_label"):
+            continue
+        updated += Purpose.objects.filter(
+            activity__organisation=organisation, code=purpose["code"], short_label=""
+        ).update(short_label=purpose.get("short_label", ""))
+    return updated
 
 
 def _people(organisation: Organisation, people: dict, summary: DemoSummary) -> None:

@@ -234,6 +234,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# English pages in day-month-year and a 24-hour clock (earshot/formats/en); Dutch keeps Django's.
+FORMAT_MODULE_PATH = ["earshot.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 

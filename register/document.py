@@ -28,7 +28,7 @@ ACTIVITY_FIELDS = (
     "related_processing",
     "recorded_customer_fields",
 )
-PURPOSE_FIELDS = ("code", "description", "legal_basis", "legal_basis_note")
+PURPOSE_FIELDS = ("code", "short_label", "description", "legal_basis", "legal_basis_note")
 ENTRY_FIELDS = (
     "subject_category",
     "personal_data",

@@ -38,6 +38,8 @@ _SPEC: dict[str, dict[str, tuple[str, bool, Any]]] = {
     },
     "purposes": {
         "code": (SLUG, True, None),
+        # Optional: registers exported before purposes had a short name still import.
+        "short_label": (TEXT, False, None),
         "description": (TEXT, True, None),
         "legal_basis": (CHOICE, True, LegalBasis),
         "legal_basis_note": (TEXT, False, None),

@@ -10,6 +10,9 @@ Pure data: no models, no database. Sources (in /work/shared/seeds/):
   policy, not a register entry, so the activity is derived from it; wherever possible the
   policy's own sentences are used. Fields the policy does not state are "" (see comments).
 
+A purpose's ``short_label`` is not in either seed: it is the demo organisation's own short name
+for the pages (player, request form, timeline), beside the register's verbatim wording.
+
 The RVO entries table prints its field labels (Betrokkene(n), Persoonsgegevens, Verzameldoel,
 Bewaartermijn, Bron, Aanleverplicht) in blocks with the values further down in the same order;
 the seven entries below follow that order (five about employees, then two about customers).
@@ -95,6 +98,7 @@ RVO_ACTIVITY = {
     "purposes": [
         {
             "code": "quality-improvement",
+            "short_label": "Kwaliteitsverbetering",
             "description": (
                 "Het kunnen beschikken over de inhoud van zakelijke gesprekken en de wijze waarop "
                 "die worden gevoerd ten behoeve van de kwaliteitsverbetering van klantgesprekken, "
@@ -106,6 +110,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "misconduct-verification",
+            "short_label": "Ernstig verwijtbare gedraging",
             "description": (
                 "Verificatie van vermoedens van ernstig verwijtbare gedragingen van de werknemer, "
                 "overeenkomstig de privacyrichtlijnen voor het opnemen en terugluisteren van "
@@ -116,6 +121,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "agent-training",
+            "short_label": "Training medewerkers",
             "description": (
                 "Opnemen en terugluisteren ten behoeve van opleidingen voor de ontwikkeling van "
                 "klantcontactvaardigheden van klantcontactmedewerkers, overeenkomstig de "
@@ -126,6 +132,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "coach-training-calibration",
+            "short_label": "Coachtraining en kalibratie",
             "description": (
                 "Opnemen en terugluisteren ten behoeve van opleidingen voor de ontwikkeling van "
                 "coachvaardigheden en kalibratie overeenkomstig de privacyrichtlijnen voor het "
@@ -136,6 +143,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "threat-investigation",
+            "short_label": "Onderzoek bedreiging",
             "description": (
                 "Het kunnen beschikken over de inhoud van de mogelijke bedreiging ten behoeve van "
                 "beveiligingsonderzoek en/of opsporingsonderzoek overeenkomstig de "
@@ -146,6 +154,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "audit-accountability",
+            "short_label": "Controle en verantwoording",
             "description": (
                 "Uitvoeren van (financiéle) controles, audits en het afleggen van verantwoording "
                 "over de uitvoering."
@@ -155,6 +164,7 @@ RVO_ACTIVITY = {
         },
         {
             "code": "management-information",
+            "short_label": "Managementinformatie",
             "description": (
                 "Opstellen van managementinformatie, waaronder het samenstellen van rapportages "
                 "en overzichten."
@@ -164,12 +174,14 @@ RVO_ACTIVITY = {
         },
         {
             "code": "archiving",
+            "short_label": "Archivering",
             "description": "Archiveren conform de Archiefwet.",
             "legal_basis": LegalBasis.LEGAL_OBLIGATION,  # "Wettelijke verplichting"
             "legal_basis_note": "",
         },
         {
             "code": "research-statistics",
+            "short_label": "Onderzoek en statistiek",
             "description": (
                 "Gebruiken voor (wetenschappelijk) onderzoek, statistiek of verbeteren beleid, "
                 "waaronder beleidsevaluatie met betrekking tot de effectiviteit van de regelingen "
@@ -375,6 +387,7 @@ TBI_ACTIVITY = {
         {
             # Proactive: 3 random calls per employee per quarter, listened to with the employee.
             "code": "training-sample",
+            "short_label": "Coaching (steekproef)",
             "description": (
                 "In het kader van trainingsdoeleinden selecteren wij 1 x per kwartaal, 3 "
                 "willekeurig gekozen gesprekken per medewerker. Aan de hand hiervan coachen en "
@@ -387,6 +400,7 @@ TBI_ACTIVITY = {
         {
             # Reactive: a motivated request from a customer or an employee.
             "code": "reactive-request",
+            "short_label": "Terugluisteren op verzoek",
             "description": (
                 "Op verzoek van klanten of van medewerkers, zullen we een gesprek terugluisteren. "
                 "Wij behandelen alleen met redenen omklede verzoeken en zullen een verzoek enkel "
@@ -398,6 +412,7 @@ TBI_ACTIVITY = {
         {
             # Reactive: an anonymised, typed-out transcript sent to the customer.
             "code": "customer-transcript",
+            "short_label": "Uitgetypt gesprek voor de klant",
             "description": (
                 "Incidenteel kan het noodzakelijk zijn de inhoud van het gesprek, uitgetypt naar "
                 "de betreffende klant te sturen. Hierbij worden alle persoonsgegevens "
@@ -409,6 +424,7 @@ TBI_ACTIVITY = {
         {
             # Reactive: complaint investigation, recorded in the complaints register.
             "code": "complaint-investigation",
+            "short_label": "Klachtafhandeling",
             "description": (
                 "Daarnaast kan er n.a.v. klachten over ons werkproces een onderzoek gestart worden "
                 "naar het verloop van onze dienstverlening. Dit wordt geregistreerd in het "

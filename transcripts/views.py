@@ -122,7 +122,13 @@ def _player(request: HttpRequest, transcript: Transcript) -> dict | None:
     if not (decision.allowed or getattr(decision, "awaits_employee", False)):
         return None
     until = decision.grant or transcript.grant
-    return {"code": code, "description": transcript.purpose.description, "until": until}
+    purpose = transcript.purpose
+    return {
+        "code": code,
+        "description": purpose.description,
+        "label": purpose.label,
+        "until": until,
+    }
 
 
 def _page(request: HttpRequest, transcript: Transcript, **forms: Any) -> HttpResponse:

@@ -49,7 +49,12 @@ function addComment(second, text) {
   button.type = "button";
   button.className = "link-like";
   button.dataset.seekTo = String(second);
-  button.textContent = `${second.toFixed(1)} s`;
+  // In the page's language, as the server writes the comments already pinned ("1,8 s" in Dutch).
+  const shown = second.toLocaleString(document.documentElement.lang || "nl", {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  button.textContent = `${shown} s`;
   item.append(button, ` ${text}`);
   const list = root.querySelector("[data-comments]");
   const later = [...list.children].find(
