@@ -4,6 +4,7 @@ organisation, team, employee or coach; charts in the page (SVG, no script) and a
 from __future__ import annotations
 
 import io
+import math
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,10 @@ from organisations.decorators import organisation_view
 from organisations.models import Employee, Membership, Team
 from register.spreadsheet import csv_writer
 
-CHART_WIDTH, CHART_HEIGHT = 480, 120
+# An SVG chart's own units (it scales to its card): the plot area inside leaves room for the
+# value axis on the left, the months below and each bar's value above it.
+CHART_WIDTH, CHART_HEIGHT = 480, 200
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 46, 472, 20, 158
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -38,22 +42,61 @@ def _scope(request: HttpRequest) -> Scope:
     )
 
 
-def _bars(rows: list[dict], value: str, top: float | None = None) -> list[dict]:
-    """Bars for an SVG chart: x, y, width, height in the chart's own units."""
-    values = [float(r[value] or 0) for r in rows]
-    top = top or max(values, default=0) or 1
-    width = CHART_WIDTH / max(len(rows), 1)
-    return [
-        {
-            "x": round(n * width + 2, 1),
-            "width": round(width - 4, 1),
-            "height": round(v / top * (CHART_HEIGHT - 20), 1),
-            "y": round(CHART_HEIGHT - 14 - v / top * (CHART_HEIGHT - 20), 1),
-            "label": rows[n]["month"].strftime("%m") if "month" in rows[n] else "",
-            "value": v,
-        }
-        for n, v in enumerate(values)
+def _nice_top(highest: float) -> float:
+    """The value axis's top: the highest value rounded up to 1, 2 or 5 times a power of ten."""
+    if highest <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(highest))
+    for step in (1, 2, 5, 10):
+        if highest <= step * power:
+            return step * power
+    return 10 * power
+
+
+def _chart(rows: list[dict], value: str, top: float | None = None, decimals: int = 0) -> dict:
+    """Bars with their values and months, and the value axis's ticks, in the chart's units.
+    A negative value (an alpha below 0) draws no bar but keeps its value above the axis."""
+    values = [None if r[value] is None else float(r[value]) for r in rows]
+    top = top or _nice_top(max((v for v in values if v is not None), default=0))
+    height = PLOT_BOTTOM - PLOT_TOP
+    slot = (PLOT_RIGHT - PLOT_LEFT) / max(len(rows), 1)
+    bar_width = min(slot * 0.7, 40)
+    bars = []
+    for n, v in enumerate(values):
+        drawn = max(0.0, min(v or 0.0, top)) / top * height
+        centre = PLOT_LEFT + slot * n + slot / 2
+        bars.append(
+            {
+                "x": round(centre - bar_width / 2, 1),
+                "centre": round(centre, 1),
+                "width": round(bar_width, 1),
+                "height": round(drawn, 1),
+                "y": round(PLOT_BOTTOM - drawn, 1),
+                "value_y": round(PLOT_BOTTOM - drawn - 4, 1),
+                "month": rows[n].get("month"),
+                "value": v,
+            }
+        )
+    # 0, the middle (when it reads as a round number at this precision) and the top.
+    shares = [0, 0.5, 1] if round(top / 2, decimals) == top / 2 else [0, 1]
+    ticks = [
+        {"value": top * share, "y": round(PLOT_BOTTOM - share * height, 1)} for share in shares
     ]
+    return {
+        "bars": bars,
+        "ticks": ticks,
+        "decimals": decimals,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": PLOT_LEFT,
+        "right": PLOT_RIGHT,
+        "top": PLOT_TOP,
+        "bottom": PLOT_BOTTOM,
+        "month_y": PLOT_BOTTOM + 14,
+        "axis_title_y": CHART_HEIGHT - 4,
+        "middle_x": round((PLOT_LEFT + PLOT_RIGHT) / 2, 1),
+        "middle_y": round((PLOT_TOP + PLOT_BOTTOM) / 2, 1),
+    }
 
 
 @organisation_view(roles.VIEW_COACHING_REPORTS)
@@ -81,11 +124,9 @@ def report(request: HttpRequest) -> HttpResponse:
             "coaches": Membership.objects.filter(organisation=organisation, role="coach")
             .select_related("user")
             .order_by("user__username"),
-            "count_bars": _bars(data.months, "evaluations"),
-            "score_bars": _bars(data.months, "average", top=100),
-            "agreement_bars": _bars(data.agreement, "average", top=1),
-            "chart_width": CHART_WIDTH,
-            "chart_height": CHART_HEIGHT,
+            "count_chart": _chart(data.months, "evaluations"),
+            "score_chart": _chart(data.months, "average", top=100, decimals=1),
+            "agreement_chart": _chart(data.agreement, "average", top=1, decimals=2),
             "query": request.GET.urlencode(),
         },
     )
