@@ -466,6 +466,8 @@ def grant_revoke(
     The requester or the listener may give up the grant; otherwise it takes an approver of the
     purpose."""
     request = _locked(membership, request_id)
+    if request.status == RequestStatus.REVOKED:  # a second click, or someone else was first
+        raise RequestError(_("This access was already revoked; nothing changed."))
     if request.status != RequestStatus.APPROVED or request.kind != RequestKind.PLAYBACK:
         raise RequestError(_("Only an approved playback request has a grant to revoke."))
     if membership.user_id not in (request.requester_id, request.listener_id):

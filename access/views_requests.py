@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +30,7 @@ from access.four_eyes import (
 )
 from access.models import AccessRequest
 from access.policy import recordings_visible_to, requestable_rules
+from access.request_lists import active_grants_for, decisions_by, may_oversee_requests
 from access.request_parties import listener_candidates, needs_listener, request_listens
 from organisations import roles
 from organisations.client_ip import client_ip
@@ -54,6 +57,10 @@ def _request_for(request: HttpRequest, request_id: uuid.UUID) -> AccessRequest:
     return access_request
 
 
+# Rows per page of "decided by you" and "active grants".
+LIST_PAGE = 25
+
+
 @organisation_view(roles.VIEW_REQUESTS)
 def request_list(request: HttpRequest) -> HttpResponse:
     base = AccessRequest.objects.filter(organisation=request.organisation).select_related(
@@ -78,8 +85,25 @@ def request_list(request: HttpRequest) -> HttpResponse:
             # Asked by the person, or naming them as the listener of an employee's request.
             "mine": base.filter(Q(requester=request.user) | Q(listener=request.user))[:100],
             "may_ask": bool(requestable_rules(request.membership)),
+            **_oversight(request),
         },
     )
+
+
+def _oversight(request: HttpRequest) -> dict:
+    """For approvers and the privacy officer: what they decided and the running grants, each
+    paged on its own (?decided=<n>, ?grants=<n>)."""
+    if not may_oversee_requests(request.membership):
+        return {"oversees": False}
+    return {
+        "oversees": True,
+        "decided": Paginator(decisions_by(request.membership), LIST_PAGE).get_page(
+            request.GET.get("decided")
+        ),
+        "grants": Paginator(active_grants_for(request.membership), LIST_PAGE).get_page(
+            request.GET.get("grants")
+        ),
+    }
 
 
 def _prefill(request: HttpRequest, rules) -> dict:
@@ -203,6 +227,9 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
 
 
 def _back(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    if request.POST.get("next") == "list":  # revoked from the list of active grants
+        url = reverse("requests:list", kwargs={"org_slug": request.organisation.slug})
+        return redirect(f"{url}#grants")
     return redirect("requests:detail", org_slug=request.organisation.slug, request_id=request_id)
 
 
