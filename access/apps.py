@@ -20,3 +20,7 @@ class AccessConfig(AppConfig):
         todo_provider(requests_waiting)
         checklist_provider(access_checklist)
         audio_role_check(role_gains_standing_audio)
+        # The audit trail's labels and links for this app's objects.
+        from access.audit_links import register_audit_links as audit_links
+
+        audit_links()

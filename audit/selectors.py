@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterator
+
+from django.db.models import Q, QuerySet
 
 from audit.models import AuditChain, AuditCheckpoint, AuditEvent
 from audit.services import chain_key_for
@@ -12,12 +14,19 @@ PAGE_SIZE = 50
 
 
 def audit_events_page(
-    *, organisation: Organisation, before_sequence: int | None = None, page_size: int = PAGE_SIZE
+    *,
+    organisation: Organisation,
+    before_sequence: int | None = None,
+    page_size: int = PAGE_SIZE,
+    condition: Q | None = None,
 ) -> tuple[list[AuditEvent], int | None]:
-    """Newest first, keyset-paginated on the chain's sequence; returns (events, next cursor)."""
+    """Newest first, keyset-paginated on the chain's sequence; returns (events, next cursor).
+    `condition` (the page's filters) narrows the organisation's own chain, never widens it."""
     events: QuerySet[AuditEvent] = AuditEvent.objects.filter(
         chain=chain_key_for(organisation)
     ).order_by("-sequence")
+    if condition is not None:
+        events = events.filter(condition)
     if before_sequence is not None:
         events = events.filter(sequence__lt=before_sequence)
     page = list(events[: page_size + 1])
@@ -38,3 +47,14 @@ def audit_checkpoints_recent(
             :limit
         ]
     )
+
+
+def audit_events_export(
+    *, organisation: Organisation, condition: Q, up_to_sequence: int
+) -> Iterator[AuditEvent]:
+    """Every event of the organisation's chain that matches, oldest first, in chunks (an
+    export of the whole trail must not hold it in memory); none after `up_to_sequence`."""
+    events = AuditEvent.objects.filter(
+        condition, chain=chain_key_for(organisation), sequence__lte=up_to_sequence
+    ).order_by("sequence")
+    return events.iterator(chunk_size=2000)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from audit.checkpoints import Checkpoint, CheckpointSet, checkpoints_load
 from audit.hashing import stored_event_hash
@@ -29,6 +31,25 @@ class ChainReport:
     reason: str = ""
     # The newest signed checkpoint the chain was found to agree with.
     checkpoint: Checkpoint | None = None
+    # The reason as an English message with its parameters, translated where a page shows it
+    # (the command and the logs keep the English `reason`).
+    message: tuple[str, tuple[tuple[str, Any], ...]] = ("", ())
+
+    def reason_translated(self) -> str:
+        """The reason in the active language (the audit-trail page)."""
+        text, params = self.message
+        if not text:
+            return self.reason
+        return gettext(text) % dict(params)
+
+    def problem_translated(self) -> str:
+        """What broke, in the active language, without the chain's key (a page shows one)."""
+        if self.broken_sequence is None:
+            return self.reason_translated()
+        return gettext("broken at event %(sequence)s: %(reason)s") % {
+            "sequence": self.broken_sequence,
+            "reason": self.reason_translated(),
+        }
 
     def describe(self) -> str:
         if self.ok:
@@ -46,6 +67,11 @@ class ChainReport:
             f"{self.chain}: broken at event id {self.broken_event_id} "
             f"(sequence {self.broken_sequence}): {self.reason}"
         )
+
+
+def _why(text: str, **params: Any) -> dict[str, Any]:
+    """A reason in English (`reason`) and as a message to translate (`message`)."""
+    return {"reason": text % params, "message": (text, tuple(params.items()))}
 
 
 def chain_walk(
@@ -71,8 +97,8 @@ def chain_walk(
     agreed: Checkpoint | None = None
     checked, expected, previous_hash = 0, None, GENESIS_HASH
 
-    def broken(event: Any, reason: str) -> ChainReport:
-        return ChainReport(key, checked, False, event.pk, event.sequence, reason)
+    def broken(event: Any, text: str, **params: Any) -> ChainReport:
+        return ChainReport(key, checked, False, event.pk, event.sequence, **_why(text, **params))
 
     for event in events:
         if expected is None:
@@ -82,21 +108,36 @@ def chain_walk(
             elif event.sequence != 1:
                 return broken(
                     event,
-                    f"events 1 to {event.sequence - 1} are missing and no signed prune "
-                    "checkpoint covers them: they were removed outside prune_audit",
+                    gettext_noop(
+                        "events 1 to %(last)s are missing and no signed prune checkpoint covers "
+                        "them: they were removed outside prune_audit"
+                    ),
+                    last=event.sequence - 1,
                 )
         elif event.sequence != expected:
-            return broken(event, f"expected sequence {expected}: an event is missing")
+            return broken(
+                event,
+                gettext_noop("expected sequence %(expected)s: an event is missing"),
+                expected=expected,
+            )
         if event.previous_hash != previous_hash:
-            return broken(event, "its previous-hash does not match the event before it")
+            return broken(
+                event, gettext_noop("its previous-hash does not match the event before it")
+            )
         if stored_event_hash(event) != event.hash:
-            return broken(event, "its contents do not match its hash (the row was altered)")
+            return broken(
+                event, gettext_noop("its contents do not match its hash (the row was altered)")
+            )
         for checkpoint in vouched.get(event.sequence, ()):
             if checkpoint.last_hash != event.hash:
                 return broken(
                     event,
-                    f"it differs from the signed checkpoint of {checkpoint.when()} "
-                    f"({checkpoint.source}): the chain was rewritten at or before this event",
+                    gettext_noop(
+                        "it differs from the signed checkpoint of %(when)s (%(source)s): the "
+                        "chain was rewritten at or before this event"
+                    ),
+                    when=checkpoint.when(),
+                    source=checkpoint.source,
                 )
             agreed = checkpoint
         previous_hash, expected = event.hash, event.sequence + 1
@@ -109,9 +150,14 @@ def chain_walk(
                 0,
                 False,
                 broken_sequence=newest.last_sequence,
-                reason=(
-                    f"no events remain, but the signed checkpoint of {newest.when()} "
-                    f"({newest.source}) vouches for {newest.last_sequence}: the chain was wiped"
+                **_why(
+                    gettext_noop(
+                        "no events remain, but the signed checkpoint of %(when)s (%(source)s) "
+                        "vouches for %(sequence)s: the chain was wiped"
+                    ),
+                    when=newest.when(),
+                    source=newest.source,
+                    sequence=newest.last_sequence,
                 ),
             )
         if head is not None and head.last_sequence:
@@ -120,8 +166,13 @@ def chain_walk(
                 0,
                 False,
                 broken_sequence=head.last_sequence,
-                reason=f"the chain head expects {head.last_sequence} events but none remain: "
-                "events were removed",
+                **_why(
+                    gettext_noop(
+                        "the chain head expects %(sequence)s events but none remain: events "
+                        "were removed"
+                    ),
+                    sequence=head.last_sequence,
+                ),
             )
         return ChainReport(key, 0, True)
     last = expected - 1
@@ -131,24 +182,33 @@ def chain_walk(
             checked,
             False,
             broken_sequence=newest.last_sequence,
-            reason=(
-                f"the chain ends at sequence {last}, but the signed checkpoint of "
-                f"{newest.when()} ({newest.source}) vouches for sequence "
-                f"{newest.last_sequence}: events at the end were removed or the chain was "
-                "rolled back"
+            **_why(
+                gettext_noop(
+                    "the chain ends at sequence %(last)s, but the signed checkpoint of %(when)s "
+                    "(%(source)s) vouches for sequence %(sequence)s: events at the end were "
+                    "removed or the chain was rolled back"
+                ),
+                last=last,
+                when=newest.when(),
+                source=newest.source,
+                sequence=newest.last_sequence,
             ),
         )
     if head is None:
-        return ChainReport(key, checked, False, reason="the chain head is missing")
+        return ChainReport(key, checked, False, **_why(gettext_noop("the chain head is missing")))
     if head.last_sequence != last or head.last_hash != previous_hash:
         return ChainReport(
             key,
             checked,
             False,
             broken_sequence=head.last_sequence,
-            reason=(
-                f"the chain head says sequence {head.last_sequence} but the last event is "
-                f"{last}: events at the end were removed or the head was altered"
+            **_why(
+                gettext_noop(
+                    "the chain head says sequence %(sequence)s but the last event is %(last)s: "
+                    "events at the end were removed or the head was altered"
+                ),
+                sequence=head.last_sequence,
+                last=last,
             ),
         )
     return ChainReport(key, checked, True, checkpoint=agreed)
@@ -201,10 +261,13 @@ def chains_verify(
     for report in reports:
         if report.chain == CHECKPOINT_STORE:
             continue
+        # Stored in the installation's language: the audit-trail page shows it.
+        with translation.override(settings.LANGUAGE_CODE):
+            problem = report.problem_translated()
         AuditChain.objects.filter(key=report.chain).update(
             last_verified_at=now,
             last_verified_ok=report.ok and not unattributed,
-            last_verified_problem=report.describe() if not report.ok else "; ".join(unattributed),
+            last_verified_problem=problem if not report.ok else "; ".join(unattributed),
             last_verified_checkpoint_sequence=(
                 report.checkpoint.last_sequence if report.checkpoint else None
             ),

@@ -16,3 +16,7 @@ class CoachingConfig(AppConfig):
         todo_provider(employee_waiting)
         todo_provider(coaching_waiting)
         todo_provider(samples_to_ask)
+        # The audit trail's labels and links for this app's objects.
+        from coaching.audit_links import register_audit_links as audit_links
+
+        audit_links()

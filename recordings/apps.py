@@ -11,3 +11,7 @@ class RecordingsConfig(AppConfig):
         from recordings.checklist import ingest_checklist
 
         checklist_provider(ingest_checklist)
+        # The audit trail's labels and links for this app's objects.
+        from recordings.audit_links import register_audit_links as audit_links
+
+        audit_links()

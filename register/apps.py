@@ -14,3 +14,7 @@ class RegisterConfig(AppConfig):
 
         checklist_provider(register_checklist)
         todo_provider(red_register_lines)
+        # The audit trail's labels and links for this app's objects.
+        from register.audit_links import register_audit_links as audit_links
+
+        audit_links()

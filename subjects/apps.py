@@ -25,3 +25,7 @@ class SubjectsConfig(AppConfig):
         from subjects.answer_todo import answers_to_approve
 
         todo_provider(answers_to_approve)
+        # The audit trail's labels and links for this app's objects.
+        from subjects.audit_links import register_audit_links as audit_links
+
+        audit_links()

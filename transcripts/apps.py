@@ -18,3 +18,7 @@ class TranscriptsConfig(AppConfig):
         from transcripts.case_records import kept_transcripts_section
 
         case_section_provider(kept_transcripts_section)
+        # The audit trail's labels and links for this app's objects.
+        from transcripts.audit_links import register_audit_links as audit_links
+
+        audit_links()

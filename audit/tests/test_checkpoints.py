@@ -279,7 +279,8 @@ def test_nightly_verification_records_the_problem_for_the_pages(signed_chain):
     _as_dba(("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk]))
     assert verify_audit_chains()[key] is False
     head.refresh_from_db()
-    assert "vouches for sequence 5" in head.last_verified_problem
+    # Stored in the installation's language (Dutch): the audit-trail page shows it.
+    assert "staat in voor volgnummer 5" in head.last_verified_problem
 
 
 # Pruning ----------------------------------------------------------------------------------------

@@ -42,14 +42,14 @@ def test_the_writer_neutralises_every_cell_of_every_row():
 
 def test_every_csv_export_goes_through_the_shared_writer():
     """A new export that writes CSV with the standard library's writer would skip the
-    neutralising: only register/spreadsheet.py may use it."""
+    neutralising: only organisations/spreadsheet.py may use it."""
     root = Path(__file__).resolve().parents[2]
     skipped = {".venv", "node_modules", "tests", "build", "var"}
     offenders = [
         str(path.relative_to(root))
         for path in root.rglob("*.py")
         if not skipped & set(path.relative_to(root).parts)
-        and path.relative_to(root) != Path("register/spreadsheet.py")
+        and path.relative_to(root) != Path("organisations/spreadsheet.py")
         and re.search(r"csv\.(writer|DictWriter)\(", path.read_text(errors="replace"))
     ]
     assert offenders == []

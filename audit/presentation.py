@@ -1,0 +1,55 @@
+"""Events as people read them: who did what, to which (linked) objects, for which purpose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from audit.catalogue import describe
+from audit.filters import person_name
+from audit.links import EventTarget, event_targets, purpose_names
+
+
+@dataclass
+class EventRow:
+    event: Any
+    who: str
+    what: str
+    purpose: str
+    targets: list[EventTarget] = field(default_factory=list)
+
+    @property
+    def sentence(self) -> str:
+        return _("%(who)s %(what)s") % {"who": self.who, "what": self.what}
+
+
+def actor_names(events: list[Any]) -> dict[int, str]:
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {user.pk: person_name(user) for user in users}
+
+
+def who(event: Any, names: dict[int, str]) -> str:
+    if event.actor_id is None:
+        return _("Earshot")  # the system itself: the purge, a scheduled job
+    return names.get(event.actor_id) or event.actor_label or _("a removed user")
+
+
+def event_rows(*, organisation: Any, events: list[Any]) -> list[EventRow]:
+    """The page's rows: one query for the people, one per kind of target, one for purposes."""
+    names = actor_names(events)
+    targets = event_targets(organisation=organisation, events=events)
+    purposes = purpose_names(organisation)
+    return [
+        EventRow(
+            event=event,
+            who=who(event, names),
+            what=describe(event.action),
+            purpose=purposes.get(event.purpose, event.purpose),
+            targets=targets.get(event.pk, []),
+        )
+        for event in events
+    ]
