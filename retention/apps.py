@@ -23,3 +23,7 @@ class RetentionConfig(AppConfig):
         todo_provider(destruction_waiting)
         todo_provider(overdue_calls)
         checklist_provider(purge_checklist)
+        # The audit trail's labels and links for this app's objects.
+        from retention.audit_links import register_audit_links as audit_links
+
+        audit_links()
