@@ -6,10 +6,13 @@ organisations. Loading is idempotent: running it twice changes nothing the secon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from earshot.demo_forms import demo_forms, demo_sampling
 from organisations.constants import Role
@@ -57,6 +60,8 @@ PEOPLE = {
         },
     },
 }
+# More coaches than one per role: evaluations by several coaches, and a calibration needs two.
+EXTRA_USERS = {"rvo-klantcontact": [("rvo-coach2", Role.COACH)], "tbi-direct": []}
 # A user with roles in both organisations, to show the organisation switcher.
 MULTI_USER = ("demo-multi", {"rvo-klantcontact": Role.COACH, "tbi-direct": Role.TEAM_LEADER})
 
@@ -137,8 +142,9 @@ def _people(organisation: Organisation, people: dict, summary: DemoSummary) -> N
                     organisation=organisation, name=name, team=team, pbx_agent_id=agent_id
                 )
                 summary.created += 1
-    for role in Role:
-        user = _user(demo_username(people["prefix"], role), summary)
+    users = [(demo_username(people["prefix"], role), role) for role in Role]
+    for username, role in users + EXTRA_USERS[organisation.slug]:
+        user = _user(username, summary)
         coached = teams if role in (Role.COACH, Role.TEAM_LEADER) else []
         _membership(user, organisation, role, coached)
         if role == Role.EMPLOYEE:
@@ -153,23 +159,71 @@ def _people(organisation: Organisation, people: dict, summary: DemoSummary) -> N
                 employee.save(update_fields=["user"])
 
 
-@transaction.atomic
-def demo_load() -> DemoSummary:
+def demo_load(say: Callable[[str], None] | None = None) -> DemoSummary:
+    """Load the demo; `say` hears a line per stage. On a new installation the clock is moved
+    back six months first, so the organisations exist before their history is played."""
+    from earshot.demo_life import HISTORY_DAYS, Clock, demo_life, demo_life_needed
+
+    say = say or (lambda line: None)
+    now = timezone.now()
+    start = now - timedelta(days=HISTORY_DAYS + 1)
+    life = _clock_available()
+    clock = None
+    try:
+        if life and not Organisation.objects.filter(slug__in=PEOPLE).exists():
+            clock = Clock(start)  # a new installation: the organisations come first
+        with transaction.atomic():
+            say("Organisations, their registers, policies, QM forms and people")
+            summary, organisations = _foundations()
+            if life and demo_life_needed(organisations):
+                clock = clock or Clock(start)
+                demo_life(organisations, clock, now, say)
+                summary.created += 1
+            elif not life:
+                say("Calls of the last days (six months of history need time-machine)")
+                for organisation in organisations.values():
+                    summary.created += demo_calls(organisation)
+    finally:
+        if clock is not None:
+            clock.stop()
+    say("Audit trail: signed checkpoints and verification")
+    _verify()
+    return summary
+
+
+def _clock_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("time_machine") is not None
+
+
+def _foundations() -> tuple[DemoSummary, dict[str, Organisation]]:
     summary = DemoSummary()
     organisations = {}
     for spec in ORGANISATIONS:
         organisation = _organisation(spec, summary)
         organisations[organisation.slug] = organisation
         _people(organisation, PEOPLE[organisation.slug], summary)
-    for organisation in organisations.values():
-        summary.created += demo_access_and_calls(organisation)
-        summary.created += _recording_policy(organisation)
-        summary.created += demo_forms(organisation) + demo_sampling(organisation)
     username, roles = MULTI_USER
     user = _user(username, summary)
     for slug, role in roles.items():
         _membership(user, organisations[slug], role, list(organisations[slug].teams.all()))
-    return summary
+    for organisation in organisations.values():
+        summary.created += demo_access(organisation)
+        summary.created += _recording_policy(organisation)
+        summary.created += demo_forms(organisation) + demo_sampling(organisation)
+    return summary, organisations
+
+
+def _verify() -> None:
+    """Sign a checkpoint of every chain and verify the trail, as the hourly job and the
+    privacy officer's button do: the register shows it verified."""
+    from audit.checkpoints import Kind, checkpoints_write
+    from audit.verification import chains_verify
+
+    with transaction.atomic():
+        checkpoints_write(kind=Kind.SCHEDULED)
+        chains_verify()
 
 
 def _recording_policy(organisation: Organisation) -> int:
@@ -336,18 +390,9 @@ def demo_transcript_purposes(organisation: Organisation) -> int:
     return changed
 
 
-def demo_access_and_calls(organisation: Organisation) -> int:
-    """Standing rights and a dozen short calls spread over the last days; idempotent."""
-    import tempfile
-    from datetime import timedelta
-    from pathlib import Path
-
-    from django.utils import timezone
-
+def demo_access(organisation: Organisation) -> int:
+    """The seeds' four-eyes rules and standing rights; idempotent."""
     from access.models import StandingRight
-    from recordings.constants import IngestChannel
-    from recordings.models import Recording
-    from recordings.services import recording_ingest
     from register.models import Purpose
 
     created = demo_purpose_rules(organisation)
@@ -357,6 +402,19 @@ def demo_access_and_calls(organisation: Organisation) -> int:
             organisation=organisation, purpose=purpose, role=role, defaults={"scope": scope}
         )
         created += made
+    return created
+
+
+def demo_calls(organisation: Organisation) -> int:
+    """Without the moved clock: a dozen short calls of the last days, ingested now."""
+    import tempfile
+    from pathlib import Path
+
+    from recordings.constants import IngestChannel
+    from recordings.models import Recording
+    from recordings.services import recording_ingest
+
+    created = 0
     employees = list(Employee.objects.filter(organisation=organisation).order_by("pbx_agent_id"))
     now = timezone.now()
     with tempfile.TemporaryDirectory() as folder:

@@ -1,3 +1,5 @@
+from time import monotonic
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -5,7 +7,10 @@ from earshot.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the two demo organisations with their register, teams and one user per role."
+    help = (
+        "Load the two demo organisations with their register, teams, one user per role and six "
+        "months of their daily work (calls, evaluations, requests, holds, purges)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEMO:
@@ -14,11 +19,12 @@ class Command(BaseCommand):
                 "installation started with EARSHOT_DEMO=1 (make run does this), never in "
                 "production."
             )
-        summary = demo_load()
+        started = monotonic()
+        summary = demo_load(say=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {summary.organisations} organisations, {summary.users} users "
-                f"({summary.created} objects created). Password for every demo user: "
-                f"{DEMO_PASSWORD}"
+                f"Demo ready in {monotonic() - started:.0f} s: {summary.organisations} "
+                f"organisations, {summary.users} users ({summary.created} objects created). "
+                f"Password for every demo user: {DEMO_PASSWORD}"
             )
         )
