@@ -24,6 +24,8 @@ check-services: $(STAMP)
 
 test: $(STAMP) check-services
 	@bash scripts/install-system-packages
+	@# axe-core for the browser tests' accessibility checks, at package-lock.json's version.
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --ignore-scripts --no-audit --no-fund
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -39,7 +41,7 @@ bench: $(STAMP) check-services
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules
 
 # Extract new UI strings into locale/nl/LC_MESSAGES/django.po (existing translations are
 # kept), then refuse untranslated or fuzzy entries and compile django.mo.
