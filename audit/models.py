@@ -33,6 +33,8 @@ class AuditChain(models.Model):
     last_verified_problem = models.TextField(blank=True)
     last_verified_checkpoint_sequence = models.BigIntegerField(null=True, blank=True)
     last_verified_checkpoint_at = models.DateTimeField(null=True, blank=True)
+    # A verification started from the audit-trail page and not finished yet (a task runs it).
+    verification_requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.key

@@ -31,3 +31,25 @@ def count_audit_days() -> int:
     from audit.daily import daily_counts_refresh
 
     return daily_counts_refresh()
+
+
+@shared_task(name="audit.tasks.verify_organisation_chain")
+def verify_organisation_chain(organisation_id: int) -> bool | None:
+    """One organisation's chain, started from the audit-trail page; the head keeps the result
+    and forgets the request, also when the walk fails."""
+    from audit.models import AuditChain
+    from audit.services import chain_key_for
+    from organisations.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    key = chain_key_for(organisation)
+    try:
+        reports = chains_verify(keys=[key])
+    finally:
+        AuditChain.objects.filter(key=key).update(verification_requested_at=None)
+    for report in reports:
+        if not report.ok:
+            logger.error("Audit chain broken: %s", report.describe())
+    return all(report.ok for report in reports)

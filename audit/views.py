@@ -4,8 +4,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +15,7 @@ from audit.presentation import event_rows
 from audit.selectors import audit_chain_head, audit_checkpoints_recent, audit_events_page
 from audit.services import chain_key_for
 from audit.signing import SigningKeyError, public_pem, verify_keys
-from audit.verification import chains_verify
+from audit.verify_requests import chain_verification_pending, chain_verification_request
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -38,6 +36,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         )
         rows = event_rows(organisation=request.organisation, events=events)
     filters = form.active()
+    head = audit_chain_head(organisation=request.organisation)
     context = {
         "form": form,
         "rows": rows,
@@ -45,7 +44,8 @@ def trail(request: HttpRequest) -> HttpResponse:
         "filter_query": urlencode(filters),
         "next_cursor": next_cursor,
         "paged": before.isdigit(),
-        "head": audit_chain_head(organisation=request.organisation),
+        "head": head,
+        "verification_pending": chain_verification_pending(head),
         "checkpoints": audit_checkpoints_recent(organisation=request.organisation),
     }
     return render(request, "audit/trail.html", context)
@@ -72,36 +72,19 @@ def trail_export_view(request: HttpRequest) -> HttpResponse:
 @organisation_view(roles.VIEW_AUDIT_TRAIL)
 @require_POST
 def trail_verify(request: HttpRequest) -> HttpResponse:
-    """Verify the organisation's chain against its signed checkpoints now (as verify_audit
-    --org does); the result is stamped on the chain head and said on the page."""
-    (report,) = chains_verify(keys=[chain_key_for(request.organisation)])
-    if report.ok and report.checkpoint is not None:
+    """Start a verification of the organisation's chain against its signed checkpoints (as
+    verify_audit --org does), in a task: a big trail takes minutes. The page shows that it
+    runs, then the result stamped on the chain head."""
+    if chain_verification_request(organisation=request.organisation):
         messages.success(
             request,
             _(
-                "The audit trail is intact: %(count)s events checked; it agrees with the "
-                "signed checkpoint of %(when)s (up to event %(sequence)s)."
-            )
-            % {
-                "count": number_format(report.events_checked, force_grouping=True),
-                "when": date_format(localtime(report.checkpoint.signed_at), "DATETIME_FORMAT"),
-                "sequence": report.checkpoint.last_sequence,
-            },
-        )
-    elif report.ok:
-        messages.warning(
-            request,
-            _(
-                "The audit trail is intact: %(count)s events checked; there is no signed "
-                "checkpoint yet to compare it with."
-            )
-            % {"count": number_format(report.events_checked, force_grouping=True)},
+                "The verification has started. It checks every event of this organisation; "
+                "reload the page in a moment to see the result."
+            ),
         )
     else:
-        messages.error(
-            request,
-            _("The audit trail is broken: %(problem)s") % {"problem": report.problem_translated()},
-        )
+        messages.info(request, _("A verification is already running; its result follows."))
     return redirect(_trail_url(request, {}))
 
 

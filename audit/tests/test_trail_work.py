@@ -341,41 +341,71 @@ def test_export_with_bad_filters_exports_nothing(trail, officer):
 # Verification ----------------------------------------------------------------------------------
 
 
-def _verify(client):
-    return client.post(reverse("audit:verify", kwargs={"org_slug": "acme"}), follow=True)
+@pytest.fixture
+def eager(monkeypatch):
+    """The verification task runs in the request (no worker needed to see its result)."""
+    from earshot.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+def _verify(client, capture):
+    with capture(execute=True):
+        response = client.post(reverse("audit:verify", kwargs={"org_slug": "acme"}))
+    assert response.status_code == 302
+    return client.get(response["Location"]).content.decode()
+
+
+def _head(trail):
+    return AuditChain.objects.get(key=chain_key_for(trail.cast.organisation))
 
 
 @pytest.mark.parametrize("role", ["privacy_officer", "auditor"])
-def test_privacy_officer_and_auditor_verify_from_the_page(trail, client_for, role):
-    response = _verify(client_for(trail.cast[role]))
-    page = response.content.decode()
-    assert "De audittrail is intact: " in page
-    head = AuditChain.objects.get(key=chain_key_for(trail.cast.organisation))
+def test_privacy_officer_and_auditor_verify_from_the_page(
+    trail, client_for, role, eager, django_capture_on_commit_callbacks
+):
+    page = _verify(client_for(trail.cast[role]), django_capture_on_commit_callbacks)
+    assert "De verificatie is gestart." in page
+    assert "Keten geverifieerd" in page
+    head = _head(trail)
     assert head.last_verified_ok is True
-    assert head.last_verified_at is not None
+    assert head.verification_requested_at is None
+
+
+def test_a_second_click_while_it_runs_starts_nothing(
+    trail, officer, django_capture_on_commit_callbacks
+):
+    url = reverse("audit:verify", kwargs={"org_slug": "acme"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        officer.post(url)
+        officer.post(url)
+    assert len(callbacks) == 1  # one task queued
+    page = officer.get(reverse(TRAIL, kwargs={"org_slug": "acme"})).content.decode()
+    assert "Verificatie loopt" in page
+    assert "data-verify" not in page
 
 
 @pytest.mark.parametrize("role", ["employee", "coach", "manager", "administrator"])
 def test_verification_is_refused_to_roles_that_may_not(trail, client_for, role):
     url = reverse("audit:verify", kwargs={"org_slug": "acme"})
     assert client_for(trail.cast[role]).post(url).status_code == 403
-    assert (
-        AuditChain.objects.get(key=chain_key_for(trail.cast.organisation)).last_verified_at is None
-    )
+    assert _head(trail).verification_requested_at is None
 
 
 def test_verification_by_an_outsider_or_by_get(trail, client_for, officer):
     url = reverse("audit:verify", kwargs={"org_slug": "acme"})
     assert client_for(trail.cast.outsider).post(url).status_code == 404
     assert officer.get(url).status_code == 405
+    assert _head(trail).verification_requested_at is None
 
 
-def test_a_broken_chain_is_said_in_dutch(trail, officer):
+def test_a_broken_chain_is_said_in_dutch(trail, officer, eager, django_capture_on_commit_callbacks):
     from audit.tests.test_checkpoints import _as_dba
 
     _as_dba(("UPDATE audit_auditevent SET purpose = 'x' WHERE id = %s", [trail.opened.pk]))
-    page = _verify(officer).content.decode()
+    page = _verify(officer, django_capture_on_commit_callbacks)
+    assert "Keten verbroken" in page
     assert (
-        f"De audittrail is verbroken: verbroken bij gebeurtenis {trail.opened.sequence}: "
-        "de inhoud klopt niet met de hash" in page
+        f"verbroken bij gebeurtenis {trail.opened.sequence}: de inhoud klopt niet met de hash"
+        in page
     )
