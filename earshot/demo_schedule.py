@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from earshot import demo_work as work
 from earshot.demo_life import HISTORY_DAYS, PlannedCall, Timeline, member
+from earshot.demo_listen import listen
 from organisations.models import Membership, Organisation
 
 
@@ -140,6 +141,7 @@ def _work_samples(organisation: Organisation) -> None:
             item.recording,
         )
         work._decide(organisation, request, "tbi-manager", "approve")
+        listen(organisation, "tbi-teamleader", item.recording, "training-sample", True)
         sample_done(membership=leader, item_id=item.pk, employee_present=True)
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from django.utils import timezone
 
 from earshot.demo_life import DENSE, SEED, PlannedCall, Timeline, member
+from earshot.demo_listen import listen
 from organisations.models import Organisation
 
 RVO, TBI = "rvo-klantcontact", "tbi-direct"
@@ -87,6 +88,7 @@ def evaluate(organisation, call_id: str, coach: str, quality: float, seed: str, 
     if recording is None:
         return None
     version = _version(organisation)
+    listen(organisation, coach, recording, "quality-improvement")
     evaluation = evaluation_start(
         membership=membership,
         recording=recording,
@@ -199,10 +201,11 @@ def _calibration(organisation, back: int, close: bool) -> None:
     # The coaches mostly agree: one judgement of the call, each differing on a few criteria.
     shared = _answers(session.form_version, random.Random(f"{SEED}:calibration:{close}"), 0.75)
     for n, scorer in enumerate(scorers):
+        listen(organisation, scorer.user.username, recording, "coach-training-calibration")
         sheet = calibration_score(membership=scorer, session_id=session.pk)
         rng = random.Random(f"{SEED}:calibration:{close}:{n}")
         own = _answers(session.form_version, rng, 0.6)
-        answers = {pk: own[pk] if rng.random() < 0.2 else answer for pk, answer in shared.items()}
+        answers = {pk: own[pk] if rng.random() < 0.12 else answer for pk, answer in shared.items()}
         evaluation_save_draft(membership=scorer, evaluation_id=sheet.pk, answers=answers)
         evaluation_release(membership=scorer, evaluation_id=sheet.pk)
     if close:
@@ -291,6 +294,8 @@ def request_story(
     request = _ask(organisation, asker, code, motivation, recording)
     if decider:
         _decide(organisation, request, decider, outcome, comment)
+        if outcome == "approve":
+            listen(organisation, asker, recording, code)
     if then is not None:
         then(request, recording)
     return request

@@ -162,6 +162,15 @@ def test_demo_is_a_living_organisation_and_loads_twice(settings, capsys, client_
     assert SubjectRequest.objects.filter(organisation=rvo).exists()
     assert SubjectRequest.objects.filter(organisation=tbi).exists()
     assert Transcript.objects.filter(recording__organisation=tbi).exists()
+    # Calls were heard through the gate, each listen in the trail (with the employee present
+    # for TBI's sample).
+    from audit.models import AuditEvent
+
+    listens = AuditEvent.objects.filter(action="access.recording.listened")
+    assert listens.filter(organisation=rvo, purpose="quality-improvement").count() >= 20
+    assert listens.filter(
+        organisation=tbi, purpose="training-sample", detail__employee_present=True
+    ).exists()
     assert all(report.ok for report in chains_verify())
 
     # What the demo users see.
