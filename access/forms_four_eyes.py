@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from access.constants import CaseKind, DecisionOutcome, ReceivedVia, RequestKind, Scope
 from access.models import PurposeRule
 from access.request_parties import CaseDraft
+from access.selection import RecordingsField
 from organisations.constants import Role
 from organisations.widgets import DateInput
 from recordings.models import Recording
 
-MAX_RECORDINGS_PER_REQUEST = 50
 NEW_CASE = "new"
 NEW_CASE_FIELDS = (
     "new_case_received_via",
@@ -40,11 +39,7 @@ def recordings_by_call_ids(text: str, recordings) -> list[Recording]:
 
 class AccessRequestForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"))
-    call_ids = forms.CharField(
-        label=_("Calls"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The call id of each recording, one per line."),
-    )
+    recording = RecordingsField()
     motivation = forms.CharField(
         label=_("Motivation"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -97,15 +92,16 @@ class AccessRequestForm(forms.Form):
         rules: list[PurposeRule],
         cases,
         kind: str,
-        recordings,
+        offered=(),
         listeners=(),
         **kw,
     ):
-        """`recordings`: the calls the person may find; any other id reads as unknown.
-        `listeners`: the members an employee may name to listen with them (empty: no field)."""
+        """`offered`: the chosen calls (access.selection), among those the person may find; any
+        other id is refused. `listeners`: the members an employee may name to listen with them
+        (empty: no field)."""
         super().__init__(*args, **kw)
         self.kind = kind
-        self.recordings = recordings
+        self.fields["recording"].offer(offered)
         if not any(rule.case_kind for rule in rules):
             for name in NEW_CASE_FIELDS:
                 del self.fields[name]
@@ -140,16 +136,6 @@ class AccessRequestForm(forms.Form):
             (str(case.pk), f"{case.reference} ({case.get_kind_display()})") for case in cases
         ]
         self.cases = {str(case.pk): case for case in cases}
-
-    def clean_call_ids(self) -> list[Recording]:
-        text = self.cleaned_data["call_ids"]
-        if not text.split():
-            raise forms.ValidationError(_("Name at least one call."))
-        if len(set(text.split())) > MAX_RECORDINGS_PER_REQUEST:
-            raise forms.ValidationError(
-                _("At most %(n)d calls per request.") % {"n": MAX_RECORDINGS_PER_REQUEST}
-            )
-        return recordings_by_call_ids(text, self.recordings)
 
     def clean(self):
         data = super().clean()
@@ -200,20 +186,13 @@ class CaseForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     customer_contact = forms.CharField(label=_("Customer contact"), required=False, max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    call_ids = forms.CharField(
-        label=_("Calls"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Call ids of the recordings this case is about, one per line."),
-    )
+    recording = RecordingsField(required=False)
 
-    def __init__(self, *args, kinds: set[str], recordings, **kwargs):
+    def __init__(self, *args, kinds: set[str], offered=(), **kwargs):
+        """`offered`: the chosen calls (access.selection) the case is about, if any."""
         super().__init__(*args, **kwargs)
-        self.recordings = recordings
+        self.fields["recording"].offer(offered)
         self.fields["kind"].choices = [(k, v) for k, v in CaseKind.choices if k in kinds]
-
-    def clean_call_ids(self) -> list[Recording]:
-        return recordings_by_call_ids(self.cleaned_data["call_ids"], self.recordings)
 
 
 ROLE_CHOICES = Role.choices

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 import audit
-from access.actions import recording_actions
+from access.actions import recording_actions, selection_actions
 from access.forms import RecordingFilterForm
 from access.policy import (
     Decision,
@@ -56,6 +56,8 @@ def recording_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "next_cursor": next_cursor.encode() if next_cursor else "",
             "first_page": cursor is None,
+            # Buttons that carry the ticked calls into a form (a request, a hold, a case).
+            "selection_actions": selection_actions(request.membership),
         },
     )
 
@@ -64,7 +66,12 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     options = [
-        {"code": purpose.code, "description": purpose.description, "label": purpose.label, "until": None}
+        {
+            "code": purpose.code,
+            "description": purpose.description,
+            "label": purpose.label,
+            "until": None,
+        }
         for purpose in standing_purposes(membership=request.membership, recording=recording)
     ]
     for purpose, grant in granted_purposes(membership=request.membership, recording=recording):

@@ -16,7 +16,13 @@ from access.cases import case_create, case_get, case_set_status, case_timeline
 from access.constants import CaseStatus
 from access.forms_four_eyes import CaseForm
 from access.four_eyes import RequestError, case_kinds_visible_to, cases_visible_to
-from access.policy import recordings_visible_to
+from access.policy import recordings_visible_to, requestable_rules
+from access.selection import (
+    selection_initial,
+    selection_query,
+    selection_read,
+    selection_refusal,
+)
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -44,11 +50,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
     kinds = case_kinds_visible_to(request.membership)
     if not kinds:
         raise Http404
+    selection = selection_read(request, recordings_visible_to(membership=request.membership))
+    selection_refusal(request, selection)
     form = CaseForm(
         request.POST or None,
-        initial={"received_on": timezone.localdate()},
+        initial={"received_on": timezone.localdate(), "recording": selection_initial(selection)},
         kinds=kinds,
-        recordings=recordings_visible_to(membership=request.membership),
+        offered=selection.recordings,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +68,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 received_on=form.cleaned_data["received_on"],
                 customer_contact=form.cleaned_data["customer_contact"],
                 description=form.cleaned_data["description"],
-                recordings=form.cleaned_data["call_ids"],
+                recordings=form.cleaned_data["recording"],
                 ip_address=client_ip(request),
             )
         except RequestError as error:
@@ -77,12 +85,23 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         case = case_get(membership=request.membership, case_id=case_id)
     except RequestError:
         raise Http404 from None
+    recordings = list(case.recordings.select_related("employee__team").order_by("started_at"))
+    findable = set(
+        recordings_visible_to(membership=request.membership)
+        .filter(pk__in=[r.pk for r in recordings])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "access/case_detail.html",
         {
             "case": case,
-            "recordings": case.recordings.select_related("employee").order_by("started_at"),
+            "recordings": recordings,
+            # Only the calls this person may find are linked and carried into a request.
+            "findable": findable,
+            "request_query": selection_query(r for r in recordings if r.pk in findable)
+            if findable and case.status == CaseStatus.OPEN and requestable_rules(request.membership)
+            else "",
             "requests": case.requests.select_related("purpose", "requester"),
             "timeline": case_timeline(case),
             "sections": case_sections(request.membership, case),

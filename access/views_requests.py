@@ -32,6 +32,7 @@ from access.models import AccessRequest
 from access.policy import recordings_visible_to, requestable_rules
 from access.request_lists import active_grants_for, decisions_by, may_oversee_requests
 from access.request_parties import listener_candidates, needs_listener, request_listens
+from access.selection import Selection, selection_initial, selection_read, selection_refusal
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -106,24 +107,18 @@ def _oversight(request: HttpRequest) -> dict:
     }
 
 
-def _prefill(request: HttpRequest, rules) -> dict:
-    """?recording=<id>&purpose=<code>: the call and the purpose, where this member may find the
-    call and ask for the purpose; anything else is left out, never an error or a hint."""
-    initial = {}
-    try:
-        recording = (
-            recordings_visible_to(membership=request.membership)
-            .filter(pk=uuid.UUID(request.GET.get("recording", "")))
-            .first()
-        )
-    except ValueError:
-        recording = None
-    if recording is not None:
-        initial["call_ids"] = recording.call_id
+def _prefill(request: HttpRequest, rules, selection: Selection, cases) -> dict:
+    """?recording=<id>…&purpose=<code>&case=<id>: the chosen calls (all ticked), the purpose
+    where this member may ask for it, an open case they may choose; any other purpose or case
+    is left out."""
+    initial = {"recording": selection_initial(selection)}
     code = request.GET.get("purpose", "")
     rule = next((rule for rule in rules if rule.purpose.code == code), None)
     if rule is not None:
         initial["purpose"] = str(rule.purpose_id)
+    case = request.GET.get("case", "")
+    if any(str(item.pk) == case for item in cases):
+        initial["case"] = case
     return initial
 
 
@@ -144,13 +139,15 @@ def request_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     rules = requestable_rules(request.membership)
     cases = list(cases_choosable_by(request.membership).filter(status=CaseStatus.OPEN))
+    selection = selection_read(request, recordings_visible_to(membership=request.membership))
+    selection_refusal(request, selection)
     form = AccessRequestForm(
         request.POST or None,
-        initial=_prefill(request, rules),
+        initial=_prefill(request, rules, selection, cases),
         rules=rules,
         cases=cases,
         kind=kind,
-        recordings=recordings_visible_to(membership=request.membership),
+        offered=selection.recordings,
         listeners=_listeners(request.membership, rules, kind),
     )
     if request.method == "POST" and form.is_valid():
@@ -165,7 +162,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 membership=request.membership,
                 purpose=data["rule"].purpose,
                 motivation=data["motivation"],
-                recordings=data["call_ids"],
+                recordings=data["recording"],
                 case=data["case_obj"],
                 new_case=data["new_case"],
                 listener=data["listener_user"],

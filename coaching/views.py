@@ -42,6 +42,7 @@ from coaching.evaluations import (
 from coaching.models import Consent, Evaluation
 from coaching.qm_forms import published_versions, version_criteria
 from organisations import roles
+from organisations.confirm import irreversible_confirmed
 from organisations.decorators import organisation_view
 
 _RELEASED_STATES = (
@@ -222,6 +223,12 @@ def evaluation_draft(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResp
 
 
 def _release(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    # Releasing to the employee cannot be undone: the draft was saved, the release waits for
+    # the box "I understand this cannot be undone". Calibration scores are not shown to anyone.
+    if not evaluation.calibration_id and not irreversible_confirmed(request):
+        return redirect(
+            "coaching:evaluation", org_slug=request.organisation.slug, evaluation_id=evaluation.pk
+        )
     try:
         released = evaluation_release(membership=request.membership, evaluation_id=evaluation.pk)
     except EvaluationError as refusal:
@@ -293,4 +300,3 @@ def coaching_actions(membership, recording) -> list[RecordingAction]:
         RecordingAction(_("Evaluate this call with a QM form"), url),
         *consent_and_calibration_actions(membership, recording),
     ]
-

@@ -7,10 +7,12 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Retention")
 
     def ready(self) -> None:
+        from access.actions import recording_action_provider, selection_action_provider
         from organisations.checklist import checklist_provider
         from organisations.todo import todo_provider
         from recordings.signals import recording_stored
         from register.evidence import evidence_provider
+        from retention.actions import hold_call_action, hold_selection_action
         from retention.checklist import purge_checklist
         from retention.evidence import case_records_evidence, retention_evidence
         from retention.signals import purge_if_due_before_next_run
@@ -23,6 +25,8 @@ class RetentionConfig(AppConfig):
         todo_provider(destruction_waiting)
         todo_provider(overdue_calls)
         checklist_provider(purge_checklist)
+        recording_action_provider(hold_call_action)
+        selection_action_provider(hold_selection_action)
         # The audit trail's labels and links for this app's objects.
         from retention.audit_links import register_audit_links as audit_links
 

@@ -17,8 +17,16 @@ from django.views.decorators.http import require_POST
 
 from access.forms_four_eyes import recordings_by_call_ids
 from access.four_eyes import RequestError, cases_visible_to
+from access.policy import recordings_visible_to
+from access.selection import (
+    RecordingsField,
+    selection_initial,
+    selection_read,
+    selection_refusal,
+)
 from organisations import roles
 from organisations.client_ip import client_ip
+from organisations.confirm import irreversible_confirmed
 from organisations.decorators import organisation_view
 from organisations.widgets import DateInput
 from recordings.constants import RecordingStatus
@@ -46,29 +54,20 @@ from retention.purge import erase_early, overdue_recordings
 
 
 class HoldForm(forms.Form):
-    call_ids = forms.CharField(
-        label=gettext_lazy("Calls"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("The call id of each recording, one per line."),
-    )
+    recording = RecordingsField()
     case = forms.ChoiceField(label=gettext_lazy("Case"), required=False)
     motivation = forms.CharField(
         label=gettext_lazy("Motivation"), widget=forms.Textarea(attrs={"rows": 4})
     )
     review_on = forms.DateField(label=gettext_lazy("Review on"), widget=DateInput())
 
-    def __init__(self, *args, organisation, cases, **kwargs):
+    def __init__(self, *args, offered, cases, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
+        self.fields["recording"].offer(offered)
         self.cases = {str(case.pk): case for case in cases}
         self.fields["case"].choices = [("", "—")] + [
             (key, str(case)) for key, case in self.cases.items()
         ]
-
-    def clean_call_ids(self) -> list[Recording]:
-        return recordings_by_call_ids(
-            self.cleaned_data["call_ids"], Recording.objects.filter(organisation=self.organisation)
-        )
 
 
 @organisation_view(roles.VIEW_RETENTION)
@@ -111,16 +110,24 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(roles.PLACE_LEGAL_HOLD)
 def hold_new(request: HttpRequest) -> HttpResponse:
+    selection = selection_read(request, recordings_visible_to(membership=request.membership))
+    selection_refusal(request, selection)
+    cases = list(cases_visible_to(request.membership).filter(status="open"))
+    case = request.GET.get("case", "")
     form = HoldForm(
         request.POST or None,
-        organisation=request.organisation,
-        cases=list(cases_visible_to(request.membership).filter(status="open")),
+        initial={
+            "recording": selection_initial(selection),
+            "case": case if any(str(c.pk) == case for c in cases) else "",
+        },
+        offered=selection.recordings,
+        cases=cases,
     )
     if request.method == "POST" and form.is_valid():
         try:
             hold = hold_request(
                 membership=request.membership,
-                recordings=form.cleaned_data["call_ids"],
+                recordings=form.cleaned_data["recording"],
                 motivation=form.cleaned_data["motivation"],
                 review_on=form.cleaned_data["review_on"],
                 case=form.cases.get(form.cleaned_data["case"] or ""),
@@ -192,6 +199,8 @@ def hold_action(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
 @organisation_view(roles.ERASE_EARLY)
 @require_POST
 def erase_early_view(request: HttpRequest) -> HttpResponse:
+    if not irreversible_confirmed(request):
+        return redirect("retention:overview", org_slug=request.organisation.slug)
     try:
         found = recordings_by_call_ids(
             request.POST.get("call_ids", ""),

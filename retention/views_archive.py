@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from access.four_eyes import RequestError
 from organisations import roles
+from organisations.confirm import irreversible_confirmed
 from organisations.decorators import organisation_view
 from retention.archive import (
     destruction_decide,
@@ -68,11 +69,16 @@ def destruction_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse
 @require_POST
 def destruction_decide_view(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     proposal = _list_or_404(request, list_id)
+    approve = request.POST.get("decision") == "approve"
+    if approve and not irreversible_confirmed(request):
+        return redirect(
+            "retention:destruction", org_slug=request.organisation.slug, list_id=proposal.pk
+        )
     try:
         destruction_decide(
             membership=request.membership,
             list_id=proposal.pk,
-            approve=request.POST.get("decision") == "approve",
+            approve=approve,
         )
     except RequestError as refusal:
         messages.error(request, str(refusal))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from organisations import roles
 from organisations.client_ip import client_ip
+from organisations.confirm import irreversible_confirmed
 from organisations.decorators import organisation_view
 from subjects.answer import (
     ACTIONS_FOR_RIGHT,
@@ -26,7 +27,7 @@ from subjects.answer import (
     approval_refusal,
     may_carry_out,
 )
-from subjects.answer_constants import AnswerStatus
+from subjects.answer_constants import AnswerAction, AnswerStatus
 from subjects.answer_copy import copy_link_preview
 from subjects.answer_forms import AnswerForm, RejectForm
 from subjects.answer_models import SubjectAnswer
@@ -118,6 +119,8 @@ def answer_detail_view(request: HttpRequest, answer_id) -> HttpResponse:
 @require_POST
 def answer_approve_view(request: HttpRequest, answer_id) -> HttpResponse:
     answer = _answer_for(request, answer_id)
+    if answer.action == AnswerAction.ERASURE and not irreversible_confirmed(request):
+        return redirect("subjects:answer", org_slug=request.organisation.slug, answer_id=answer.pk)
     try:
         answer = answer_approve(
             membership=request.membership, answer_id=answer.pk, ip_address=client_ip(request)

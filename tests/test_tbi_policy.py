@@ -173,7 +173,7 @@ def test_a_new_complaint_case_is_opened_with_the_request_and_lists_it(tbi, clien
         {
             "kind": "playback",
             "purpose": str(rule(tbi, "reactive-request").purpose_id),
-            "call_ids": call.call_id,
+            "recording": str(call.pk),
             "motivation": MOTIVATION,
             "case": "new",
             "new_case_received_via": "email",
@@ -235,7 +235,7 @@ def test_a_refused_request_opens_no_case(tbi, client_for):
         {
             "kind": "playback",
             "purpose": str(rule(tbi, "reactive-request").purpose_id),
-            "call_ids": call.call_id,
+            "recording": str(call.pk),
             "motivation": MOTIVATION,
             "case": "new",
             "new_case_received_via": "phone",
@@ -291,7 +291,7 @@ def test_a_case_of_another_kind_a_closed_case_or_another_organisations_case_is_r
             {
                 "kind": "playback",
                 "purpose": str(rule(tbi, "reactive-request").purpose_id),
-                "call_ids": call.call_id,
+                "recording": str(call.pk),
                 "motivation": MOTIVATION,
                 "case": str(forged),
             },
@@ -327,7 +327,7 @@ def test_an_employees_request_is_heard_by_the_named_team_leader_with_the_employe
         {
             "kind": "playback",
             "purpose": str(rule(tbi, "reactive-request").purpose_id),
-            "call_ids": call.call_id,
+            "recording": str(call.pk),
             "motivation": "Ik wil terugluisteren hoe ik de klant over de storing heb uitgelegd.",
             "case": "new",
             "new_case_received_via": "internal",
@@ -432,7 +432,7 @@ def test_a_sampled_call_is_heard_only_through_a_request_with_the_employee_presen
         {
             "kind": "playback",
             "purpose": str(sample_rule.purpose_id),
-            "call_ids": call.call_id,
+            "recording": str(call.pk),
             "motivation": "Steekproef van dit kwartaal, samen met de medewerker terugluisteren.",
         },
     )

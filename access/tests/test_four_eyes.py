@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from django.utils import timezone, translation
 from access.constants import CaseKind, RequestStatus
 from access.four_eyes import RequestError, requests_expire
 from access.models import AccessRequest, Case, Grant, RequestDecision
+from access.selection import recording_line
 from audit.models import AuditEvent
 from organisations.constants import Role
 from organisations.tests.factories import UserFactory, membership
@@ -391,14 +395,16 @@ def test_asking_through_the_page(four_eyes, client_for):
     client = client_for(four_eyes.cast["manager"])
     url = reverse("requests:new", kwargs={"org_slug": "acme"})
     page = client.get(f"{url}?recording={four_eyes.call.pk}")
-    assert four_eyes.call.call_id in page.content.decode()
+    shown = html.unescape(page.content.decode())
+    assert re.search(rf'value="{four_eyes.call.pk}"[^>]*checked', shown)
+    assert recording_line(four_eyes.call) in shown and four_eyes.call.call_id not in shown
     with translation.override("en"):
         response = client.post(
             url,
             {
                 "kind": "playback",
                 "purpose": str(four_eyes.purpose.pk),
-                "call_ids": four_eyes.call.call_id,
+                "recording": str(four_eyes.call.pk),
                 "motivation": ".",
             },
         )
@@ -408,17 +414,18 @@ def test_asking_through_the_page(four_eyes, client_for):
         {
             "kind": "playback",
             "purpose": str(four_eyes.purpose.pk),
-            "call_ids": f"{four_eyes.call.call_id}\nno-such-call",
+            "recording": [str(four_eyes.call.pk), str(uuid.uuid4())],
             "motivation": "Klant meldt dat de medewerker hem uitschold tijdens dit gesprek.",
         },
     )
-    assert response.status_code == 200 and "no-such-call" in response.content.decode()
+    assert response.status_code == 200 and "Niets is gedaan" in response.content.decode()
+    assert not AccessRequest.objects.exists()
     response = client.post(
         url,
         {
             "kind": "playback",
             "purpose": str(four_eyes.purpose.pk),
-            "call_ids": four_eyes.call.call_id,
+            "recording": str(four_eyes.call.pk),
             "motivation": "Klant meldt dat de medewerker hem uitschold tijdens dit gesprek.",
         },
     )
@@ -427,8 +434,6 @@ def test_asking_through_the_page(four_eyes, client_for):
 
 
 def test_a_stale_page_and_a_forged_id_change_nothing(four_eyes, client_for):
-    import uuid
-
     client = client_for(four_eyes.cast["privacy_officer"])
     forged = reverse("requests:decide", kwargs={"org_slug": "acme", "request_id": uuid.uuid4()})
     assert client.post(forged, {"outcome": "approve"}).status_code == 404
@@ -449,11 +454,11 @@ def test_a_request_reaches_only_calls_the_person_may_find(four_eyes, client_for)
         {
             "kind": "playback",
             "purpose": str(four_eyes.purpose.pk),
-            "call_ids": four_eyes.call.call_id,
+            "recording": str(four_eyes.call.pk),
             "motivation": "Ik wil het gesprek van mijn collega terugluisteren voor mijn les.",
         },
     )
-    assert four_eyes.call.call_id in page.content.decode()  # named as unknown
+    assert "Niets is gedaan" in page.content.decode()  # refused as unknown
     assert AccessRequest.objects.count() == 1
 
 

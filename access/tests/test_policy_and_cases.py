@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
@@ -178,10 +180,10 @@ def test_opening_a_case_through_the_page(four_eyes, client_for):
             "received_via": "internal",
             "received_on": timezone.localdate().isoformat(),
             "description": "Melding",
-            "call_ids": "no-such-call",
+            "recording": str(uuid.uuid4()),
         },
     )
-    assert response.status_code == 200 and b"no-such-call" in response.content
+    assert response.status_code == 200 and "Niets is gedaan" in response.content.decode()
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
             url,
@@ -191,7 +193,7 @@ def test_opening_a_case_through_the_page(four_eyes, client_for):
                 "received_via": "internal",
                 "received_on": timezone.localdate().isoformat(),
                 "description": "Melding",
-                "call_ids": four_eyes.call.call_id,
+                "recording": str(four_eyes.call.pk),
             },
         )
     assert response.status_code == 302

@@ -84,8 +84,17 @@ def test_a_coach_evaluates_beside_the_player_and_releases(world, published_form,
     )
     assert pinned.json() == {"second": 0.8, "text": "Naam gemist"}
 
+    unconfirmed = coach.post(
+        _url("draft", evaluation_id=evaluation.pk),
+        {**_all_yes(published_form), "release": "1"},
+        follow=True,
+    )
+    assert "Niets is gedaan" in unconfirmed.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.DRAFT  # saved, not released
     released = coach.post(
-        _url("draft", evaluation_id=evaluation.pk), {**_all_yes(published_form), "release": "1"}
+        _url("draft", evaluation_id=evaluation.pk),
+        {**_all_yes(published_form), "release": "1", "confirm": "1"},
     )
     assert released.status_code == 302
     evaluation.refresh_from_db()
@@ -105,7 +114,8 @@ def test_the_employee_sees_it_only_once_released_and_acknowledges_it_once(
     assert employee.get(_url("evaluation", evaluation_id=evaluation.pk)).status_code == 404
     assert "data-received" not in employee.get(_url("overview")).content.decode()
     coach.post(
-        _url("draft", evaluation_id=evaluation.pk), {**_all_yes(published_form), "release": "1"}
+        _url("draft", evaluation_id=evaluation.pk),
+        {**_all_yes(published_form), "release": "1", "confirm": "1"},
     )
     overview = employee.get(_url("overview")).content.decode()
     assert "data-received" in overview

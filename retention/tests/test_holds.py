@@ -172,7 +172,7 @@ def test_the_hold_pages_carry_out_the_four_eyes_steps(cast, client_for):
     response = manager.post(
         reverse("retention:hold_new", kwargs={"org_slug": "acme"}),
         {
-            "call_ids": recording.call_id,
+            "recording": str(recording.pk),
             "motivation": MOTIVATION,
             "review_on": (timezone.localdate() + timedelta(days=14)).isoformat(),
         },

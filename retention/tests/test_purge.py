@@ -140,14 +140,23 @@ def test_early_erasure_uses_the_same_engine_and_refuses_held_calls(cast, client_
     young = _call(cast.organisation, deadline_in=timedelta(days=20))
     held = _call(cast.organisation, deadline_in=timedelta(days=20), status=RecordingStatus.HELD)
     url = "/o/acme/retention/erase-early"
-    client_for(cast["manager"]).post(url, {"call_ids": young.call_id, "reason": "AVG art. 17"})
+    client_for(cast["manager"]).post(
+        url, {"call_ids": young.call_id, "reason": "AVG art. 17", "confirm": "1"}
+    )
     assert Recording.objects.get(pk=young.pk).status == RecordingStatus.ACTIVE  # 403
     officer = client_for(cast["privacy_officer"])
-    officer.post(url, {"call_ids": f"{young.call_id} {held.call_id}", "reason": "AVG art. 17"})
+    officer.post(
+        url,
+        {"call_ids": f"{young.call_id} {held.call_id}", "reason": "AVG art. 17", "confirm": "1"},
+    )
     assert Recording.objects.get(pk=young.pk).status == RecordingStatus.ACTIVE
-    officer.post(url, {"call_ids": young.call_id, "reason": ""})
+    officer.post(url, {"call_ids": young.call_id, "reason": "", "confirm": "1"})
     assert Recording.objects.get(pk=young.pk).status == RecordingStatus.ACTIVE
-    officer.post(url, {"call_ids": young.call_id, "reason": "Verzoek betrokkene AVG art. 17"})
+    unconfirmed = {"call_ids": young.call_id, "reason": "Verzoek betrokkene AVG art. 17"}
+    page = officer.post(url, unconfirmed, follow=True)
+    assert "Niets is gedaan" in page.content.decode()  # the box "cannot be undone" unticked
+    assert Recording.objects.get(pk=young.pk).status == RecordingStatus.ACTIVE
+    officer.post(url, {**unconfirmed, "confirm": "1"})
     assert Recording.objects.get(pk=young.pk).status == RecordingStatus.PURGED
     assert not audio_storage().exists(young.storage_key)
     event = AuditEvent.objects.get(action="retention.recording.erased_early")

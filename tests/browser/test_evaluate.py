@@ -210,6 +210,7 @@ def test_coach_evaluates_beside_the_player_and_the_employee_acknowledges(
     assert evaluation.status == EvaluationStatus.DRAFT
 
     # 7. Released: (1 + 1 + 2 × 0.75) / 4 = 87.50 %; the critical criterion apart at 100 %.
+    cp.locator("[data-confirm-irreversible]").check()
     with cp.expect_navigation():
         cp.locator("[data-release]").click()
     assert cp.url == url(live_server, "coaching:evaluation", evaluation_id=evaluation.pk)
