@@ -7,7 +7,6 @@ what is wrong and shows no events rather than a trail filtered on half the crite
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.catalogue import EVENTS
-from audit.links import purpose_names, targets_find
+from audit.links import is_uuid, purpose_names, targets_find
 from organisations.models import Membership
 
 CALL = "recordings.recording"
@@ -83,7 +82,7 @@ class TrailFilterForm(forms.Form):
 
     def clean_call(self) -> str:
         value = self.cleaned_data["call"].strip()
-        if value and not _is_uuid(value):
+        if value and not is_uuid(value):
             raise forms.ValidationError(_("This is not a call id."))
         return value.lower()
 
@@ -96,7 +95,7 @@ class TrailFilterForm(forms.Form):
             for kind, pk in targets_find(organisation=self.organisation, text=value)
             if kind == CASE
         ]
-        if _is_uuid(value):
+        if is_uuid(value):
             self.case_ids.append(value.lower())
         if not self.case_ids:
             raise forms.ValidationError(_("This organisation has no case with this reference."))
@@ -108,7 +107,7 @@ class TrailFilterForm(forms.Form):
             return ""
         if value.lstrip("#").isdigit():
             self.searched = Q(sequence=int(value.lstrip("#")))
-        elif _is_uuid(value):
+        elif is_uuid(value):
             self.searched = _names(value.lower())
         else:
             found = targets_find(organisation=self.organisation, text=value)
@@ -161,14 +160,6 @@ class TrailFilterForm(forms.Form):
         if self.searched is not None:
             condition &= self.searched
         return condition
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _names(pk: str, *, kind: str | None = None) -> Q:

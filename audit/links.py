@@ -15,10 +15,12 @@ through `register_purpose_names`, since the register is a higher app as well.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.functional import Promise
 
@@ -52,6 +54,26 @@ class EventTarget:
     @property
     def exists(self) -> bool:
         return self.link is not None
+
+    @property
+    def filter_query(self) -> str:
+        """The trail's filter for every event of this object ("" where none fits): calls and
+        cases by their own filter, other objects with a UUID through the search."""
+        param = _FILTER_PARAMS.get(self.kind)
+        if param is None and is_uuid(self.id):
+            param = "q"
+        return urlencode({param: self.id}) if param else ""
+
+
+_FILTER_PARAMS = {"recordings.recording": "call", "access.case": "case"}
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
