@@ -149,3 +149,24 @@ def test_the_dashboard_tells_the_second_person_a_list_waits(world, archive, clie
     assert label in admin.content.decode()
     proposer = client_for(world.cast["privacy_officer"]).get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
     assert label not in proposer.content.decode()
+
+
+def test_approving_a_destruction_list_asks_to_confirm_first(world, archive, client_for):
+    """Destroying cannot be undone: the approval without the box ticked changes nothing and
+    says why; with it, the records go."""
+    proposal = destruction_propose(membership=_m(world.cast, "privacy_officer"))
+    url = reverse("retention:destruction", kwargs={"org_slug": "acme", "list_id": proposal.pk})
+    decide = reverse(
+        "retention:destruction_decide", kwargs={"org_slug": "acme", "list_id": proposal.pk}
+    )
+    admin = client_for(world.cast["administrator"])
+    assert "data-confirm-irreversible" in admin.get(url).content.decode()
+    page = admin.post(decide, {"decision": "approve"}, follow=True).content.decode()
+    assert "Niets is gedaan" in page
+    proposal.refresh_from_db()
+    assert proposal.status == DestructionStatus.PROPOSED
+    assert Evaluation.objects.filter(pk=archive[8].pk).exists()
+    admin.post(decide, {"decision": "approve", "confirm": "1"})
+    proposal.refresh_from_db()
+    assert proposal.status == DestructionStatus.DESTROYED
+    assert not Evaluation.objects.filter(pk=archive[8].pk).exists()
