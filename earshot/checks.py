@@ -39,11 +39,12 @@ def demo_and_two_factor(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 def demo_usernames() -> list[str]:
-    from earshot.demo import MULTI_USER, PEOPLE, demo_username
+    from earshot.demo import EXTRA_USERS, MULTI_USER, PEOPLE, demo_username
     from organisations.constants import Role
 
     names = [demo_username(people["prefix"], role) for people in PEOPLE.values() for role in Role]
-    return [*names, MULTI_USER[0]]
+    extra = [username for users in EXTRA_USERS.values() for username, _role in users]
+    return [*names, *extra, MULTI_USER[0]]
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -159,15 +159,22 @@ def _people(organisation: Organisation, people: dict, summary: DemoSummary) -> N
                 employee.save(update_fields=["user"])
 
 
-def demo_load(say: Callable[[str], None] | None = None) -> DemoSummary:
+def demo_load(say: Callable[[str], None] | None = None, *, history: bool = True) -> DemoSummary:
     """Load the demo; `say` hears a line per stage. On a new installation the clock is moved
-    back six months first, so the organisations exist before their history is played."""
-    from earshot.demo_life import HISTORY_DAYS, Clock, demo_life, demo_life_needed
+    back six months first, so the organisations exist before their history is played.
+    Without `history` (or without time-machine): a dozen calls of the last days instead."""
+    from earshot.demo_life import (
+        HISTORY_DAYS,
+        Clock,
+        demo_calls_now,
+        demo_life,
+        demo_life_needed,
+    )
 
     say = say or (lambda line: None)
     now = timezone.now()
     start = now - timedelta(days=HISTORY_DAYS + 1)
-    life = _clock_available()
+    life = history and _clock_available()
     clock = None
     try:
         if life and not Organisation.objects.filter(slug__in=PEOPLE).exists():
@@ -180,9 +187,9 @@ def demo_load(say: Callable[[str], None] | None = None) -> DemoSummary:
                 demo_life(organisations, clock, now, say)
                 summary.created += 1
             elif not life:
-                say("Calls of the last days (six months of history need time-machine)")
+                say("Calls of the last days, without the six months of history")
                 for organisation in organisations.values():
-                    summary.created += demo_calls(organisation)
+                    summary.created += demo_calls_now(organisation)
     finally:
         if clock is not None:
             clock.stop()
@@ -320,28 +327,6 @@ PURPOSE_RULES = {
         },
     },
 }
-DEMO_CALLS_PER_ORGANISATION = 12
-
-
-def _demo_wav(seconds: float, frequency: int) -> bytes:
-    """A short tone: something to hear in the player without shipping audio files."""
-    import io
-    import math
-    import struct
-    import wave
-
-    rate = 8000
-    frames = b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / rate)))
-        for i in range(int(seconds * rate))
-    )
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(frames)
-    return buffer.getvalue()
 
 
 def demo_purpose_rules(organisation: Organisation) -> int:
@@ -402,42 +387,4 @@ def demo_access(organisation: Organisation) -> int:
             organisation=organisation, purpose=purpose, role=role, defaults={"scope": scope}
         )
         created += made
-    return created
-
-
-def demo_calls(organisation: Organisation) -> int:
-    """Without the moved clock: a dozen short calls of the last days, ingested now."""
-    import tempfile
-    from pathlib import Path
-
-    from recordings.constants import IngestChannel
-    from recordings.models import Recording
-    from recordings.services import recording_ingest
-
-    created = 0
-    employees = list(Employee.objects.filter(organisation=organisation).order_by("pbx_agent_id"))
-    now = timezone.now()
-    with tempfile.TemporaryDirectory() as folder:
-        for n in range(DEMO_CALLS_PER_ORGANISATION):
-            call_id = f"demo-{organisation.slug}-{n + 1}"
-            if Recording.objects.filter(organisation=organisation, call_id=call_id).exists():
-                continue
-            path = Path(folder) / f"{n}.wav"
-            path.write_bytes(_demo_wav(6 + n % 5, 300 + 40 * n))
-            employee = employees[n % len(employees)]
-            recording_ingest(
-                organisation=organisation,
-                source=path,
-                channel=IngestChannel.UPLOAD,
-                metadata={
-                    "call_id": call_id,
-                    "started_at": (now - timedelta(days=n % 9, hours=n)).isoformat(),
-                    "direction": "inbound" if n % 3 else "outbound",
-                    "queue": "algemeen" if n % 2 else "klachten",
-                    "agent_id": employee.pbx_agent_id,
-                    "customer_phone": f"06{12345600 + n}",
-                    "announcement": "welkomstboodschap-v2",
-                },
-            )
-            created += 1
     return created

@@ -253,6 +253,32 @@ def calls_and_purges(
     return calls
 
 
+def demo_calls_now(organisation: Organisation) -> int:
+    """Without the moved clock: a dozen calls of the last days, ingested now, one per
+    employee in turn."""
+    from recordings.models import Recording
+
+    rng = random.Random(f"{SEED}:{organisation.slug}:now")
+    employees = list(Employee.objects.filter(organisation=organisation).order_by("pbx_agent_id"))
+    now = timezone.now()
+    created = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(12):
+            call = PlannedCall(
+                call_id=f"demo-{organisation.slug}-{n + 1}",
+                started_at=now - timedelta(days=n % 9, hours=n),
+                employee=employees[n % len(employees)],
+                audio=call_audio(rng, n),
+                direction="inbound" if n % 3 else "outbound",
+                queue="algemeen" if n % 2 else "klachten",
+                phone=f"06{12345600 + n}",
+            )
+            if not Recording.objects.filter(organisation=organisation, call_id=call.call_id):
+                ingest(organisation, call, Path(folder))
+                created += 1
+    return created
+
+
 def demo_life_needed(organisations: dict[str, Organisation]) -> bool:
     """The life is played once: evaluations outlive everything else it makes."""
     from coaching.models import Evaluation

@@ -36,9 +36,7 @@ def rvo(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
     # A threat: the police were told, the call is kept under an approved legal hold past its
     # 28 days (the purge reports it held).
     def threat() -> None:
-        request = work.request_story(
-            organisation,
-            asker="rvo-manager",
+        request = story(
             code="threat-investigation",
             motivation=(
                 "De beller dreigde in dit gesprek naar het kantoor te komen; wij moeten horen "
@@ -57,37 +55,20 @@ def rvo(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
             )
 
     timeline.at(at(27, 10, 0), threat)
+    story = partial(work.request_story, organisation, asker="rvo-manager")
+    misconduct = partial(story, code="misconduct-verification", call_age_days=1)
     # Suspected misconduct, heard within its 48 hours: the grant has ended since.
-    timeline.at(
-        at(16, 10, 0),
-        partial(
-            work.request_story,
-            organisation,
-            asker="rvo-manager",
-            code="misconduct-verification",
-            motivation=(
-                "Een collega meldt ongepaste opmerkingen tegen een klant in dit gesprek; ik moet "
-                "dat horen voordat ik met de medewerker spreek."
-            ),
-            call_age_days=1,
-            decider="rvo-privacyofficer",
-        ),
+    reason = (
+        "Een collega meldt ongepaste opmerkingen tegen een klant in dit gesprek; ik moet dat "
+        "horen voordat ik met de medewerker spreek."
     )
+    timeline.at(at(16, 10), partial(misconduct, motivation=reason, decider="rvo-privacyofficer"))
     # Waiting for the privacy officer (or another manager) now.
-    timeline.at(
-        now - timedelta(hours=2),
-        partial(
-            work.request_story,
-            organisation,
-            asker="rvo-manager",
-            code="misconduct-verification",
-            motivation=(
-                "Een klant meldt dat de medewerker hem uitschold; ik wil het gesprek horen om "
-                "de melding te kunnen beoordelen."
-            ),
-            call_age_days=1,
-        ),
+    reason = (
+        "Een klant meldt dat de medewerker hem uitschold; ik wil het gesprek horen om de "
+        "melding te kunnen beoordelen."
     )
+    timeline.at(now - timedelta(hours=2), partial(misconduct, motivation=reason))
     phone = calls[-20].phone if len(calls) > 20 else ""
     timeline.at(
         at(6, 10, 30),
@@ -179,84 +160,40 @@ def tbi(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
         day = zone_today - timedelta(days=back)
         if day.month in (1, 4, 7, 10) and 2 <= day.day <= 12 and day.weekday() < 5:
             timeline.at(at(back, 10, 0), partial(_work_samples, organisation))
-    ask = partial(work.request_story, organisation, asker="tbi-teamleader")
-    # Never decided: expires after its 7 days.
-    timeline.at(
-        at(20, 11, 0),
-        partial(
-            ask,
-            code="reactive-request",
-            motivation="De klant zegt dat hem een monteur voor vandaag is beloofd; klopt dat?",
-            call_age_days=1,
-        ),
-    )
-    timeline.at(at(12, 12, 0), requests_expire)
-    timeline.at(
-        at(9, 10, 30),
-        partial(
-            ask,
-            code="complaint-investigation",
-            motivation="Klacht over de toon van de medewerker; ik wil het gesprek zelf horen.",
-            call_age_days=2,
-            decider="tbi-manager",
-            outcome="deny",
-            comment="Vraag eerst de medewerker om een toelichting; dan beslissen wij opnieuw.",
-        ),
-    )
+
+    def ask(moment, code: str, motivation: str, age: float, **more) -> None:
+        story = partial(work.request_story, organisation, asker="tbi-teamleader", code=code)
+        timeline.at(moment, partial(story, motivation=motivation, call_age_days=age, **more))
 
     def revoke_next_day(request, recording) -> None:
-        timeline.at(
-            timezone.now() + timedelta(days=1, hours=5),
-            partial(
-                work._revoke,
-                organisation,
-                "tbi-manager",
-                "De klant heeft de klacht ingetrokken; terugluisteren is niet meer nodig.",
-                request.pk,
-            ),
-        )
+        comment = "De klant heeft de klacht ingetrokken; terugluisteren is niet meer nodig."
+        revoke = partial(work._revoke, organisation, "tbi-manager", comment, request.pk)
+        timeline.at(timezone.now() + timedelta(days=1, hours=5), revoke)
 
-    timeline.at(
-        at(6, 9, 30),
-        partial(
-            ask,
-            code="reactive-request",
-            motivation="De klant betwist de afspraak die in dit gesprek is gemaakt.",
-            call_age_days=1,
-            decider="tbi-manager",
-            then=revoke_next_day,
-        ),
+    manager = {"decider": "tbi-manager"}
+    # Never decided: expires after its 7 days.
+    ask(at(20, 11), "reactive-request", "De klant zegt dat hem een monteur is beloofd.", 1)
+    timeline.at(at(12, 12), requests_expire)
+    denial = "Vraag eerst de medewerker om een toelichting; dan beslissen wij opnieuw."
+    reason = "Klacht over de toon van de medewerker; ik wil het gesprek zelf horen."
+    ask(
+        at(9, 10, 30),
+        "complaint-investigation",
+        reason,
+        2,
+        outcome="deny",
+        comment=denial,
+        **manager,
     )
-    timeline.at(
-        at(2, 10, 0),
-        partial(
-            ask,
-            code="customer-transcript",
-            motivation="De klant vraagt een geanonimiseerde uitgetypte versie van dit gesprek.",
-            call_age_days=1,
-            decider="tbi-manager",
-            then=partial(_transcript, organisation),
-        ),
-    )
-    timeline.at(
-        now - timedelta(hours=5),
-        partial(
-            ask,
-            code="complaint-investigation",
-            motivation="Schriftelijke klacht over dit gesprek; ik onderzoek wat er is gezegd.",
-            call_age_days=3,
-            decider="tbi-manager",
-        ),
-    )
-    timeline.at(
-        now - timedelta(minutes=90),
-        partial(
-            ask,
-            code="reactive-request",
-            motivation="De klant belde boos terug over de hersteltijd die hier is genoemd.",
-            call_age_days=0.5,
-        ),
-    )
+    reason = "De klant betwist de afspraak die in dit gesprek is gemaakt."
+    ask(at(6, 9, 30), "reactive-request", reason, 1, then=revoke_next_day, **manager)
+    reason = "De klant vraagt een geanonimiseerde uitgetypte versie van dit gesprek."
+    transcript = partial(_transcript, organisation)
+    ask(at(2, 10), "customer-transcript", reason, 1, then=transcript, **manager)
+    reason = "Schriftelijke klacht over dit gesprek; ik onderzoek wat er is gezegd."
+    ask(now - timedelta(hours=5), "complaint-investigation", reason, 3, **manager)
+    reason = "De klant belde boos terug over de hersteltijd die hier is genoemd."
+    ask(now - timedelta(minutes=90), "reactive-request", reason, 0.5)
 
     def pending_hold() -> None:
         recording = work._older_than(organisation, 5)

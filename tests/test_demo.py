@@ -200,14 +200,11 @@ def test_demo_is_a_living_organisation_and_loads_twice(settings, capsys, client_
     assert all(report.ok for report in chains_verify())
 
 
-def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings, monkeypatch):
+def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings):
     """TBI: every playback is asked for and approved by a second person; RVO: a manager hears a
     call only for misconduct or a threat, on a case; the police may get a copy of a threat.
-    (Loaded without its six months of history, as where time-machine is not installed: a
-    dozen calls of the last days.)"""
+    (Loaded without its six months of history: a dozen calls of the last days.)"""
     from django.test import TestCase
-
-    monkeypatch.setattr("earshot.demo._clock_available", lambda: False)
 
     from access.four_eyes import CaseDraft, RequestError, request_create, request_decide
     from access.models import PolicyVersion, PurposeRule, StandingRight
@@ -215,7 +212,7 @@ def test_demo_policy_follows_the_seeds_and_four_eyes_works_in_it(settings, monke
     from recordings.models import Recording
 
     settings.DEMO = True
-    call_command("loaddemo")
+    call_command("loaddemo", "--without-history")
     tbi = Organisation.objects.get(slug="tbi-direct")
     rvo = Organisation.objects.get(slug="rvo-klantcontact")
     assert not StandingRight.objects.filter(organisation=tbi).exists()

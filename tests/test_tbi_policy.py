@@ -52,7 +52,7 @@ def frozen_clock():
 @pytest.fixture
 def tbi(db):
     with translation.override("en"):
-        demo_load()
+        demo_load(history=False)
     # Past the recording policy every member acknowledges at their first sign-in.
     for membership in Membership.objects.select_related("user", "organisation"):
         policy = current_policy(membership.organisation)
