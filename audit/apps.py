@@ -26,6 +26,10 @@ class AuditConfig(AppConfig):
         post_migrate.connect(
             triggers_after_migrate, sender=self, dispatch_uid="audit_triggers_after_migrate"
         )
+        # The trail page's labels and links for people, teams, employees and invitations.
+        from audit.links_organisations import register_audit_links
+
+        register_audit_links()
 
 
 class AppendOnlyTriggersMissing(RuntimeError):

@@ -149,20 +149,24 @@ def event_targets(*, organisation: Any, events: Iterable[Any]) -> dict[int, list
     they still exist; one resolver call per kind for all events."""
     kinds = _registry.kinds
     keys = detail_keys()
-    refs_by_event = {event.pk: _references(event, keys) for event in events}
+    # A kind no app registered has no words for the page (its code would be all there is):
+    # it is left out here; the export keeps every target.
+    refs_by_event = {
+        event.pk: [ref for ref in _references(event, keys) if ref[0] in kinds] for event in events
+    }
     wanted: dict[str, set[str]] = defaultdict(set)
     for refs in refs_by_event.values():
         for kind, pk in refs:
             wanted[kind].add(pk)
     resolved: dict[str, Mapping[str, TargetLink]] = {}
     for kind, ids in wanted.items():
-        resolved[kind] = kinds[kind].resolve(organisation, ids) if kind in kinds else {}
+        resolved[kind] = kinds[kind].resolve(organisation, ids)
     return {
         event_pk: [
             EventTarget(
                 kind=kind,
                 id=pk,
-                noun=str(kinds[kind].noun) if kind in kinds else kind,
+                noun=str(kinds[kind].noun),
                 link=resolved[kind].get(pk),
             )
             for kind, pk in refs

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.links import register_target_link, resolver_for
-from coaching.models import CalibrationSession, Evaluation, SampleDraw
+from coaching.models import CalibrationSession, Consent, Evaluation, FormVersion, SampleDraw
 
 
 def register_audit_links() -> None:
@@ -52,4 +52,25 @@ def register_audit_links() -> None:
             url_kwargs=lambda draw: {"draw_id": draw.pk},
         ),
         noun=gettext_lazy("sample draw"),
+    )
+    register_target_link(
+        "coaching.consent",
+        resolver_for(
+            lambda org: Consent.objects.filter(organisation=org),
+            label=lambda consent: _("consent (%(use)s)") % {"use": consent.get_use_display()},
+        ),
+        noun=gettext_lazy("consent"),
+    )
+    register_target_link(
+        "coaching.formversion",
+        resolver_for(
+            lambda org: FormVersion.objects.filter(form__organisation=org).select_related("form"),
+            label=lambda version: (
+                _("QM form %(name)s, version %(number)s")
+                % {"name": version.form.name, "number": version.number}
+            ),
+            url_name="coaching:form_version",
+            url_kwargs=lambda version: {"form_id": version.form_id, "number": version.number},
+        ),
+        noun=gettext_lazy("QM form version"),
     )

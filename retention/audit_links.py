@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.links import register_target_link, resolver_for
-from retention.models import DestructionList, LegalHold
+from retention.models import DestructionList, LegalHold, PurgeRun, RetentionChange
 
 
 def register_audit_links() -> None:
@@ -35,4 +35,27 @@ def register_audit_links() -> None:
             url_kwargs=lambda proposal: {"list_id": proposal.pk},
         ),
         noun=gettext_lazy("destruction list"),
+    )
+    register_target_link(
+        "retention.purgerun",
+        resolver_for(
+            lambda org: PurgeRun.objects.filter(organisation=org),
+            label=lambda run: (
+                _("purge run of %(when)s")
+                % {"when": date_format(localtime(run.started_at), "SHORT_DATETIME_FORMAT")}
+            ),
+            url_name="retention:overview",
+        ),
+        noun=gettext_lazy("purge run"),
+    )
+    register_target_link(
+        "retention.retentionchange",
+        resolver_for(
+            lambda org: RetentionChange.objects.filter(organisation=org),
+            label=lambda change: (
+                _("retention of %(days)s days for existing calls") % {"days": change.retention_days}
+            ),
+            url_name="retention:overview",
+        ),
+        noun=gettext_lazy("retention change"),
     )

@@ -409,3 +409,21 @@ def test_a_broken_chain_is_said_in_dutch(trail, officer, eager, django_capture_o
         f"verbroken bij gebeurtenis {trail.opened.sequence}: de inhoud klopt niet met de hash"
         in page
     )
+
+
+def test_people_and_teams_are_named_not_coded(trail, officer):
+    from organisations.models import Membership
+
+    membership = Membership.objects.get(
+        user=trail.cast["coach"], organisation=trail.cast.organisation
+    )
+    audit.record(
+        actor=trail.cast["administrator"],
+        action="organisations.membership.role_changed",
+        organisation=trail.cast.organisation,
+        target=membership,
+    )
+    response, page = _page(officer, action="organisations.membership.role_changed")
+    (row,) = response.context["rows"]
+    assert row.targets[0].link.label.endswith(" als Coach")
+    assert "organisations.membership<" not in page and "organisations.membership " not in page
