@@ -22,6 +22,7 @@ from organisations.models import Membership
 
 CALL = "recordings.recording"
 CASE = "access.case"
+MAX_SEQUENCE = 2**63 - 1
 FILTER_FIELDS = ("start", "end", "action", "person", "purpose", "call", "case", "q")
 
 
@@ -106,7 +107,9 @@ class TrailFilterForm(forms.Form):
         if not value:
             return ""
         if value.lstrip("#").isdigit():
-            self.searched = Q(sequence=int(value.lstrip("#")))
+            # An event number; one past any chain's length (a bigint) simply finds nothing.
+            number = int(value.lstrip("#"))
+            self.searched = Q(sequence=number) if number <= MAX_SEQUENCE else Q(pk__in=[])
         elif is_uuid(value):
             self.searched = _names(value.lower())
         else:

@@ -31,7 +31,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         events, next_cursor = audit_events_page(
             organisation=request.organisation,
-            before_sequence=int(before) if before.isdigit() else None,
+            before_sequence=int(before) if before.isdigit() and len(before) < 19 else None,
             condition=form.query(),
         )
         rows = event_rows(organisation=request.organisation, events=events)
