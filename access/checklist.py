@@ -14,24 +14,27 @@ from register.selectors import purposes_for_organisation
 def access_checklist(organisation: Organisation) -> list[ChecklistItem]:
     """Every purpose of the register has a policy: a rule for who asks and approves, or a
     standing right. A purpose without either is one nobody has decided on yet."""
-    codes = dict(purposes_for_organisation(organisation=organisation).values_list("pk", "code"))
+    purposes = {
+        purpose.pk: purpose for purpose in purposes_for_organisation(organisation=organisation)
+    }
     decided = set(
         PurposeRule.objects.filter(organisation=organisation).values_list("purpose_id", flat=True)
     ) | set(
         StandingRight.objects.filter(organisation=organisation).values_list("purpose_id", flat=True)
     )
-    open_codes = sorted(code for pk, code in codes.items() if pk not in decided)
-    if not codes:
+    # Named as pages name them: by the short name, never the code.
+    open_labels = [purpose.label for pk, purpose in purposes.items() if pk not in decided]
+    if not purposes:
         detail = _("The register has no purposes yet.")
-    elif open_codes:
-        detail = _("No policy yet for: %(codes)s.") % {"codes": ", ".join(open_codes)}
+    elif open_labels:
+        detail = _("No policy yet for: %(codes)s.") % {"codes": ", ".join(open_labels)}
     else:
-        detail = _("All %(count)d purposes have a policy.") % {"count": len(codes)}
+        detail = _("All %(count)d purposes have a policy.") % {"count": len(purposes)}
     return [
         ChecklistItem(
             order=30,
             label=_("An access policy for each purpose"),
-            done=bool(codes) and not open_codes,
+            done=bool(purposes) and not open_labels,
             detail=detail,
             url=reverse("policy:overview", kwargs={"org_slug": organisation.slug}),
         )

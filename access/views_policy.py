@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from access.forms_four_eyes import PurposeRuleForm
 from access.models import PolicyVersion, PurposeRule, StandingRight
+from access.policy_words import policy_version_rows
 from access.rules import purpose_policy_save
 from organisations import roles
 from organisations.client_ip import client_ip
@@ -112,4 +113,8 @@ def policy_version(request: HttpRequest, number: int) -> HttpResponse:
     version = PolicyVersion.objects.filter(organisation=request.organisation, number=number).first()
     if version is None:
         raise Http404
-    return render(request, "access/policy_version.html", {"version": version})
+    return render(
+        request,
+        "access/policy_version.html",
+        {"version": version, "rows": policy_version_rows(version.snapshot)},
+    )

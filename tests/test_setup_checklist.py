@@ -67,7 +67,7 @@ def test_checklist_follows_the_organisation_from_nothing_to_its_first_purge(cast
     )
     assert items["A retention for requests and cases"][0] == "yes"
     page = client.get(_url("organisations:dashboard")).content.decode()
-    assert "No policy yet for: coaching, misconduct." in page
+    assert "No policy yet for: Coaching en monitoring, Ernstig verwijtbare gedraging." in page
 
     purpose_policy_save(
         organisation=organisation,
@@ -78,7 +78,7 @@ def test_checklist_follows_the_organisation_from_nothing_to_its_first_purge(cast
         standing={},
     )
     assert (
-        "No policy yet for: coaching."
+        "No policy yet for: Coaching en monitoring."
         in client.get(_url("organisations:dashboard")).content.decode()
     )
     purpose_policy_save(
