@@ -26,16 +26,27 @@ class EventRow:
         return _("%(who)s %(what)s") % {"who": self.who, "what": self.what}
 
 
+def _subject_id(event: Any) -> int | None:
+    """Who the sentence is about: the actor, or, for an event without one about a person (a
+    failed sign-in, a lock-out), that person."""
+    if event.actor_id is not None:
+        return event.actor_id
+    if event.target_type == "auth.user" and event.target_id.isdigit():
+        return int(event.target_id)
+    return None
+
+
 def actor_names(events: list[Any]) -> dict[int, str]:
-    ids = {event.actor_id for event in events if event.actor_id is not None}
+    ids = {_subject_id(event) for event in events} - {None}
     users = get_user_model().objects.filter(pk__in=ids)
     return {user.pk: person_name(user) for user in users}
 
 
 def who(event: Any, names: dict[int, str]) -> str:
-    if event.actor_id is None:
+    subject = _subject_id(event)
+    if subject is None:
         return _("Earshot")  # the system itself: the purge, a scheduled job
-    return names.get(event.actor_id) or event.actor_label or _("a removed user")
+    return names.get(subject) or event.actor_label or _("a removed user")
 
 
 def event_rows(*, organisation: Any, events: list[Any]) -> list[EventRow]:

@@ -447,3 +447,15 @@ def test_an_export_of_a_search_that_looks_like_a_phone_number_is_recorded_withou
     assert json.loads(b"".join(response.streaming_content))["events"] == []
     exported = AuditEvent.objects.get(action="audit.trail.exported")
     assert "q" not in exported.detail["filters"]
+
+
+def test_a_failed_sign_in_is_said_of_the_person_not_of_earshot(trail, officer):
+    coach = trail.cast["coach"]
+    coach.first_name, coach.last_name = "Cor", "Coach"
+    coach.save()
+    audit.record(
+        actor=None, action="auth.signin.failed", organisation=trail.cast.organisation, target=coach
+    )
+    response, _ = _page(officer, action="auth.signin.failed")
+    (row,) = response.context["rows"]
+    assert row.sentence.startswith("Cor Coach ")
