@@ -51,7 +51,8 @@ def test_the_call_page_offers_the_evaluation_to_a_coach_who_may_hear_it(
             kwargs={"org_slug": "acme", "recording_id": world.team_a_call.pk},
         )
     )
-    assert "data-recording-actions" not in manager_page.content.decode()
+    # The manager may place a legal hold on it, but not evaluate it.
+    assert "/coaching/evaluate/" not in manager_page.content.decode()
 
 
 def test_a_coach_evaluates_beside_the_player_and_releases(world, published_form, client_for):
