@@ -129,6 +129,11 @@ def test_a_calibration_with_three_coaches_through_the_pages(
     assert "data-received" not in employee_page
 
 
+def _counted(label: str, count: int) -> str:
+    """A group of the dashboard's work list: its label (a link) and its count."""
+    return f'{label}</a> <span class="count" data-count>{count}</span>'
+
+
 def test_the_dashboard_counts_what_waits_for_a_coach(
     world,
     published_form,
@@ -153,7 +158,7 @@ def test_the_dashboard_counts_what_waits_for_a_coach(
         .get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
         .content.decode()
     )
-    assert "Questions about using your calls: <strong>1</strong>" in employee_page
+    assert _counted("Questions about using your calls", 1) in employee_page
     consent_answer(membership=member(world.cast["employee"]), consent_id=consent.pk, grant=True)
     session = calibration_open(
         membership=member(coaches[0]),
@@ -165,7 +170,7 @@ def test_the_dashboard_counts_what_waits_for_a_coach(
         closes_by=timezone.localdate() + timedelta(days=3),
     )
     anna = client_for(coaches[1])
-    waiting = "Calibration sessions waiting for your scores: <strong>1</strong>"
+    waiting = _counted("Calibration sessions waiting for your scores", 1)
     assert waiting in anna.get(dashboard, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     anna.post(_url("calibration_score", session_id=session.pk))
     sheet = Evaluation.objects.get(calibration=session, coach=coaches[1])
