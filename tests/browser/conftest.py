@@ -37,6 +37,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Elements axe must skip, each with the reason the rule misfires on it. Never disable a rule.
 AXE_EXCLUDE: list[str] = []
 AXE_TARGETS_SHOWN = 3
+AXE_TOTALS = {"pages": 0, "seconds": 0.0}  # over the run, for the summary at the end
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +84,8 @@ class AxeReport:
             hidden = len(targets) - AXE_TARGETS_SHOWN
             more = f" (+{hidden} more)" if hidden > 0 else ""
             # "Fix any of the following:\n  reason\n  reason" on one line: the first node's reasons.
-            head, *reasons = [line.strip() for line in v["summary"].splitlines()] or [""]
-            summary = f"{head} {'; '.join(reasons)}"
+            lines = [line.strip() for line in v["summary"].splitlines() if line.strip()]
+            summary = "; ".join(lines).replace(":; ", ": ")
             self.violations[(url, v["id"], tuple(targets))] = (
                 f"{url}: {v['id']} ({v['impact']}) {v['help']}: {shown}{more}. {summary}"
             )
@@ -167,8 +168,18 @@ def axe(request, monkeypatch):
     yield report
     for context in contexts:  # a context the test left open
         context.close()
+    AXE_TOTALS["pages"] += len(report.checked)
+    AXE_TOTALS["seconds"] += report.seconds
     if report.violations:
         pytest.fail(f"axe-core found WCAG 2.1 A/AA violations:\n{report.failures()}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_TOTALS["pages"]:
+        terminalreporter.write_line(
+            f"axe-core: {AXE_TOTALS['pages']} checks of a page, "
+            f"{AXE_TOTALS['seconds']:.1f} s in the browser"
+        )
 
 
 @pytest.fixture
