@@ -46,5 +46,5 @@ clean:
 # Extract new UI strings into locale/nl/LC_MESSAGES/django.po (existing translations are
 # kept), then refuse untranslated or fuzzy entries and compile django.mo.
 messages: $(STAMP)
-	EARSHOT_DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --no-location
+	EARSHOT_DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=node_modules --no-location
 	$(PY) scripts/check_translations.py
