@@ -225,15 +225,39 @@ def nightly(timeline: Timeline, organisation: Organisation, start: date, end: da
         day += timedelta(days=1)
 
 
-def quarter_draws(timeline: Timeline, organisation: Organisation, start: date, end: date):
-    """Beat's sample draw, on the first night of every quarter in the history."""
-    from coaching.sampling import draws_due
+def draw_quarter(organisation: Organisation) -> None:
+    """The quarter's sample, drawn as beat draws it when the quarter has ended (coaching/
+    sampling.py), each slot with a seed of the demo's own, so the same calls are drawn every
+    time the demo loads (beat draws with a fresh random seed)."""
+    import hashlib
 
+    from coaching.constants import SampleMode
+    from coaching.models import SamplingPolicy
+    from coaching.sampling import draw_slot, quarter_bounds, slot_windows
+
+    policy = SamplingPolicy.objects.filter(organisation=organisation).first()
+    if policy is None or not policy.per_quarter:
+        return
+    zone = zoneinfo.ZoneInfo(organisation.timezone)
+    ended = timezone.now().astimezone(zone).date() - timedelta(days=1)
+    quarter, start, end = quarter_bounds(ended, zone)
+    if policy.mode == SampleMode.AT_ONCE:
+        windows = [(start, end)] * policy.per_quarter
+    else:
+        windows = slot_windows(start, end, policy.per_quarter)
+    for slot, window in enumerate(windows, 1):
+        seed = hashlib.sha256(f"{SEED}:{organisation.slug}:{quarter}:{slot}".encode()).hexdigest()
+        draw_slot(organisation=organisation, quarter=quarter, slot=slot, window=window, seed=seed)
+
+
+def quarter_draws(timeline: Timeline, organisation: Organisation, start: date, end: date):
+    """The sample draw on the first night of every quarter in the history."""
     zone = zoneinfo.ZoneInfo(organisation.timezone)
     day = start
     while day <= end:
         if day.day == 1 and day.month in (1, 4, 7, 10):
-            timeline.at(datetime.combine(day, time(0, 30), zone), lambda: draws_due(organisation))
+            moment = datetime.combine(day, time(0, 30), zone)
+            timeline.at(moment, lambda: draw_quarter(organisation))
         day += timedelta(days=1)
 
 
