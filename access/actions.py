@@ -37,10 +37,12 @@ def recording_actions(membership, recording) -> list[RecordingAction]:
 
 @dataclass(frozen=True)
 class SelectionAction:
-    """A button under the list of calls: the ticked calls go to `url` as `?recording=<id>…`."""
+    """A button under the list of calls: the ticked calls go to `url` as `?recording=<id>…`.
+    `on_case`: also offered on a case's page for its calls, with `&case=<id>`."""
 
     label: str
     url: str
+    on_case: bool = True
 
 
 SelectionProvider = Callable[[object], Iterable[SelectionAction]]  # (membership)
@@ -83,6 +85,8 @@ def request_and_case_actions(membership) -> list[SelectionAction]:
         )
     if _may_open_case(membership):
         actions.append(
-            SelectionAction(_("Open a case"), reverse("cases:new", kwargs={"org_slug": slug}))
+            SelectionAction(
+                _("Open a case"), reverse("cases:new", kwargs={"org_slug": slug}), on_case=False
+            )
         )
     return actions

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.actions import selection_actions
 from access.case_sections import case_sections
 from access.cases import case_create, case_get, case_set_status, case_timeline
 from access.constants import CaseStatus
 from access.forms_four_eyes import CaseForm
 from access.four_eyes import RequestError, case_kinds_visible_to, cases_visible_to
-from access.policy import recordings_visible_to, requestable_rules
+from access.policy import recordings_visible_to
 from access.selection import (
     selection_initial,
     selection_query,
@@ -79,6 +80,18 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "access/case_new.html", {"form": form})
 
 
+def _call_actions(request: HttpRequest, case, recordings) -> list[tuple[str, str]]:
+    """(label, url) of what an open case's calls can be carried into: a request, a hold."""
+    if not recordings or case.status != CaseStatus.OPEN:
+        return []
+    query = f"{selection_query(recordings)}&case={case.pk}"
+    return [
+        (action.label, f"{action.url}?{query}")
+        for action in selection_actions(request.membership)
+        if action.on_case
+    ]
+
+
 @organisation_view(roles.VIEW_CASES)
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     try:
@@ -97,11 +110,11 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {
             "case": case,
             "recordings": recordings,
-            # Only the calls this person may find are linked and carried into a request.
+            # Only the calls this person may find are linked and carried into a request or hold.
             "findable": findable,
-            "request_query": selection_query(r for r in recordings if r.pk in findable)
-            if findable and case.status == CaseStatus.OPEN and requestable_rules(request.membership)
-            else "",
+            "call_actions": _call_actions(
+                request, case, [r for r in recordings if r.pk in findable]
+            ),
             "requests": case.requests.select_related("purpose", "requester"),
             "timeline": case_timeline(case),
             "sections": case_sections(request.membership, case),

@@ -184,7 +184,13 @@ def test_a_case_page_links_its_calls_and_starts_a_request_for_them(with_cases, c
     page = _shown(manager.get(_url("cases:detail", case_id=case.pk)))
     for call in calls:
         assert _url("access:recording_detail", recording_id=call.pk) in page
-    link = re.search(r'href="([^"]+)" data-case-request', page).group(1)
+    actions = page.split("data-case-call-actions", 1)[1].split("</p>", 1)[0]
+    assert "Bewaarplicht opleggen" in actions and "Zaak openen" not in actions
+    hold_link = re.search(r'<a href="([^"]+)">Bewaarplicht opleggen</a>', actions).group(1)
+    hold_form = _shown(client_for(cast["manager"]).get(hold_link))
+    assert all(_ticked(hold_form, call) for call in calls)
+    assert re.search(rf'<option value="{case.pk}" selected', hold_form)
+    link = re.search(r'<a href="([^"]+)">Toegang vragen</a>', actions).group(1)
     path, query = link.split("?", 1)
     assert path == _url("requests:new")
     assert parse_qs(query) == {"recording": ANY, "case": [str(case.pk)]}
