@@ -17,8 +17,8 @@ from register.spreadsheet import csv_writer
 
 # An SVG chart's own units (it scales to its card): the plot area inside leaves room for the
 # value axis on the left, the months below and each bar's value above it.
-CHART_WIDTH, CHART_HEIGHT = 480, 200
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 46, 472, 20, 158
+CHART_WIDTH, CHART_HEIGHT = 400, 200
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 48, 394, 20, 156
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -92,7 +92,7 @@ def _chart(rows: list[dict], value: str, top: float | None = None, decimals: int
         "right": PLOT_RIGHT,
         "top": PLOT_TOP,
         "bottom": PLOT_BOTTOM,
-        "month_y": PLOT_BOTTOM + 14,
+        "month_y": PLOT_BOTTOM + 15,
         "axis_title_y": CHART_HEIGHT - 4,
         "middle_x": round((PLOT_LEFT + PLOT_RIGHT) / 2, 1),
         "middle_y": round((PLOT_TOP + PLOT_BOTTOM) / 2, 1),

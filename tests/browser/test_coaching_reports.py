@@ -16,6 +16,7 @@ from coaching.tests import conftest as coaching_fixtures
 from coaching.tests.test_reports import _evaluation
 from organisations.tests.factories import EmployeeFactory
 from tests.browser.conftest import sign_in
+from tests.browser.test_player import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,8 @@ def test_report_cards_fit_and_charts_have_axes_and_values(
     )
     assert overflowing == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"coaching-report-{width}.png"), full_page=True)
 
     # The charts: a value axis with ticks, a month under each bar, the value above each bar.
     months = page.locator("[data-report-months] svg[data-chart]").first

@@ -18,7 +18,7 @@ from coaching.models import Criterion, Evaluation
 from coaching.sampling import draw_slot
 from coaching.tests import conftest as coaching_fixtures
 from tests.browser.conftest import sign_in
-from tests.browser.test_player import wait_audio
+from tests.browser.test_player import SCREENSHOTS, wait_audio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +94,12 @@ def test_coach_from_dashboard_to_a_released_evaluation(page, live_server, world,
         group = page.get_by_role("group", name=criterion.text)
         group.locator(f'input[value="{chosen[criterion.pk]}"]').check()
     page.locator("#summary").fill("Vriendelijk en volledig.")
+    # Scrolled down to the end of the form, the player is still in view beside it.
+    page.locator("[data-release]").scroll_into_view_if_needed()
+    box = page.locator("[data-player]").bounding_box()
+    assert box["y"] >= 0 and box["y"] + 40 <= page.viewport_size["height"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-scrolled.png"))
 
     # 4. Released, after confirming what cannot be undone (where the page asks for it).
     confirm = page.locator("[data-confirm-irreversible]")
@@ -112,6 +118,7 @@ def test_coach_from_dashboard_to_a_released_evaluation(page, live_server, world,
         "ja · 100 van 100 punten"
     )
     expect(page.locator("[data-summary]")).to_have_text("Vriendelijk en volledig.")
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-released.png"), full_page=True)
     # The coach's own listen to this call, once, named by its purpose.
     listens = page.locator("[data-own-listens] li")
     expect(listens).to_have_count(1)
