@@ -26,6 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from audit.models import SYSTEM_CHAIN, AuditChain, AuditCheckpoint
 from audit.object_store import object_store_put
@@ -201,6 +202,26 @@ def _chain_named(line: str) -> str | None:
     return chain if isinstance(chain, str) else None
 
 
+class Problem(str):
+    """A problem with the checkpoints: English as a string (the command, the logs), and
+    `translated()` in the active language (the audit-trail page)."""
+
+    text: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, **params: Any) -> Problem:
+        problem = super().__new__(cls, text % params)
+        problem.text, problem.params = text, params
+        return problem
+
+    def translated(self) -> str:
+        return gettext(self.text) % self.params
+
+
+def translated(problem: str) -> str:
+    return problem.translated() if isinstance(problem, Problem) else problem
+
+
 def checkpoint_parse(
     where: str, line: str, keys: dict
 ) -> tuple[Checkpoint | None, str | None, str]:
@@ -214,19 +235,39 @@ def checkpoint_parse(
         )
         chain = statement["chain"]
     except (ValueError, KeyError, TypeError):
-        return None, None, f"checkpoint {where} cannot be read: it was altered or forged"
+        return (
+            None,
+            None,
+            Problem(
+                gettext_noop("checkpoint %(where)s cannot be read: it was altered or forged"),
+                where=where,
+            ),
+        )
     public = keys.get(key_id)
     if public is None:
         return (
             None,
             chain,
-            (
-                f"checkpoint {where} is signed by an unknown key {key_id!r} (forged, or the "
-                "verify key is missing)"
+            Problem(
+                gettext_noop(
+                    "checkpoint %(where)s is signed by an unknown key %(key)s (forged, or the "
+                    "verify key is missing)"
+                ),
+                where=where,
+                key=repr(key_id),
             ),
         )
     if not signature_valid(canonical(statement), key=public, signature=signature):
-        return None, chain, f"checkpoint {where}: the signature does not verify (forged or altered)"
+        return (
+            None,
+            chain,
+            Problem(
+                gettext_noop(
+                    "checkpoint %(where)s: the signature does not verify (forged or altered)"
+                ),
+                where=where,
+            ),
+        )
     try:
         checkpoint = Checkpoint(
             chain=chain,
@@ -240,7 +281,11 @@ def checkpoint_parse(
             source=where,
         )
     except (KeyError, TypeError, ValueError):
-        return None, chain, f"checkpoint {where} is signed but not understood"
+        return (
+            None,
+            chain,
+            Problem(gettext_noop("checkpoint %(where)s is signed but not understood"), where=where),
+        )
     return checkpoint, chain, ""
 
 
@@ -254,11 +299,25 @@ def checkpoints_load(*, extra: Iterable[Path] = ()) -> CheckpointSet:
     try:
         keys = verify_keys()
     except SigningKeyError as error:
-        loaded.problems.append((None, f"checkpoints cannot be verified: {error}"))
+        loaded.problems.append(
+            (
+                None,
+                Problem(
+                    gettext_noop("checkpoints cannot be verified: %(error)s"), error=str(error)
+                ),
+            )
+        )
         return loaded
     if not keys:
         loaded.problems.append(
-            (None, "checkpoints cannot be verified: no signing or verify key is configured")
+            (
+                None,
+                Problem(
+                    gettext_noop(
+                        "checkpoints cannot be verified: no signing or verify key is configured"
+                    )
+                ),
+            )
         )
         return loaded
     seen = set()

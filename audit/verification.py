@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from audit.checkpoints import Checkpoint, CheckpointSet, checkpoints_load
+from audit.checkpoints import Checkpoint, CheckpointSet, checkpoints_load, translated
 from audit.hashing import stored_event_hash
 from audit.models import GENESIS_HASH, AuditChain, AuditEvent
 
@@ -34,9 +34,13 @@ class ChainReport:
     # The reason as an English message with its parameters, translated where a page shows it
     # (the command and the logs keep the English `reason`).
     message: tuple[str, tuple[tuple[str, Any], ...]] = ("", ())
+    # Problems of the checkpoints themselves (forged, unreadable), each translatable.
+    problems: tuple[str, ...] = ()
 
     def reason_translated(self) -> str:
         """The reason in the active language (the audit-trail page)."""
+        if self.problems:
+            return "; ".join(translated(problem) for problem in self.problems)
         text, params = self.message
         if not text:
             return self.reason
@@ -85,7 +89,7 @@ def chain_walk(
     """The verdict on one chain: its events in sequence order, its head (None if absent) and
     its verified checkpoints. Pure: the property tests feed it events held in memory."""
     if problems:
-        return ChainReport(key, 0, False, reason="; ".join(problems))
+        return ChainReport(key, 0, False, reason="; ".join(problems), problems=tuple(problems))
     checkpoints = _not_superseded(checkpoints)
     vouched: dict[int, list[Checkpoint]] = defaultdict(list)
     for checkpoint in checkpoints:
@@ -256,7 +260,15 @@ def chains_verify(
     reports = [chain_verify(key=key, loaded=loaded) for key in keys]
     unattributed = [problem for chain, problem in loaded.problems if chain is None]
     if unattributed:
-        reports.append(ChainReport(CHECKPOINT_STORE, 0, False, reason="; ".join(unattributed)))
+        reports.append(
+            ChainReport(
+                CHECKPOINT_STORE,
+                0,
+                False,
+                reason="; ".join(unattributed),
+                problems=tuple(unattributed),
+            )
+        )
     now = timezone.now()
     for report in reports:
         if report.chain == CHECKPOINT_STORE:
@@ -264,10 +276,11 @@ def chains_verify(
         # Stored in the installation's language: the audit-trail page shows it.
         with translation.override(settings.LANGUAGE_CODE):
             problem = report.problem_translated()
+            unattributed_text = "; ".join(translated(problem) for problem in unattributed)
         AuditChain.objects.filter(key=report.chain).update(
             last_verified_at=now,
             last_verified_ok=report.ok and not unattributed,
-            last_verified_problem=problem if not report.ok else "; ".join(unattributed),
+            last_verified_problem=problem if not report.ok else unattributed_text,
             last_verified_checkpoint_sequence=(
                 report.checkpoint.last_sequence if report.checkpoint else None
             ),

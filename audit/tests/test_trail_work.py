@@ -459,3 +459,16 @@ def test_a_failed_sign_in_is_said_of_the_person_not_of_earshot(trail, officer):
     response, _ = _page(officer, action="auth.signin.failed")
     (row,) = response.context["rows"]
     assert row.sentence.startswith("Cor Coach ")
+
+
+def test_an_unreadable_checkpoint_is_said_in_dutch_on_the_page(
+    trail, officer, eager, django_capture_on_commit_callbacks, isolated_audit_checkpoints
+):
+    from django.core.management import call_command
+
+    call_command("audit_checkpoint")
+    with open(isolated_audit_checkpoints / "checkpoints.jsonl", "a") as store:
+        store.write("{not a checkpoint\n")
+    page = _verify(officer, django_capture_on_commit_callbacks)
+    assert "Keten verbroken" in page
+    assert "is niet leesbaar: het is gewijzigd of vervalst" in page
