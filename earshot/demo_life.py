@@ -31,7 +31,8 @@ from django.utils import timezone
 from organisations.models import Employee, Membership, Organisation
 
 SEED = 17
-HISTORY_DAYS = 183
+# Six whole months before the current one, whatever day of the month the demo is loaded.
+HISTORY_DAYS = 190
 # Per organisation: how many recent days have a full day of calls, and how many a weekday.
 # Before that, a call on Tuesdays and Thursdays: enough to evaluate, little to purge.
 DENSE = {"rvo-klantcontact": (31, 4), "tbi-direct": (66, 2)}

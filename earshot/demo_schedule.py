@@ -165,10 +165,10 @@ def tbi(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
         story = partial(work.request_story, organisation, asker="tbi-teamleader", code=code)
         timeline.at(moment, partial(story, motivation=motivation, call_age_days=age, **more))
 
-    def revoke_next_day(request, recording) -> None:
+    def revoke_later(request, recording) -> None:
         comment = "De klant heeft de klacht ingetrokken; terugluisteren is niet meer nodig."
         revoke = partial(work._revoke, organisation, "tbi-manager", comment, request.pk)
-        timeline.at(timezone.now() + timedelta(days=1, hours=5), revoke)
+        timeline.at(timezone.now() + timedelta(hours=4), revoke)
 
     manager = {"decider": "tbi-manager"}
     # Never decided: expires after its 7 days.
@@ -186,7 +186,7 @@ def tbi(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
         **manager,
     )
     reason = "De klant betwist de afspraak die in dit gesprek is gemaakt."
-    ask(at(6, 9, 30), "reactive-request", reason, 1, then=revoke_next_day, **manager)
+    ask(at(6, 9, 30), "reactive-request", reason, 1, then=revoke_later, **manager)
     reason = "De klant vraagt een geanonimiseerde uitgetypte versie van dit gesprek."
     transcript = partial(_transcript, organisation)
     ask(at(2, 10), "customer-transcript", reason, 1, then=transcript, **manager)

@@ -155,7 +155,7 @@ def evaluations(timeline: Timeline, organisation, calls: list[PlannedCall], now:
                 when + timedelta(days=1, minutes=-40),
                 partial(acknowledge, organisation, call.call_id, call.employee.user.username),
             )
-    draft = calls[-3]
+    draft = [call for call in calls if call.started_at < now - timedelta(hours=2)][-3]
     timeline.at(
         now - timedelta(hours=1),
         partial(evaluate, organisation, draft.call_id, coaches[0], 0.7, "draft", False),
