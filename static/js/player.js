@@ -70,7 +70,13 @@ function setUp(root) {
     const fromPage = parseFloat(durationLabel.dataset.seconds || "");
     return Number.isFinite(fromPage) && fromPage > 0 ? fromPage : 0;
   };
-  const sourceUrl = () => `${base}?purpose=${encodeURIComponent(purpose.value)}`;
+  // After the gate stopped a playback, the next load asks under a new address: the browser
+  // keeps what it read of an address in memory and would otherwise play that without asking.
+  let stops = 0;
+  const sourceUrl = () => {
+    const url = `${base}?purpose=${encodeURIComponent(purpose.value)}`;
+    return stops ? `${url}&stop=${stops}` : url;
+  };
 
   function showDuration() {
     durationLabel.textContent = formatTime(knownDuration());
@@ -174,6 +180,7 @@ function setUp(root) {
   async function explainError() {
     const code = audio.error ? audio.error.code : 0;
     if (!loaded || code === MediaError.MEDIA_ERR_ABORTED) return;
+    stops += 1;
     audio.pause();
     updatePlayLabel();
     await showReason(audio.currentSrc || sourceUrl());
@@ -199,6 +206,7 @@ function setUp(root) {
     }
     if (![401, 403, 404, 410].includes(response.status)) return;
     loaded = false;
+    stops += 1;
     audio.pause();
     audio.removeAttribute("src");
     audio.load();
@@ -253,6 +261,10 @@ function setUp(root) {
   audio.addEventListener("seeked", showPosition);
   audio.addEventListener("play", updatePlayLabel);
   audio.addEventListener("playing", startChecking);
+  // Resuming what the browser already holds: ask at once, not only at the next tick.
+  audio.addEventListener("play", () => {
+    if (audio.currentTime > 0) checkStillAllowed();
+  });
   audio.addEventListener("pause", stopChecking);
   audio.addEventListener("ended", stopChecking);
   audio.addEventListener("playing", hideError);

@@ -47,6 +47,44 @@ def granted_call(four_eyes):
     return call, request
 
 
+def test_a_paused_player_resumed_after_the_revoke_stops_at_once(
+    browser, live_server, four_eyes, granted_call
+):
+    call, request = granted_call
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
+    )
+    try:
+        sign_in(page, live_server, "acme-coach")
+        path = reverse(
+            "access:recording_detail", kwargs={"org_slug": "acme", "recording_id": call.pk}
+        )
+        page.goto(f"{live_server.url}{path}")
+        page.select_option("#purpose", "misconduct")
+        page.click('[data-action="play"]')
+        wait_audio(page, "!a.paused && a.currentTime > 1")
+        page.click('[data-action="play"]')  # pause, with seconds of the call read ahead
+        wait_audio(page, "a.paused")
+        position = audio(page, "a.currentTime")
+        grant_revoke(
+            membership=four_eyes.membership("privacy_officer"),
+            request_id=request.pk,
+            comment="Onderzoek afgerond",
+        )
+        page.click('[data-action="play"]')
+        page.locator("[data-error]").wait_for(state="visible", timeout=3_000)
+        wait_audio(page, "a.paused")
+        assert audio(page, "a.currentTime") < position + 2
+        assert problems == []
+    finally:
+        context.close()
+
+
 def test_a_revoked_grant_stops_the_playing_player_within_seconds(
     browser, live_server, four_eyes, granted_call
 ):
@@ -100,9 +138,13 @@ def test_a_revoked_grant_stops_the_playing_player_within_seconds(
         error.wait_for(state="visible", timeout=5_000)
         assert error.inner_text().strip() != ""
         assert page.locator('[data-action="play"]').inner_text() == "Play"
-        # It stays stopped: nothing buffered plays on.
+        # It stays stopped: nothing buffered plays on, and Play asks the gate again.
         page.wait_for_timeout(1_500)
         assert audio(page, "a.paused") is True
+        page.click('[data-action="play"]')
+        page.wait_for_timeout(1_500)
+        assert audio(page, "a.paused") is True
+        assert error.is_visible()
         assert AuditEvent.objects.filter(
             action="access.recording.refused", target_id=str(call.pk)
         ).exists()
