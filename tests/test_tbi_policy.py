@@ -426,7 +426,7 @@ def test_a_sampled_call_is_heard_only_through_a_request_with_the_employee_presen
     form = client.get(link.replace("&amp;", "&")).content.decode()
     sample_rule = rule(tbi, "training-sample")
     assert f'value="{sample_rule.purpose_id}" selected' in form
-    assert call.call_id in form
+    assert f'value="{call.pk}"' in form  # the sampled call, ticked, as a readable line
     page = client.post(
         reverse("requests:new", kwargs={"org_slug": "tbi-direct"}),
         {
