@@ -21,7 +21,7 @@ from coaching.sample_requests import may_ask_for_samples, sample_items_for
 from coaching.sampling import queue_for
 from organisations import roles
 from organisations.models import Membership
-from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group
+from organisations.todo import Todo, WorkItem, person, todo_group
 from recordings.labels import call_title, call_when
 
 
@@ -65,9 +65,8 @@ def _drafts(membership: Membership) -> Todo:
     return todo_group(
         _("Your draft evaluations"),
         reverse("coaching:overview", kwargs={"org_slug": membership.organisation.slug}),
-        drafts.order_by("recording__purge_deadline")[:ITEMS_SHOWN],
+        drafts.order_by("recording__purge_deadline"),
         item,
-        count=drafts.count(),
     )
 
 
@@ -86,9 +85,8 @@ def _samples(membership: Membership, items, label: str) -> Todo:
     return todo_group(
         label,
         url,
-        items.order_by("recording__purge_deadline")[:ITEMS_SHOWN],
+        items.order_by("recording__purge_deadline"),
         item,
-        count=items.count(),
     )
 
 
@@ -118,9 +116,8 @@ def _calibration_sheets(membership: Membership) -> Todo:
     return todo_group(
         _("Calibration sessions waiting for your scores"),
         reverse("coaching:overview", kwargs={"org_slug": slug}),
-        sessions.order_by("closes_by")[:ITEMS_SHOWN],
+        sessions.order_by("closes_by"),
         item,
-        count=sessions.count(),
     )
 
 
@@ -160,9 +157,8 @@ def _disputes(membership: Membership) -> Todo:
     return todo_group(
         _("Disputes waiting for your answer"),
         reverse("coaching:overview", kwargs={"org_slug": membership.organisation.slug}),
-        disputes.order_by("raised_at")[:ITEMS_SHOWN],
+        disputes.order_by("raised_at"),
         item,
-        count=disputes.count(),
     )
 
 
@@ -228,15 +224,13 @@ def employee_waiting(membership: Membership) -> list[Todo]:
         todo_group(
             _("Evaluations for you to read"),
             overview,
-            unread.order_by("released_at")[:ITEMS_SHOWN],
+            unread.order_by("released_at"),
             evaluation_item,
-            count=unread.count(),
         ),
         todo_group(
             _("Questions about using your calls"),
             overview,
-            questions.order_by("recording__purge_deadline")[:ITEMS_SHOWN],
+            questions.order_by("recording__purge_deadline"),
             consent_item,
-            count=questions.count(),
         ),
     ]

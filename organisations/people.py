@@ -31,7 +31,7 @@ from organisations.models import (
 from organisations.roles import ALL_ROLE_PERMISSIONS
 from organisations.services import membership_change_role
 from organisations.signals import people_changed
-from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group, todo_provider
+from organisations.todo import Todo, WorkItem, person, todo_group, todo_provider
 
 # (organisation, old_role, new_role) -> True when the new role may hear calls the old one
 # may not. access/ registers the check that reads the access policy's standing rights.
@@ -418,15 +418,13 @@ def role_changes_waiting(membership: Membership) -> list[Todo]:
         todo_group(
             _("Role changes waiting for your approval"),
             url,
-            changes[:ITEMS_SHOWN],
+            changes,
             change_item,
-            count=changes.count(),
         ),
         todo_group(
             _("Invitations waiting for your approval"),
             url,
-            invitations[:ITEMS_SHOWN],
+            invitations,
             invitation_item,
-            count=invitations.count(),
         ),
     ]

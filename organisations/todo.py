@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from organisations.models import Membership
@@ -91,8 +92,12 @@ def todo_group(
     item: Callable[[T], WorkItem],
     count: int | None = None,
 ) -> Todo:
-    """A group from its rows: all of them (count None) or, for a long queryset, the first rows
-    in deadline order with the count given. The items are the soonest ITEMS_SHOWN."""
+    """A group from its rows: a queryset ordered soonest deadline first (counted, and cut at
+    ITEMS_SHOWN, in the database), every row as a list, or the first rows of a list with the
+    count given. The items are the soonest ITEMS_SHOWN."""
+    if isinstance(rows, QuerySet) and count is None:
+        count = rows.count()
+        rows = rows[:ITEMS_SHOWN] if count else []
     rows = list(rows)
     items = by_deadline(item(row) for row in rows)[:ITEMS_SHOWN]
     return Todo(label, len(rows) if count is None else count, url, tuple(items))

@@ -35,7 +35,7 @@ from organisations.models import Membership, Organisation, TwoFactorReset
 from organisations.models_twofactor import TwoFactorResetStatus
 from organisations.selectors import memberships_for_user
 from organisations.signals_twofactor import two_factor_reset_changed
-from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group, todo_provider
+from organisations.todo import Todo, WorkItem, person, todo_group, todo_provider
 
 REQUESTER_ROLES = frozenset({Role.ADMINISTRATOR})
 MIN_MOTIVATION_CHARS = 20
@@ -115,9 +115,8 @@ def _todo(membership: Membership) -> list[Todo]:
         todo_group(
             gettext_lazy("Two-factor resets waiting for your approval"),
             url,
-            waiting[:ITEMS_SHOWN],
+            waiting,
             item,
-            count=waiting.count(),
         )
     ]
 

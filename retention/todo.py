@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from organisations import roles
 from organisations.constants import Role
 from organisations.models import Membership
-from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, person, todo_group
+from organisations.todo import Todo, WorkItem, person, todo_group
 from recordings.labels import call_title
 from retention.constants import DestructionStatus, HoldStatus
 from retention.models import DestructionList, LegalHold
@@ -83,9 +83,6 @@ def destruction_waiting(membership: Membership) -> list[Todo]:
         .select_related("proposed_by")
         .order_by("proposed_at")
     )
-    count = waiting.count()
-    if not count:
-        return []
 
     def item(proposed: DestructionList) -> WorkItem:
         n = len(proposed.items)
@@ -103,9 +100,8 @@ def destruction_waiting(membership: Membership) -> list[Todo]:
         todo_group(
             _("Destruction lists waiting for your approval"),
             url,
-            waiting[:ITEMS_SHOWN],
+            waiting,
             item,
-            count=count,
         )
     ]
 
@@ -116,9 +112,6 @@ def overdue_calls(membership: Membership) -> list[Todo]:
     if membership.role != Role.PRIVACY_OFFICER:
         return []
     overdue = overdue_recordings(membership.organisation).select_related("employee__team")
-    count = overdue.count()
-    if not count:
-        return []
     url = reverse("retention:overview", kwargs={"org_slug": membership.organisation.slug})
 
     def item(recording) -> WorkItem:
@@ -133,8 +126,7 @@ def overdue_calls(membership: Membership) -> list[Todo]:
         todo_group(
             _("Calls past their retention deadline"),
             url,
-            overdue.order_by("purge_deadline")[:ITEMS_SHOWN],
+            overdue.order_by("purge_deadline"),
             item,
-            count=count,
         )
     ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations import roles
-from organisations.todo import ITEMS_SHOWN, Todo, WorkItem, todo_group
+from organisations.todo import Todo, WorkItem, todo_group
 from subjects.constants import SubjectRequestStatus
 
 
@@ -35,8 +35,7 @@ def subject_requests_waiting(membership) -> list[Todo]:
         todo_group(
             _("Data subject requests to answer"),
             reverse("subjects:list", kwargs={"org_slug": organisation.slug}),
-            open_requests.order_by("due", "received_on")[:ITEMS_SHOWN],
+            open_requests.order_by("due", "received_on"),
             item,
-            count=open_requests.count(),
         )
     ]

@@ -52,7 +52,11 @@ def transcripts_waiting(membership) -> list[Todo]:
         (TranscriptStatus.SENT_BACK, _("Your transcripts sent back for changes")),
         (TranscriptStatus.APPROVED, _("Your approved transcripts to export to the customer")),
     ):
-        todos.append(todo_group(label, url, own.filter(status=status), item))
+        todos.append(
+            todo_group(
+                label, url, own.filter(status=status).order_by("recording__purge_deadline"), item
+            )
+        )
     return todos
 
 
