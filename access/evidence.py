@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.constants import RequestStatus
@@ -38,11 +39,13 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
     now = timezone.now()
     # Windows of whole local days (today and the days before), as the listen counts are.
     since = {days: window_start(organisation, days, now=now) for days in WINDOWS}
-    declared = list(
-        Purpose.objects.filter(activity__organisation=organisation)
-        .order_by("activity__reference", "position")
-        .values_list("code", flat=True)
-    )
+    purposes = {
+        purpose.code: purpose.label
+        for purpose in Purpose.objects.filter(activity__organisation=organisation).order_by(
+            "activity__reference", "position"
+        )
+    }
+    declared = list(purposes)
     audit_url = reverse("audit:trail", kwargs={"org_slug": organisation.slug})
     # Listens come from the audit trail: read from its daily counts, plus today live.
     heard = counts_per_purpose(organisation, "access.recording.listened", WINDOWS, now=now)
@@ -76,7 +79,8 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
         lines.append(
             Evidence(
                 "purposes",
-                code,
+                # A page names a purpose by its short name; one no longer declared by its code.
+                purposes.get(code, code),
                 _(
                     "listens %(l30)d / %(l90)d; requests approved %(a30)d / %(a90)d, "
                     "denied %(d30)d / %(d90)d; disclosures %(x30)d / %(x90)d (30 / 90 days)"
@@ -104,8 +108,10 @@ def access_evidence(organisation: Organisation) -> list[Evidence]:
                 _("Listen counts"),
                 _("days up to %(day)s counted at %(when)s; today counted live")
                 % {
-                    "day": done.through_day.strftime("%d-%m-%Y"),
-                    "when": timezone.localtime(done.counted_at).strftime("%d-%m-%Y %H:%M"),
+                    "day": date_format(done.through_day, "SHORT_DATE_FORMAT"),
+                    "when": date_format(
+                        timezone.localtime(done.counted_at), "SHORT_DATETIME_FORMAT"
+                    ),
                 },
             )
         )

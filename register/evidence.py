@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import AuditChain
@@ -61,7 +62,7 @@ def audit_evidence(organisation: Organisation) -> list[Evidence]:
     if head is None or head.last_verified_at is None:
         return [Evidence("audit", label, _("not yet"), ok=False, url=url)]
     value = "{}: {}".format(
-        timezone.localtime(head.last_verified_at).strftime("%d-%m-%Y %H:%M"),
+        date_format(timezone.localtime(head.last_verified_at), "SHORT_DATETIME_FORMAT"),
         _("intact") if head.last_verified_ok else _("BROKEN"),
     )
     lines = [Evidence("audit", label, value, ok=bool(head.last_verified_ok), url=url)]
@@ -71,7 +72,9 @@ def audit_evidence(organisation: Organisation) -> list[Evidence]:
     else:
         signed = _("event %(sequence)d, signed %(when)s") % {
             "sequence": head.last_verified_checkpoint_sequence,
-            "when": timezone.localtime(head.last_verified_checkpoint_at).strftime("%d-%m-%Y %H:%M"),
+            "when": date_format(
+                timezone.localtime(head.last_verified_checkpoint_at), "SHORT_DATETIME_FORMAT"
+            ),
         }
         lines.append(
             Evidence("audit", signed_label, signed, ok=bool(head.last_verified_ok), url=url)

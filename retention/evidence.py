@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
@@ -96,7 +97,9 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
                 _("Last purge"),
                 _("%(when)s: %(status)s, %(purged)d erased, %(failed)d failed")
                 % {
-                    "when": timezone.localtime(last.started_at).strftime("%d-%m-%Y %H:%M"),
+                    "when": date_format(
+                        timezone.localtime(last.started_at), "SHORT_DATETIME_FORMAT"
+                    ),
                     "status": last.get_status_display(),
                     "purged": last.purged,
                     "failed": last.failed,
