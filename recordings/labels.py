@@ -23,5 +23,8 @@ def call_title(recording: Recording) -> str:
     employee = recording.employee
     team = employee.team if employee is not None else None
     if team is not None:
-        title = _("%(call)s · team %(team)s") % {"call": title, "team": team.name}
+        if team.name.lower().startswith(("team", _("team").lower())):
+            title = _("%(call)s · %(team)s") % {"call": title, "team": team.name}  # "Team Zuid"
+        else:
+            title = _("%(call)s · team %(team)s") % {"call": title, "team": team.name}
     return title

@@ -63,7 +63,7 @@ def test_the_approver_finds_the_request_itself_with_its_purpose_asker_call_and_l
     detail = reverse("requests:detail", kwargs={"org_slug": "acme", "request_id": asked.pk})
     assert f'href="{detail}"' in group
     assert f"{four_eyes.purpose.label} · gevraagd door acme-manager" in group
-    assert "Gesprek van " in group and "· team " in group  # the call, not its PBX id
+    assert "Gesprek van " in group and "· Team " in group  # the call, not its PBX id
     assert four_eyes.call.call_id not in group
     assert "uiterlijk " in group and "te laat" not in group  # its lapse, still ahead
     assert "Alle 1" in group
