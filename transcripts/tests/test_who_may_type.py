@@ -38,7 +38,7 @@ def test_holder_of_a_transcript_grant_starts_one_transcript_per_call_and_grant(t
 
 def test_a_grant_for_another_purpose_is_refused(transcript_world):
     transcript_world.grant(purpose="misconduct")
-    with pytest.raises(TranscriptError, match="toestemming nodig voor een doel met transcripties"):
+    with pytest.raises(TranscriptError, match="toegang nodig voor een doel met transcripties"):
         _start(transcript_world)
     assert not Transcript.objects.exists()
 
