@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -53,7 +54,10 @@ def copy_pdf(contents: dict) -> bytes:
         )
         pairs = [
             (_("Start"), _when(call["started_at"])),
-            (_("Duration"), _("%(seconds)s seconds") % {"seconds": call["duration_seconds"]}),
+            (
+                _("Duration"),
+                _("%(seconds)s seconds") % {"seconds": number_format(call["duration_seconds"])},
+            ),
             (_("Direction"), call["direction_label"]),
             (_("Queue / line"), call["queue"]),
             (_("Employee"), call["employee"]),
