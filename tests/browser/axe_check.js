@@ -21,11 +21,19 @@
     return window.__earshotAxeReport(location.href, violations, error, seconds);
   }
 
-  function check() {
+  // Whether the page changed since axe last looked: the check at the end skips an unchanged page.
+  let changed = true;
+  new MutationObserver(() => {
+    changed = true;
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+
+  function check(onlyIfChanged = false) {
     if (document.contentType !== "text/html") return pending;
+    if (onlyIfChanged && !changed) return pending;
     let started = 0;
     pending = pending
       .then(() => {
+        changed = false;
         started = performance.now();
         return window.axe.run({ exclude: settings.exclude }, settings.options);
       })
@@ -38,6 +46,6 @@
   }
 
   const loaded = new Promise((resolve) => window.addEventListener("load", () => resolve(check())));
-  window.__earshotAxeCheck = check; // check the page as it is now
+  window.__earshotAxeCheck = check; // check the page as it is now (if it changed, with true)
   window.__earshotAxeSettled = () => loaded.then(() => pending); // the load's run has reported
 })();
