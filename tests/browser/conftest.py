@@ -110,7 +110,6 @@ def _install_axe(context, axe: AxeReport) -> None:
         "options": {
             "runOnly": {"type": "tag", "values": AXE_TAGS},
             "resultTypes": ["violations"],
-            "restoreScroll": True,
         },
     }
 

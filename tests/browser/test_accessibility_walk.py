@@ -208,3 +208,48 @@ def test_the_public_pages_pass_axe(page, live_server, seeded, axe):
     accessibility_checked(page)
     print(f"public: {len(set(axe.checked))} pages checked by axe")
     assert len(set(axe.checked)) >= 4
+
+
+# Forms sent empty: the page with its errors beside the fields is checked as well.
+FORMS = [
+    ("manager", "requests/new/"),
+    ("manager", "cases/new/"),
+    ("manager", "retention/holds/new/"),
+    ("privacy_officer", "subject-requests/new/"),
+    ("privacy_officer", "register/new/"),
+    ("administrator", "teams/"),
+    ("administrator", "employees/"),
+]
+
+
+@pytest.fixture
+def form_page(browser, live_server):
+    """A Dutch page whose console may report the 400 a refused form answers with (the register's
+    forms do), and nothing else."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl")
+    context.add_cookies([{"name": "django_language", "value": "nl", "url": live_server.url}])
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and "status of 400" not in msg.text:
+            problems.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    yield page
+    context.close()
+    assert problems == [], f"the browser reported errors: {problems}"
+
+
+@pytest.mark.parametrize(("role", "path"), FORMS)
+def test_a_form_with_its_errors_passes_axe(form_page, live_server, seeded, axe, role, path):
+    page = form_page
+    sign_in_as(page, live_server, f"acme-{role}")
+    page.goto(f"{live_server.url}/o/acme/{path}")
+    accessibility_checked(page)
+    page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    page.locator("main form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state()
+    accessibility_checked(page)
+    assert page.locator("main .errors").count() > 0, "the form was not refused"
