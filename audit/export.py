@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from audit.links import purpose_names
 from audit.models import AuditChain
 from audit.selectors import audit_events_export
 from audit.services import AuditDetailError, chain_key_for
+from audit.services import _check_detail as check_detail
 from organisations.models import Membership
 from organisations.spreadsheet import csv_writer
 
@@ -102,6 +104,28 @@ def _json(rows: Iterator[dict[str, Any]], *, header: dict[str, Any]) -> Iterator
     yield "\n]}\n"
 
 
+def _recorded_filters(filters: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The filters as the export's own event may hold them, and the names of those left out.
+    A day is recorded as the moment it starts (`start`) or ends (`end`) in the organisation's
+    time zone: a bare date reads to the trail's check as a long number. A value that still
+    looks like a phone number (a typed search, a case reference of digits) is left out."""
+    zone = timezone.get_current_timezone()
+    recorded: dict[str, str] = {}
+    withheld: list[str] = []
+    for key, value in filters.items():
+        if key in ("start", "end"):
+            day = datetime.strptime(value, "%Y-%m-%d").date()
+            value = datetime.combine(day, time.min if key == "start" else time.max, zone)
+            value = value.isoformat()
+        try:
+            check_detail({key: value})
+        except AuditDetailError:
+            withheld.append(key)
+        else:
+            recorded[key] = value
+    return recorded, withheld
+
+
 def trail_export(
     *,
     organisation: Any,
@@ -116,25 +140,17 @@ def trail_export(
         raise ValueError(f"unknown export format {fmt!r}")
     head = AuditChain.objects.filter(key=chain_key_for(organisation)).first()
     up_to = head.last_sequence if head is not None else 0
-    detail = {"format": fmt, "filters": filters, "up_to_event": up_to}
-    try:
-        audit.record(
-            actor=actor,
-            action="audit.trail.exported",
-            organisation=organisation,
-            detail=detail,
-            ip_address=ip_address,
-        )
-    except AuditDetailError:
-        # A typed search that looks like a phone number is not copied into the trail.
-        detail["filters"] = {key: value for key, value in filters.items() if key != "q"}
-        audit.record(
-            actor=actor,
-            action="audit.trail.exported",
-            organisation=organisation,
-            detail=detail,
-            ip_address=ip_address,
-        )
+    detail: dict[str, Any] = {"format": fmt, "up_to_event": up_to}
+    detail["filters"], withheld = _recorded_filters(filters)
+    if withheld:
+        detail["withheld"] = withheld
+    audit.record(
+        actor=actor,
+        action="audit.trail.exported",
+        organisation=organisation,
+        detail=detail,
+        ip_address=ip_address,
+    )
     rows = _rows(
         organisation=organisation,
         events=audit_events_export(

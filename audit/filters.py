@@ -106,7 +106,7 @@ class TrailFilterForm(forms.Form):
         value = self.cleaned_data["q"].strip()
         if not value:
             return ""
-        if value.lstrip("#").isdigit():
+        if value.lstrip("#").isascii() and value.lstrip("#").isdigit():
             # An event number; one past any chain's length (a bigint) simply finds nothing.
             number = int(value.lstrip("#"))
             self.searched = Q(sequence=number) if number <= MAX_SEQUENCE else Q(pk__in=[])

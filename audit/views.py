@@ -31,7 +31,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         events, next_cursor = audit_events_page(
             organisation=request.organisation,
-            before_sequence=int(before) if before.isdigit() and len(before) < 19 else None,
+            before_sequence=int(before) if _number(before) and len(before) < 19 else None,
             condition=form.query(),
         )
         rows = event_rows(organisation=request.organisation, events=events)
@@ -43,12 +43,17 @@ def trail(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_query": urlencode(filters),
         "next_cursor": next_cursor,
-        "paged": before.isdigit(),
+        "paged": _number(before),
         "head": head,
         "verification_pending": chain_verification_pending(head),
         "checkpoints": audit_checkpoints_recent(organisation=request.organisation),
     }
     return render(request, "audit/trail.html", context)
+
+
+def _number(value: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also says yes to "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
 
 
 @organisation_view(roles.VIEW_AUDIT_TRAIL)

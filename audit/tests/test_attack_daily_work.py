@@ -1,0 +1,58 @@
+"""Attacks on the audit-trail page (issue 17): junk in the page's parameters, exports with
+date filters or references that look like numbers, other roles and organisations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from audit.tests.test_trail_work import officer, trail  # noqa: F401  (fixtures)
+
+TRAIL = "audit:trail"
+
+
+def _get(client, name, **params):
+    return client.get(reverse(name, kwargs={"org_slug": "acme"}), params)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"before": "²"},  # str.isdigit() says yes, int() says no
+        {"q": "²"},
+        {"q": "#¹²"},
+    ],
+)
+def test_unicode_digits_in_the_cursor_or_search_never_fail(trail, officer, params):  # noqa: F811
+    response = _get(officer, TRAIL, **params)
+    assert response.status_code == 200
+
+
+def test_export_of_a_date_range_is_recorded_and_streams(trail, officer):  # noqa: F811
+    """The most ordinary export: the events of some days. Its filters (ISO dates) look like a
+    long number to the trail's personal-data check."""
+    response = _get(officer, "audit:export", start="2020-01-01", end="2099-12-31", format="csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) > 1
+    exported = AuditEvent.objects.get(action="audit.trail.exported")
+    # The days as the moments they start and end in the organisation's zone.
+    assert exported.detail["filters"]["start"].startswith("2020-01-01T00:00:00")
+    assert exported.detail["filters"]["end"].startswith("2099-12-31T23:59:59")
+
+
+def test_export_by_a_case_reference_that_looks_like_a_number(trail, officer):  # noqa: F811
+    trail.case.reference = "2026-000123"
+    trail.case.save()
+    response = _get(officer, "audit:export", case="2026-000123", format="json")
+    assert response.status_code == 200
+    events = json.loads(b"".join(response.streaming_content))["events"]
+    assert events
+    exported = AuditEvent.objects.get(action="audit.trail.exported")
+    assert exported.detail["withheld"] == ["case"]
+    assert "case" not in exported.detail["filters"]
