@@ -41,6 +41,13 @@ CONTENT_TYPES = {
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
+def _position(digits: str) -> int:
+    """A byte position as sent; one of more than 18 digits is past any call (and int() refuses
+    strings of more than 4,300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
 def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     """(start, end) inclusive for one satisfiable range; None to send everything (no header,
     several ranges or bad syntax: all allowed by RFC 9110); "unsatisfiable" for 416."""
@@ -51,13 +58,13 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     if first == "" and last == "":
         return None
     if first == "":  # the last N bytes
-        length = int(last)
+        length = _position(last)
         if length == 0:
             return "unsatisfiable"
         return max(size - length, 0), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or (last and int(last) < start):
+    start = _position(first)
+    end = min(_position(last), size - 1) if last else size - 1
+    if start >= size or (last and _position(last) < start):
         return "unsatisfiable"
     return start, end
 
