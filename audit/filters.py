@@ -7,7 +7,7 @@ what is wrong and shows no events rather than a trail filtered on half the crite
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -144,7 +144,7 @@ class TrailFilterForm(forms.Form):
         zone = timezone.get_current_timezone()
         if data.get("start"):
             condition &= Q(created_at__gte=datetime.combine(data["start"], time.min, zone))
-        if data.get("end"):
+        if data.get("end") and data["end"] < date.max:  # the last day there is: no bound
             after = datetime.combine(data["end"] + timedelta(days=1), time.min, zone)
             condition &= Q(created_at__lt=after)
         if data.get("action"):

@@ -56,3 +56,19 @@ def test_export_by_a_case_reference_that_looks_like_a_number(trail, officer):  #
     exported = AuditEvent.objects.get(action="audit.trail.exported")
     assert exported.detail["withheld"] == ["case"]
     assert "case" not in exported.detail["filters"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+    ],
+)
+@pytest.mark.parametrize("name", [TRAIL, "audit:export"])
+def test_the_widest_dates_never_fail(trail, officer, params, name):  # noqa: F811
+    response = _get(officer, name, format="csv", **params)
+    assert response.status_code in (200, 302)
+    if name == TRAIL:
+        assert response.context["rows"]
