@@ -7,6 +7,7 @@ what is wrong and shows no events rather than a trail filtered on half the crite
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -85,7 +86,7 @@ class TrailFilterForm(forms.Form):
         value = self.cleaned_data["call"].strip()
         if value and not is_uuid(value):
             raise forms.ValidationError(_("This is not a call id."))
-        return value.lower()
+        return _canonical(value) if value else ""
 
     def clean_case(self) -> str:
         value = self.cleaned_data["case"].strip()
@@ -97,7 +98,7 @@ class TrailFilterForm(forms.Form):
             if kind == CASE
         ]
         if is_uuid(value):
-            self.case_ids.append(value.lower())
+            self.case_ids.append(_canonical(value))
         if not self.case_ids:
             raise forms.ValidationError(_("This organisation has no case with this reference."))
         return value
@@ -111,7 +112,7 @@ class TrailFilterForm(forms.Form):
             number = int(value.lstrip("#"))
             self.searched = Q(sequence=number) if number <= MAX_SEQUENCE else Q(pk__in=[])
         elif is_uuid(value):
-            self.searched = _names(value.lower())
+            self.searched = _names(_canonical(value))
         else:
             found = targets_find(organisation=self.organisation, text=value)
             if not found:
@@ -163,6 +164,12 @@ class TrailFilterForm(forms.Form):
         if self.searched is not None:
             condition &= self.searched
         return condition
+
+
+def _canonical(value: str) -> str:
+    """An id as events store it: lower case with dashes, also when typed without them, in
+    capitals or in braces."""
+    return str(uuid.UUID(value))
 
 
 def _names(pk: str, *, kind: str | None = None) -> Q:

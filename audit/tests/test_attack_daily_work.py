@@ -72,3 +72,11 @@ def test_the_widest_dates_never_fail(trail, officer, params, name):  # noqa: F81
     assert response.status_code in (200, 302)
     if name == TRAIL:
         assert response.context["rows"]
+
+
+@pytest.mark.parametrize("shape", [str.upper, lambda v: v.replace("-", ""), "{{{}}}".format])
+def test_a_call_id_typed_in_another_shape_finds_its_events(trail, officer, shape):  # noqa: F811
+    for field in ("call", "q"):
+        response = _get(officer, TRAIL, **{field: shape(str(trail.call.pk))})
+        shown = {row.event.sequence for row in response.context["rows"]}
+        assert trail.listened.sequence in shown, field
