@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 
 from django.utils.functional import Promise
 
+from organisations.links import may_open
+
 
 @dataclass(frozen=True)
 class TargetLink:
@@ -33,6 +35,9 @@ class TargetLink:
 
 Resolver = Callable[[Any, Collection[str]], Mapping[str, TargetLink]]
 Finder = Callable[[Any, str], Collection[str]]
+#: openable(membership, ids) -> the ids whose page this member may open, for kinds whose page
+#: decides per object (an evaluation is read by its coach and employee only).
+Openable = Callable[[Any, Collection[str]], Collection[str]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class TargetKind:
     resolve: Resolver
     detail_keys: tuple[str, ...] = ()
     find: Finder | None = None
+    openable: Openable | None = None
 
 
 @dataclass
@@ -92,9 +98,10 @@ def register_target_link(
     noun: str | Promise,
     detail_keys: Iterable[str] = (),
     finder: Finder | None = None,
+    openable: Openable | None = None,
 ) -> None:
     """Let the trail label and link targets of `kind` (e.g. "access.case")."""
-    _registry.kinds[kind] = TargetKind(kind, noun, resolver, tuple(detail_keys), finder)
+    _registry.kinds[kind] = TargetKind(kind, noun, resolver, tuple(detail_keys), finder, openable)
 
 
 def register_purpose_names(provider: Callable[[Any], Mapping[str, str]]) -> None:
@@ -144,9 +151,26 @@ def _references(event: Any, keys: Mapping[str, str]) -> list[tuple[str, str]]:
     return refs
 
 
-def event_targets(*, organisation: Any, events: Iterable[Any]) -> dict[int, list[EventTarget]]:
+def _links_for_viewer(
+    viewer: Any, kind: TargetKind, links: Mapping[str, TargetLink], cache: dict[str, Any]
+) -> dict[str, TargetLink]:
+    """The links this member may follow; the others keep their label without a link."""
+    openable = set(kind.openable(viewer, list(links))) if kind.openable else None
+    shown = {}
+    for pk, link in links.items():
+        allowed = bool(link.url) and may_open(viewer, link.url, cache)
+        if allowed and openable is not None:
+            allowed = pk in openable
+        shown[pk] = link if allowed else TargetLink(link.label)
+    return shown
+
+
+def event_targets(
+    *, organisation: Any, events: Iterable[Any], viewer: Any = None
+) -> dict[int, list[EventTarget]]:
     """Each event's targets (its own and those its detail names), labelled and linked where
-    they still exist; one resolver call per kind for all events."""
+    they still exist and the viewer (a membership) may open their page; one resolver call per
+    kind for all events."""
     kinds = _registry.kinds
     keys = detail_keys()
     # A kind no app registered has no words for the page (its code would be all there is):
@@ -159,8 +183,11 @@ def event_targets(*, organisation: Any, events: Iterable[Any]) -> dict[int, list
         for kind, pk in refs:
             wanted[kind].add(pk)
     resolved: dict[str, Mapping[str, TargetLink]] = {}
+    permissions: dict[str, Any] = {}  # the viewer's rights, read once for the page
     for kind, ids in wanted.items():
         resolved[kind] = kinds[kind].resolve(organisation, ids)
+        if viewer is not None:
+            resolved[kind] = _links_for_viewer(viewer, kinds[kind], resolved[kind], permissions)
     return {
         event_pk: [
             EventTarget(

@@ -49,10 +49,11 @@ def who(event: Any, names: dict[int, str]) -> str:
     return names.get(subject) or event.actor_label or _("a removed user")
 
 
-def event_rows(*, organisation: Any, events: list[Any]) -> list[EventRow]:
-    """The page's rows: one query for the people, one per kind of target, one for purposes."""
+def event_rows(*, organisation: Any, events: list[Any], viewer: Any = None) -> list[EventRow]:
+    """The page's rows: one query for the people, one per kind of target, one for purposes.
+    Targets link only to pages the viewer (a membership) may open."""
     names = actor_names(events)
-    targets = event_targets(organisation=organisation, events=events)
+    targets = event_targets(organisation=organisation, events=events, viewer=viewer)
     purposes = purpose_names(organisation)
     return [
         EventRow(

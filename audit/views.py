@@ -34,7 +34,9 @@ def trail(request: HttpRequest) -> HttpResponse:
             before_sequence=int(before) if _number(before) and len(before) < 19 else None,
             condition=form.query(),
         )
-        rows = event_rows(organisation=request.organisation, events=events)
+        rows = event_rows(
+            organisation=request.organisation, events=events, viewer=request.membership
+        )
     filters = form.active()
     head = audit_chain_head(organisation=request.organisation)
     context = {

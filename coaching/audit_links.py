@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.links import register_target_link, resolver_for
+from coaching.evaluations import evaluation_for_reader
 from coaching.models import CalibrationSession, Consent, Evaluation, FormVersion, SampleDraw
 
 
@@ -29,6 +30,10 @@ def register_audit_links() -> None:
         ),
         noun=gettext_lazy("evaluation"),
         detail_keys=("evaluation",),
+        # Its page is read by its coach, its employee and the arbiter only.
+        openable=lambda membership, ids: [
+            pk for pk in ids if evaluation_for_reader(membership, pk) is not None
+        ],
     )
     register_target_link(
         "coaching.calibrationsession",

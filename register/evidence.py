@@ -8,7 +8,7 @@ itself provides the lines it knows: policy acknowledgement coverage and the audi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditChain
 from audit.services import chain_key_for
-from organisations.models import Organisation
+from organisations.links import may_open
+from organisations.models import Membership, Organisation
 from register.acknowledgement import policy_coverage
 
 SECTIONS = ("retention", "purposes", "recipients", "policy", "audit")
@@ -52,6 +53,16 @@ def evidence_for(organisation: Organisation) -> list[Evidence]:
     lines = [line for provider in _providers for line in provider(organisation)]
     order = {section: n for n, section in enumerate(SECTIONS)}
     return sorted(lines, key=lambda line: order.get(line.section, len(SECTIONS)))
+
+
+def evidence_for_member(membership: Membership) -> list[Evidence]:
+    """The evidence as this member reads it: a line whose page the member's role may not open
+    keeps its words but loses its link."""
+    cache: dict = {}
+    return [
+        line if not line.url or may_open(membership, line.url, cache) else replace(line, url="")
+        for line in evidence_for(membership.organisation)
+    ]
 
 
 @evidence_provider

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from organisations.constants import Role
 from organisations.models import Membership
 from organisations.todo import Todo, WorkItem, todo_group
-from register.evidence import Evidence, evidence_for
+from register.evidence import Evidence, evidence_for_member
 
 
 def red_register_lines(membership: Membership) -> list[Todo]:
     if membership.role != Role.PRIVACY_OFFICER:
         return []
-    red = [line for line in evidence_for(membership.organisation) if not line.ok]
+    red = [line for line in evidence_for_member(membership) if not line.ok]
     if not red:
         return []
     url = reverse("register:overview", kwargs={"org_slug": membership.organisation.slug})

@@ -25,7 +25,7 @@ from register.acknowledgement import (
 )
 from register.constants import DataCategory
 from register.document import ENTRY_FIELDS, PURPOSE_FIELDS, RECIPIENT_FIELDS
-from register.evidence import Evidence, evidence_for
+from register.evidence import Evidence, evidence_for_member
 from register.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -73,7 +73,7 @@ def _activity_rows(activity: ProcessingActivity, by_key: dict[str, list[Evidence
 
 @organisation_view(roles.VIEW_REGISTER)
 def overview(request: HttpRequest) -> HttpResponse:
-    evidence = evidence_for(request.organisation)
+    evidence = evidence_for_member(request.membership)
     by_key: dict[str, list[Evidence]] = {}
     for line in evidence:
         if line.key:
