@@ -80,3 +80,32 @@ def test_a_call_id_typed_in_another_shape_finds_its_events(trail, officer, shape
         response = _get(officer, TRAIL, **{field: shape(str(trail.call.pk))})
         shown = {row.event.sequence for row in response.context["rows"]}
         assert trail.listened.sequence in shown, field
+
+
+@pytest.mark.parametrize("role", ["manager", "team_leader", "coach", "administrator", "employee"])
+def test_roles_that_do_not_read_the_trail_cannot_export_or_verify_it(trail, client_for, role):  # noqa: F811
+    client = client_for(trail.cast[role])
+    for fmt in ("csv", "json"):
+        assert _get(client, "audit:export", format=fmt).status_code in (403, 404)
+    assert client.post(reverse("audit:verify", kwargs={"org_slug": "acme"})).status_code in (
+        403,
+        404,
+    )
+    assert not AuditEvent.objects.filter(action="audit.trail.exported").exists()
+
+
+def test_an_auditor_of_another_organisation_exports_nothing_of_acme(trail, client_for):  # noqa: F811
+    from organisations.tests.factories import UserFactory, membership
+
+    auditor = UserFactory(username="other-auditor")
+    membership(auditor, trail.cast.other_organisation, "auditor")
+    client = client_for(auditor)
+    assert _get(client, "audit:export", format="json").status_code in (403, 404)
+    own = client.get(
+        reverse("audit:export", kwargs={"org_slug": "other"}),
+        {"call": str(trail.call.pk), "format": "json"},  # acme's call, by its id
+    )
+    events = json.loads(b"".join(own.streaming_content))["events"]
+    # Only the other organisation's own (forged) mention of the id, never acme's events.
+    assert {event["event"] for event in events} <= {trail.foreign.sequence}
+    assert all(event["hash"] != trail.listened.hash for event in events)
