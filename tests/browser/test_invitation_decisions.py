@@ -48,7 +48,7 @@ def test_privacy_officer_approves_the_single_administrators_coach_invitation(
     officer.page.goto(f"{live_server.url}/o/acme/")
     officer.page.get_by_role(
         "link", name=re.compile("Invitations waiting for your approval")
-    ).click()
+    ).first.click()
     officer.page.wait_for_load_state()
     waiting = officer.page.locator("tr[data-invitation]", has_text="coach@acme.example")
     waiting.get_by_role("button", name="Approve and send").click()
