@@ -21,8 +21,8 @@ from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from register.constants import DataCategory
 from register.selectors import retention_for_category
-from retention.constants import ChangeStatus, RunTrigger
-from retention.models import RetentionChange
+from retention.constants import ChangeStatus, RunStatus, RunTrigger
+from retention.models import PurgeRun, RetentionChange
 
 
 def declared_recording_days(organisation: Organisation) -> int | None:
@@ -54,22 +54,50 @@ def _purge_soon(slug: str) -> None:
     purge_organisation_task.delay(slug)
 
 
+#: A purge asked for from the page and not started within this time is taken as lost (the
+#: worker was down) and may be asked for again.
+PURGE_NOW_PATIENCE = timedelta(minutes=10)
+
+
 def purge_now(*, membership: Membership, ip_address: str | None = None) -> None:
     """Queue a purge of this organisation now, outside the nightly schedule: after fixing a
     storage error, or to see an overdue call go. It erases only what is due, exactly as the
-    nightly run does, so it needs no second person; who started it is in the audit trail."""
+    nightly run does, so it needs no second person; who started it is in the audit trail.
+    A second click while one is queued or running starts nothing (RequestError says so)."""
+    from audit.models import AuditEvent
     from retention.tasks import purge_organisation_task
 
     _check(membership)
-
-    audit.record(
-        actor=membership.user,
-        action="retention.purge.requested",
-        organisation=membership.organisation,
-        ip_address=ip_address,
-    )
-    slug = membership.organisation.slug
-    transaction.on_commit(lambda: purge_organisation_task.delay(slug, RunTrigger.REQUESTED))
+    organisation = membership.organisation
+    now = timezone.now()
+    with transaction.atomic():
+        # Serialises two clicks: the second one sees the first one's request.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        asked = (
+            AuditEvent.objects.filter(
+                organisation=organisation,
+                action="retention.purge.requested",
+                created_at__gte=now - PURGE_NOW_PATIENCE,
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        runs = PurgeRun.objects.filter(organisation=organisation)
+        if asked is not None and not runs.filter(started_at__gte=asked).exists():
+            raise RequestError(_("A purge is already queued; its report appears under Purge runs."))
+        if runs.filter(status=RunStatus.RUNNING, started_at__gte=now - timedelta(hours=1)).exists():
+            raise RequestError(
+                _("A purge is running now; its report appears under Purge runs when it ends.")
+            )
+        audit.record(
+            actor=membership.user,
+            action="retention.purge.requested",
+            organisation=organisation,
+            ip_address=ip_address,
+        )
+        slug = organisation.slug
+        transaction.on_commit(lambda: purge_organisation_task.delay(slug, RunTrigger.REQUESTED))
 
 
 @transaction.atomic

@@ -233,14 +233,18 @@ def erase_early_view(request: HttpRequest) -> HttpResponse:
 @organisation_view(roles.CHANGE_RETENTION)
 @require_POST
 def purge_now_view(request: HttpRequest) -> HttpResponse:
-    purge_now(membership=request.membership, ip_address=client_ip(request))
-    messages.success(
-        request,
-        _(
-            "The purge runs now and erases what is due, as the nightly run does. Its report "
-            "appears under Purge runs within a minute; reload the page to see it."
-        ),
-    )
+    try:
+        purge_now(membership=request.membership, ip_address=client_ip(request))
+    except RequestError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "The purge runs now and erases what is due, as the nightly run does. Its "
+                "report appears under Purge runs within a minute; reload the page to see it."
+            ),
+        )
     return redirect("retention:overview", org_slug=request.organisation.slug)
 
 
