@@ -7,10 +7,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from recordings.constants import RecordingStatus
 from recordings.models import Recording
 
 
 def call_when(recording: Recording) -> str:
+    if recording.status == RecordingStatus.PURGED:
+        # A tombstone keeps the day of the call, not its time: "00:00" would be made up.
+        # Translators: day and short month of an erased call, as in "3 Dec".
+        day = timezone.localtime(recording.started_at).date()
+        return formats.date_format(day, pgettext("call day", "j M"))
     # Translators: day, short month and time of a call in a title, as in "3 Dec 14:05".
     return formats.date_format(
         timezone.localtime(recording.started_at), pgettext("call", "j M H:i")

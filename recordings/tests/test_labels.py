@@ -34,3 +34,15 @@ def test_without_an_employee_only_the_moment_and_in_english_day_month_24_hours()
     assert call_title(_call(None)) == "Gesprek van 3 dec 14:05"
     with translation.override("en"):
         assert call_title(_call("Zuid")) == "Call of 3 Dec 14:05 · team Zuid"
+
+
+def test_an_erased_call_is_named_by_its_day_alone():
+    from django.utils import timezone
+
+    from recordings.constants import RecordingStatus
+
+    # The tombstone keeps midnight of the call's day in Amsterdam (23:00 UTC the day before).
+    midnight = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)
+    tombstone = Recording(call_id="", started_at=midnight, status=RecordingStatus.PURGED)
+    with timezone.override("Europe/Amsterdam"):
+        assert call_title(tombstone) == "Gesprek van 3 dec"
