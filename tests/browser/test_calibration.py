@@ -268,7 +268,7 @@ def test_employee_consents_three_coaches_score_blind_and_compare(
     assert comparison.deviations == [None, 2.5, 2.5]
     alpha = shown.locator("[data-alpha]")
     assert "Agreement (Krippendorff's alpha, ordinal)" in alpha.inner_text()
-    assert alpha.locator("strong").inner_text() == str(comparison.alpha)
+    assert alpha.locator("strong").inner_text() == f"{comparison.alpha:.3f}"  # English decimals
     # The chart: one dot per answered criterion per coach, at 20 + 30 × (answer on 0-10);
     # the expert's dots are rings.
     chart = shown.locator("svg.chart")
