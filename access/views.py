@@ -114,6 +114,15 @@ def _open_listen(request: HttpRequest, key: str) -> str | None:
     return grant if time.time() - started <= LISTEN_WINDOW_SECONDS else None
 
 
+def _listen_keep_open(request: HttpRequest, key: str) -> None:
+    """A playback that goes on keeps its session: each piece of audio moves the window's start
+    forward (at most every half window, so the session is written rarely), so a long call, or
+    one paused a while, is one listen and is not refused halfway by a one-play grant."""
+    entry = request.session.get("listens", {}).get(key)
+    if entry and time.time() - entry[0] > LISTEN_WINDOW_SECONDS / 2:
+        _listen_start(request, key, entry[1])
+
+
 def _listen_start(request: HttpRequest, key: str, grant_id: str) -> None:
     now = time.time()
     listens = request.session.get("listens", {})
@@ -218,6 +227,8 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
         _listen_start(request, key, str(grant.pk) if grant is not None else "")
+    else:
+        _listen_keep_open(request, key)
     return audio_response(request, recording)
 
 

@@ -32,7 +32,10 @@ def organisation_view(permission: str) -> Callable[[View], View]:
             request.membership = membership
             request.organisation = organisation
             timezone.activate(organisation.timezone)
-            request.session["last_organisation"] = organisation.slug
+            # Only when it changes: the player's audio pieces and checks come every few
+            # seconds, and each write of the session is an UPDATE.
+            if request.session.get("last_organisation") != organisation.slug:
+                request.session["last_organisation"] = organisation.slug
             return view(request, *args, **kwargs)
 
         wrapper.organisation_permission = permission  # read by the tenancy test

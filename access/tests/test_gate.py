@@ -156,6 +156,24 @@ def test_one_playback_is_one_listen_in_the_trail(world, client_for):
     assert AuditEvent.objects.filter(action="access.recording.listened").count() == 1
 
 
+def test_a_playback_that_goes_on_stays_one_listen_and_a_long_pause_starts_another(
+    world, client_for
+):
+    import time_machine
+
+    client = client_for(world.cast["employee"])
+    start = timezone.now()
+    # A long call: a piece every ten minutes for an hour keeps the one session open.
+    for minutes in range(0, 70, 10):
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert client.get(audio_url(world.own_call), HTTP_RANGE="bytes=0-").status_code == 206
+    assert AuditEvent.objects.filter(action="access.recording.listened").count() == 1
+    # Paused for more than half an hour: playing again is a new listen.
+    with time_machine.travel(start + timedelta(minutes=60 + 31)):
+        client.get(audio_url(world.own_call), HTTP_RANGE="bytes=0-")
+    assert AuditEvent.objects.filter(action="access.recording.listened").count() == 2
+
+
 def test_no_byte_leaves_when_the_audit_event_cannot_be_written(world, client_for, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit store down")
