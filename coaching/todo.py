@@ -172,8 +172,13 @@ def coaching_waiting(membership: Membership) -> list[Todo]:
             membership, queue_for(membership), _("Sampled calls to listen to with the employee")
         ),
         _calibration_sheets(membership),
-        _disputes(membership),
     ]
+
+
+def disputes_waiting(membership: Membership) -> list[Todo]:
+    """Disputes to answer: the coach's own, and all open ones for the organisation's arbiter,
+    who may be a team leader or manager without the coach's groups."""
+    return [_disputes(membership)]
 
 
 def samples_to_ask(membership: Membership) -> list[Todo]:

@@ -3,6 +3,7 @@ each due by its request's legal deadline."""
 
 from __future__ import annotations
 
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,9 @@ def answers_to_approve(membership: Membership) -> list[Todo]:
     ):
         count = queryset.count()
         if count:
-            rows = list(queryset.order_by("subject_request__deadline", "prepared_at")[:ITEMS_SHOWN])
+            # By the deadline that counts: the extended one where the request was extended.
+            due = Coalesce("subject_request__extended_deadline", "subject_request__deadline")
+            rows = list(queryset.order_by(due, "prepared_at")[:ITEMS_SHOWN])
             # An approver may not open the list of requests: "all" opens the first answer.
             url = reverse("subjects:answer", kwargs={"org_slug": slug, "answer_id": rows[0].pk})
             todos.append(todo_group(label, url, rows, item, count=count))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coaching.consent import consent_ask
 from coaching.constants import ConsentUse
-from coaching.disputes import dispute_raise
+from coaching.disputes import dispute_raise, settings_for
 from coaching.evaluations import AnswerInput, evaluation_release, evaluation_save_draft
 from coaching.evaluations import evaluation_start as start
 from coaching.models import Criterion
@@ -104,7 +104,8 @@ def test_the_privacy_officer_sees_red_register_lines_others_do_not(cast, client_
     group = _groups(_m(cast, "privacy_officer"))["Registerregels in het rood"]
     assert group.count == len(red)
     assert [item.title for item in group.items] == [line.label for line in red][:ITEMS_SHOWN]
-    assert all(item.url for item in group.items)
+    audit_line = next(item for item in group.items if item.title == "Audittrail gecontroleerd")
+    assert audit_line.url == reverse("audit:trail", kwargs={"org_slug": "acme"})
     for role in ("auditor", "administrator", "manager"):
         assert "Registerregels in het rood" not in _groups(_m(cast, role))
 
@@ -184,9 +185,16 @@ def test_the_coach_finds_drafts_and_disputes_the_employee_evaluations_and_questi
     disputes = _groups(coach)["Bezwaren die op uw antwoord wachten"]
     assert disputes.count == 1
     assert disputes.items[0].title == f"Bezwaar: {criteria[0].text}"
-    # Another coach of the organisation does not answer it.
-    for role in ("team_leader", "manager"):
-        assert "Bezwaren die op uw antwoord wachten" not in _groups(_m(cast, role))
+    # Nobody else answers it, until a team leader is made the organisation's arbiter.
+    leader = _m(cast, "team_leader")
+    assert "Bezwaren die op uw antwoord wachten" not in _groups(leader)
+    assert "Bezwaren die op uw antwoord wachten" not in _groups(_m(cast, "manager"))
+    settings = settings_for(cast.organisation)
+    settings.arbiter = leader.user
+    settings.save()
+    arbitrated = _groups(leader)["Bezwaren die op uw antwoord wachten"]
+    assert arbitrated.count == 1
+    assert str(released.pk) in arbitrated.items[0].url
 
     consent_ask(membership=coach, recording=world.own_call, use=ConsentUse.CALIBRATION)
     questions = _groups(employee)["Vragen over het gebruik van uw gesprekken"]

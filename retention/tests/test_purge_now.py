@@ -24,9 +24,7 @@ def test_the_privacy_officer_runs_the_purge_now_and_sees_its_report(
 ):
     due = _bulk_due(cast.organisation, 3, isolated_audio_storage)
     client = client_for(cast["privacy_officer"])
-    assert "Run the purge now" in client.get(OVERVIEW).content.decode() or (
-        "Nu een wisronde starten" in client.get(OVERVIEW).content.decode()
-    )
+    assert "Nu een wisronde starten" in client.get(OVERVIEW).content.decode()
     with celery_worker(env=_worker_env(isolated_audio_storage)):
         response = client.post(PURGE_NOW, follow=True)
         assert response.status_code == 200
@@ -50,12 +48,17 @@ def test_the_privacy_officer_runs_the_purge_now_and_sees_its_report(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["auditor", "coach", "manager", "employee"])
-def test_roles_that_may_not_change_retention_see_no_button_and_are_refused(cast, client_for, role):
+@pytest.mark.parametrize(
+    ("role", "overview"), [("auditor", 200), ("manager", 200), ("coach", 403), ("employee", 403)]
+)
+def test_roles_that_may_not_change_retention_see_no_button_and_are_refused(
+    cast, client_for, role, overview
+):
     client = client_for(cast[role])
     page = client.get(OVERVIEW)
+    assert page.status_code == overview
     assert b"data-purge-now" not in page.content
-    assert client.post(PURGE_NOW).status_code in (403, 404)
+    assert client.post(PURGE_NOW).status_code == 403
     assert not AuditEvent.objects.filter(action="retention.purge.requested").exists()
 
 
