@@ -187,6 +187,11 @@ def demo_load(say: Callable[[str], None] | None = None, *, history: bool = True)
                 demo_life(organisations, clock, now, say)
                 summary.created += 1
             elif not life:
+                if history:
+                    say(
+                        "time-machine is not installed (make run installs it): loading without "
+                        "the six months of history"
+                    )
                 say("Calls of the last days, without the six months of history")
                 for organisation in organisations.values():
                     summary.created += demo_calls_now(organisation)

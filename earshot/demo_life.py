@@ -298,7 +298,9 @@ def demo_calls_now(organisation: Organisation) -> int:
                 queue="algemeen" if n % 2 else "klachten",
                 phone=f"06{12345600 + n}",
             )
-            if not Recording.objects.filter(organisation=organisation, call_id=call.call_id):
+            if not Recording.objects.filter(
+                organisation=organisation, call_id=call.call_id
+            ).exists():
                 ingest(organisation, call, Path(folder))
                 created += 1
     return created

@@ -9,8 +9,10 @@ from functools import partial
 from django.utils import timezone
 
 from earshot import demo_work as work
+from earshot.demo import PEOPLE, demo_username
 from earshot.demo_life import HISTORY_DAYS, PlannedCall, Timeline, member
 from earshot.demo_listen import listen
+from organisations.constants import Role
 from organisations.models import Membership, Organisation
 
 
@@ -93,7 +95,9 @@ def _subject_request(organisation, right: str, name: str, phone: str, descriptio
         identifier_given(IdentifierKind.PHONE, phone) if phone else None,
     ]
     subject_request_register(
-        membership=member(organisation, f"{organisation.slug[:3]}-privacyofficer"),
+        membership=member(
+            organisation, demo_username(PEOPLE[organisation.slug]["prefix"], Role.PRIVACY_OFFICER)
+        ),
         right=right,
         received_on=timezone.localdate(),
         received_via=SubjectReceivedVia.EMAIL,
@@ -155,9 +159,8 @@ def tbi(timeline: Timeline, organisation: Organisation, calls: list[PlannedCall]
     from access.four_eyes import requests_expire
 
     at = partial(work._day, organisation, now)
-    zone_today = now.astimezone(timezone.get_current_timezone()).date()
     for back in range(HISTORY_DAYS):
-        day = zone_today - timedelta(days=back)
+        day = at(back, 0).date()  # the day in the organisation's own zone
         if day.month in (1, 4, 7, 10) and 2 <= day.day <= 12 and day.weekday() < 5:
             timeline.at(at(back, 10, 0), partial(_work_samples, organisation))
 

@@ -284,10 +284,9 @@ def request_story(
     decider: str = "",
     outcome: str = "approve",
     comment: str = "",
-    revoke_after: timedelta | None = None,
     then=None,
 ):
-    """Ask for a call, have another person decide, optionally revoke later or go on."""
+    """Ask for a call, have another person decide, then go on (`then`: revoke later, …)."""
     recording = _older_than(organisation, call_age_days)
     if recording is None:
         return None
