@@ -96,12 +96,13 @@ class AxeReport:
 
 def check_accessibility(page) -> None:
     """Run axe on the page as it is now (after an in-page change); `load` runs it by itself."""
-    page.evaluate("() => window.__earshotAxeCheck && window.__earshotAxeCheck()")
+    # No guard: a page without the runner (axe not injected) must fail, not pass unchecked.
+    page.evaluate("() => window.__earshotAxeCheck()")
 
 
 def accessibility_checked(page) -> None:
     """Wait until axe has checked the page loaded last (before going on to the next one)."""
-    page.evaluate("() => window.__earshotAxeSettled && window.__earshotAxeSettled()")
+    page.evaluate("() => window.__earshotAxeSettled()")
 
 
 def _install_axe(context, axe: AxeReport) -> None:

@@ -189,6 +189,7 @@ def test_every_page_a_role_reaches_passes_axe(page, live_server, seeded, axe, ro
     checked = set(axe.checked)
     print(f"{role}: {len(checked)} pages checked by axe: {sorted(kinds)}; refused: {refused}")
     assert len(kinds) >= 3, f"{role} reached only {sorted(kinds)}"
+    assert len(checked) >= 3, f"axe checked only {sorted(checked)}"
 
 
 def test_the_public_pages_pass_axe(page, live_server, seeded, axe):
@@ -253,3 +254,4 @@ def test_a_form_with_its_errors_passes_axe(form_page, live_server, seeded, axe, 
     page.wait_for_load_state()
     accessibility_checked(page)
     assert page.locator("main .errors").count() > 0, "the form was not refused"
+    assert len(axe.checked) >= 2, "axe did not check the form before and after sending"
