@@ -12,6 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from access.four_eyes import cases_visible_to, requests_openable_by
 from access.models import AccessRequest, Case, Disclosure, Grant, PolicyVersion
 from audit.links import register_target_link, resolver_for
 from recordings.models import LIVE, Recording
@@ -43,6 +44,32 @@ def _cases_by_reference(organisation: Any, text: str) -> list[str]:
     ]
 
 
+def _requests_openable(membership: Any, ids: Any) -> set[str]:
+    requests = AccessRequest.objects.filter(
+        pk__in=ids, organisation=membership.organisation_id
+    ).select_related("purpose")
+    return {str(pk) for pk in requests_openable_by(membership, requests)}
+
+
+def _openable_through_request(model: Any) -> Any:
+    """For grants and disclosures, whose link opens their request's page."""
+
+    def openable(membership: Any, ids: Any) -> set[str]:
+        rows = model.objects.filter(pk__in=ids).select_related("request__purpose")
+        requests = [row.request for row in rows if row.request_id]
+        allowed = requests_openable_by(membership, requests)
+        return {str(row.pk) for row in rows if row.request_id in allowed}
+
+    return openable
+
+
+def _cases_openable(membership: Any, ids: Any) -> set[str]:
+    return {
+        str(pk)
+        for pk in cases_visible_to(membership).filter(pk__in=ids).values_list("pk", flat=True)
+    }
+
+
 def register_audit_links() -> None:
     register_target_link(
         "recordings.recording",
@@ -65,6 +92,7 @@ def register_audit_links() -> None:
         ),
         noun=gettext_lazy("request"),
         detail_keys=("request",),
+        openable=_requests_openable,
     )
     register_target_link(
         "access.grant",
@@ -75,6 +103,7 @@ def register_audit_links() -> None:
             url_kwargs=lambda grant: {"request_id": grant.request_id},
         ),
         noun=gettext_lazy("grant"),
+        openable=_openable_through_request(Grant),
     )
     register_target_link(
         "access.case",
@@ -87,6 +116,7 @@ def register_audit_links() -> None:
         noun=gettext_lazy("case"),
         detail_keys=("case",),
         finder=_cases_by_reference,
+        openable=_cases_openable,
     )
     register_target_link(
         "access.disclosure",
@@ -100,6 +130,7 @@ def register_audit_links() -> None:
         ),
         noun=gettext_lazy("disclosure"),
         detail_keys=("disclosure",),
+        openable=_openable_through_request(Disclosure),
     )
     register_target_link(
         "access.policyversion",

@@ -9,6 +9,7 @@ already decided and changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -276,6 +277,31 @@ def decision_refusal(membership: Membership, request: AccessRequest) -> str | No
     if membership.role not in _approver_roles(request.purpose):
         return _("The policy does not name your role as approver for this purpose.")
     return None
+
+
+def requests_openable_by(membership: Membership, requests: Iterable[AccessRequest]) -> set[Any]:
+    """The ids of those requests this member may open: their requester and listener, and
+    whoever may decide on them (decision_refusal's rule), asking the rights once."""
+    may_approve = None
+    approver_roles: dict[Any, list[str]] = {}
+    openable = set()
+    for request in requests:
+        if request.organisation_id != membership.organisation_id:
+            continue
+        if membership.user_id in (request.requester_id, request.listener_id):
+            openable.add(request.pk)
+            continue
+        if may_approve is None:
+            may_approve = membership.user.has_perm(
+                f"organisations.{roles.APPROVE_REQUESTS}", membership.organisation
+            )
+        if not may_approve:
+            continue
+        if request.purpose_id not in approver_roles:
+            approver_roles[request.purpose_id] = _approver_roles(request.purpose)
+        if membership.role in approver_roles[request.purpose_id]:
+            openable.add(request.pk)
+    return openable
 
 
 def _expire_if_due(request: AccessRequest) -> None:

@@ -27,6 +27,7 @@ from access.four_eyes import (
     request_decide,
     request_withdraw,
     requester_history,
+    requests_openable_by,
 )
 from access.models import AccessRequest
 from access.policy import recordings_visible_to, requestable_rules
@@ -48,12 +49,7 @@ def _request_for(request: HttpRequest, request_id: uuid.UUID) -> AccessRequest:
         .filter(pk=request_id, organisation=request.organisation)
         .first()
     )
-    if access_request is None:
-        raise Http404
-    if request.user.pk not in (
-        access_request.requester_id,
-        access_request.listener_id,
-    ) and decision_refusal(request.membership, access_request):
+    if access_request is None or not requests_openable_by(request.membership, [access_request]):
         raise Http404
     return access_request
 

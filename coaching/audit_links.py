@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.links import register_target_link, resolver_for
-from coaching.evaluations import evaluation_for_reader
+from coaching.evaluations import evaluations_readable_by
 from coaching.models import CalibrationSession, Consent, Evaluation, FormVersion, SampleDraw
 
 
@@ -31,9 +31,12 @@ def register_audit_links() -> None:
         noun=gettext_lazy("evaluation"),
         detail_keys=("evaluation",),
         # Its page is read by its coach, its employee and the arbiter only.
-        openable=lambda membership, ids: [
-            pk for pk in ids if evaluation_for_reader(membership, pk) is not None
-        ],
+        openable=lambda membership, ids: {
+            str(pk)
+            for pk in evaluations_readable_by(membership)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        },
     )
     register_target_link(
         "coaching.calibrationsession",

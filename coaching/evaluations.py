@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from coaching.models import (
     Answer,
     CoachingSettings,
     Criterion,
+    Dispute,
     Evaluation,
     FormVersion,
     TimedComment,
@@ -260,40 +262,33 @@ def evaluations_of_employee(membership: Membership):
     )
 
 
-def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluation | None:
-    """The evaluation if this member may read it: its coach, or the employee once released
-    (also after it was retracted).
-    Anyone else (another coach, another organisation) finds nothing."""
-    evaluation = (
-        Evaluation.objects.filter(pk=evaluation_id, organisation=membership.organisation_id)
-        .select_related("form_version__form", "purpose", "employee", "recording", "coach")
-        .first()
+def evaluations_readable_by(membership: Membership) -> QuerySet[Evaluation]:
+    """The evaluations this member may read: their coach's; the employee's own once released
+    (also after it was retracted: it stays readable with the coach's reason, out of their
+    results); every disputed one for the organisation's arbiter. Calibration scores are never
+    the employee's to read. Anyone else (another coach, another organisation) finds nothing."""
+    readable = Q(coach=membership.user_id) | (
+        Q(employee__user=membership.user_id, calibration__isnull=True)
+        & ~Q(status=EvaluationStatus.DRAFT)
     )
-    if evaluation is None:
-        return None
-    if evaluation.coach_id == membership.user_id:
-        return evaluation
-    if evaluations_of_employee(membership).filter(pk=evaluation.pk).exists():
-        return evaluation
-    # A retracted evaluation (only a released one can be) stays readable to its employee, with
-    # the coach's reason; it has left their results and takes no acknowledgement or dispute.
     if (
-        evaluation.status == EvaluationStatus.RETRACTED
-        and evaluation.calibration_id is None
-        and evaluation.employee is not None
-        and evaluation.employee.user_id == membership.user_id
-    ):
-        return evaluation
-    # The organisation's arbiter reads the evaluations that have been disputed.
-    if (
-        evaluation.disputes.exists()
-        and membership.role in ARBITER_ROLES
+        membership.role in ARBITER_ROLES
         and CoachingSettings.objects.filter(
             organisation=membership.organisation_id, arbiter=membership.user_id
         ).exists()
     ):
-        return evaluation
-    return None
+        readable |= Q(Exists(Dispute.objects.filter(evaluation=OuterRef("pk"))))
+    return Evaluation.objects.filter(readable, organisation=membership.organisation_id)
+
+
+def evaluation_for_reader(membership: Membership, evaluation_id: Any) -> Evaluation | None:
+    """The evaluation if this member may read it (evaluations_readable_by), else None."""
+    return (
+        evaluations_readable_by(membership)
+        .filter(pk=evaluation_id)
+        .select_related("form_version__form", "purpose", "employee", "recording", "coach")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 import audit
-from access.tests.conftest import register_for, world  # noqa: F401  (fixture)
+from access.tests.conftest import four_eyes, register_for, world  # noqa: F401  (fixture)
 from coaching.tests.conftest import published_form  # noqa: F401  (fixture)
 from recordings.tests.factories import recording_create
 
@@ -108,3 +108,18 @@ def test_the_register_links_its_red_audit_line_only_for_readers_of_the_trail(cas
     admin = client_for(cast["administrator"])
     assert admin.get(trail_url).status_code == 403
     assert f'href="{trail_url}"' not in admin.get(register_url).content.decode()
+
+
+def test_a_request_is_linked_only_for_who_may_open_it(client_for, four_eyes):  # noqa: F811
+    request = four_eyes.ask()  # by the manager; the policy names who approves it
+    url = reverse("requests:detail", kwargs={"org_slug": "acme", "request_id": request.pk})
+    officer = client_for(four_eyes.cast["privacy_officer"])
+    assert f'href="{url}"' in _trail(officer)
+    # The policy now leaves the privacy officer out as approver: her link would answer 404.
+    four_eyes.rule.approver_roles = ["team_leader"]
+    four_eyes.rule.save()
+    assert officer.get(url).status_code == 404
+    page = _trail(officer)
+    assert f'href="{url}"' not in page
+    assert "verzoek van" in page  # still named
+    _every_link_opens(officer, page)
