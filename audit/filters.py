@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.catalogue import EVENTS
 from audit.links import is_uuid, purpose_names, targets_find
 from organisations.models import Membership
+from organisations.widgets import DateInput
 
 CALL = "recordings.recording"
 CASE = "access.case"
@@ -39,12 +40,8 @@ def _members(organisation: Any) -> list[tuple[str, str]]:
 
 
 class TrailFilterForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     action = forms.ChoiceField(label=_("Action"), required=False)
     person = forms.ChoiceField(label=_("Person"), required=False)
     purpose = forms.ChoiceField(label=_("Purpose"), required=False)

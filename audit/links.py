@@ -116,14 +116,6 @@ def purpose_names(organisation: Any) -> dict[str, str]:
     return names
 
 
-def target_kinds() -> dict[str, TargetKind]:
-    return dict(_registry.kinds)
-
-
-def kinds_for_detail_key(key: str) -> list[str]:
-    return [kind.kind for kind in _registry.kinds.values() if key in kind.detail_keys]
-
-
 def detail_keys() -> dict[str, str]:
     """{detail key: kind} for every declared key."""
     return {key: kind.kind for kind in _registry.kinds.values() for key in kind.detail_keys}
@@ -166,7 +158,7 @@ def _links_for_viewer(
 
 
 def event_targets(
-    *, organisation: Any, events: Iterable[Any], viewer: Any = None
+    *, organisation: Any, events: Iterable[Any], viewer: Any
 ) -> dict[int, list[EventTarget]]:
     """Each event's targets (its own and those its detail names), labelled and linked where
     they still exist and the viewer (a membership) may open their page; one resolver call per
@@ -185,9 +177,8 @@ def event_targets(
     resolved: dict[str, Mapping[str, TargetLink]] = {}
     permissions: dict[str, Any] = {}  # the viewer's rights, read once for the page
     for kind, ids in wanted.items():
-        resolved[kind] = kinds[kind].resolve(organisation, ids)
-        if viewer is not None:
-            resolved[kind] = _links_for_viewer(viewer, kinds[kind], resolved[kind], permissions)
+        links = kinds[kind].resolve(organisation, ids)
+        resolved[kind] = _links_for_viewer(viewer, kinds[kind], links, permissions)
     return {
         event_pk: [
             EventTarget(

@@ -49,7 +49,7 @@ def who(event: Any, names: dict[int, str]) -> str:
     return names.get(subject) or event.actor_label or _("a removed user")
 
 
-def event_rows(*, organisation: Any, events: list[Any], viewer: Any = None) -> list[EventRow]:
+def event_rows(*, organisation: Any, events: list[Any], viewer: Any) -> list[EventRow]:
     """The page's rows: one query for the people, one per kind of target, one for purposes.
     Targets link only to pages the viewer (a membership) may open."""
     names = actor_names(events)

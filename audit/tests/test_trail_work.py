@@ -162,8 +162,10 @@ def test_filter_by_purpose_uses_the_register_label(trail, officer):
 
 def test_filter_by_date_range_in_the_organisations_days(trail, officer):
     today = timezone.localdate()
-    response, _ = _page(officer, start=today.isoformat(), end=today.isoformat())
+    response, page = _page(officer, start=today.isoformat(), end=today.isoformat())
     assert trail.listened.sequence in _shown(response)
+    # The chosen days stay in the date fields (ISO, as <input type=date> needs on a Dutch page).
+    assert page.count(f'value="{today.isoformat()}"') == 2
     tomorrow = (today + timedelta(days=1)).isoformat()
     response, _ = _page(officer, start=tomorrow)
     assert _shown(response) == []
