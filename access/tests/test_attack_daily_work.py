@@ -173,4 +173,5 @@ def test_more_than_fifty_visible_calls_are_refused_not_created(four_eyes, client
         },
     )
     assert response.status_code == 200
+    assert f"Hoogstens {MAX_SELECTED} gesprekken tegelijk." in response.content.decode()
     assert not AccessRequest.objects.exists()
