@@ -295,6 +295,14 @@ def invitation_resend(*, invitation: Invitation, actor: AbstractBaseUser) -> Inv
                 _("This invitation cannot be sent again; it is %(state)s.")
                 % {"state": locked.get_state_display().lower()}
             )
+        newer = invitations_pending(organisation=locked.organisation).filter(
+            email__iexact=locked.email
+        )
+        if newer.exclude(pk=locked.pk).exists():
+            # One live link per address, as invitation_create keeps it.
+            raise InvitationUnusable(
+                _("A newer invitation to this address is still waiting to be accepted.")
+            )
         token = secrets.token_urlsafe(32)
         locked.token_hash = token_digest(token)
         locked.expires_at = timezone.now() + VALID_FOR

@@ -422,3 +422,13 @@ def test_only_the_administrator_of_the_organisation_may_send_again(cast, client_
     assert _resend(client_for(cast["coach"]), mine).status_code == 403
     mine.refresh_from_db()
     assert mine.token_hash == hashlib.sha256(_token.encode()).hexdigest()
+
+
+def test_an_expired_invitation_is_not_sent_again_beside_a_newer_one(cast, send, client_for):
+    send()
+    expired = Invitation.objects.get()
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    send()  # a new invitation to the same address
+    response = _resend(client_for(cast["administrator"]), expired, follow=True)
+    assert b"A newer invitation to this address" in response.content
+    assert not AuditEvent.objects.filter(action="organisations.invitation.resent").exists()
