@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from recordings.constants import RecordingStatus
+
 
 @dataclass(frozen=True)
 class RecordingAction:
@@ -67,7 +69,7 @@ def _may_open_case(membership) -> bool:
 
 @recording_action_provider
 def case_action(membership, recording) -> list[RecordingAction]:
-    if recording.status == "purged" or not _may_open_case(membership):
+    if recording.status == RecordingStatus.PURGED or not _may_open_case(membership):
         return []
     url = reverse("cases:new", kwargs={"org_slug": membership.organisation.slug})
     return [RecordingAction(_("Open a case about this call"), f"{url}?recording={recording.pk}")]

@@ -160,7 +160,7 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
         response["Content-Range"] = f"bytes */{size}"
         return _common_headers(response, recording)
     limit = chunk_limit(size, recording.audio_duration_seconds or recording.duration_seconds)
-    start, end, partial = bounded(wanted if wanted else None, size, limit)
+    start, end, partial = bounded(wanted, size, limit)
     length = end - start + 1
     status = 206 if partial else 200
     if request.method == "HEAD":

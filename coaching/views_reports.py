@@ -13,7 +13,7 @@ from coaching.reports import Scope, coaching_report, report_csv_rows
 from organisations import roles
 from organisations.decorators import organisation_view
 from organisations.models import Employee, Membership, Team
-from register.spreadsheet import csv_writer
+from organisations.spreadsheet import csv_writer
 
 # An SVG chart's own units (it scales to its card): the plot area inside leaves room for the
 # value axis on the left, the months below and each bar's value above it.

@@ -26,10 +26,10 @@ from reportlab.platypus.flowables import KeepTogether
 
 from organisations.constants import Role
 from organisations.models import Organisation
+from organisations.spreadsheet import csv_writer
 from register.constants import CustomerField, DataCategory, LegalBasis, RecipientKind, RetentionUnit
 from register.document import CHILD_SECTIONS, register_document
 from register.evidence import evidence_for
-from register.spreadsheet import csv_writer
 
 
 def labelled(activity: dict[str, Any]) -> dict[str, Any]:

@@ -48,10 +48,10 @@ def _check(membership: Membership) -> None:
         raise RequestError(_("Your role may not change the retention of existing calls."))
 
 
-def _purge_soon(slug: str) -> None:
+def _purge_soon(slug: str, trigger: str = RunTrigger.SCHEDULE) -> None:
     from retention.tasks import purge_organisation_task
 
-    purge_organisation_task.delay(slug)
+    purge_organisation_task.delay(slug, trigger)
 
 
 #: A purge asked for from the page and not started within this time is taken as lost (the
@@ -65,7 +65,6 @@ def purge_now(*, membership: Membership, ip_address: str | None = None) -> None:
     nightly run does, so it needs no second person; who started it is in the audit trail.
     A second click while one is queued or running starts nothing (RequestError says so)."""
     from audit.models import AuditEvent
-    from retention.tasks import purge_organisation_task
 
     _check(membership)
     organisation = membership.organisation
@@ -97,7 +96,7 @@ def purge_now(*, membership: Membership, ip_address: str | None = None) -> None:
             ip_address=ip_address,
         )
         slug = organisation.slug
-        transaction.on_commit(lambda: purge_organisation_task.delay(slug, RunTrigger.REQUESTED))
+        transaction.on_commit(lambda: _purge_soon(slug, RunTrigger.REQUESTED))
 
 
 @transaction.atomic

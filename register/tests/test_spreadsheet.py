@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from register.spreadsheet import csv_cell, csv_writer
+from organisations.spreadsheet import csv_cell, csv_writer
 
 
 @pytest.mark.parametrize(
