@@ -14,7 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import audit
-from access.models import Case
+from access.models import Case, PurposeRule
 from access.tests.conftest import register_for
 from audit.models import AuditEvent
 from recordings.tests.factories import recording_create
@@ -49,7 +49,16 @@ def _sign_in_with_code(page, live_server, username: str) -> None:
 
 def test_privacy_officer_searches_exports_and_verifies_the_trail(page, live_server, cast, eager):
     org = cast.organisation
-    register_for(org)
+    purposes = register_for(org)
+    # Complaints are a kind of case the policy names, so the privacy officer may open them
+    # (the trail links a case only for who may open it).
+    PurposeRule.objects.create(
+        organisation=org,
+        purpose=purposes["misconduct"],
+        requester_roles=["manager"],
+        approver_roles=["privacy_officer"],
+        case_kind="complaint",
+    )
     call, other_call = recording_create(organisation=org), recording_create(organisation=org)
     case = Case.objects.create(
         organisation=org,
