@@ -30,7 +30,7 @@ from organisations.models import Organisation
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.metadata import FUTURE_TOLERANCE, RecordingMetadataForm, metadata_errors
 from recordings.models import Recording
-from recordings.probe import AudioRejected, probe_audio
+from recordings.probe import AudioInfo, AudioRejected, probe_audio
 from recordings.signals import recording_stored
 from recordings.storage import audio_storage, file_sha256, new_storage_key
 from register.constants import DataCategory
@@ -147,12 +147,8 @@ def _refuse_duplicates(organisation: Organisation, call_id: str, sha256: str) ->
         )
 
 
-def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetime, int]:
-    """The purge deadline: the start plus the declared days of 24 hours, counted on the
-    instant (in UTC), so that one instant gets one deadline however its start was written.
-    (Python adds a timedelta to an aware datetime on its wall clock: 28 days from a summer
-    time start in Amsterdam would otherwise end an hour later than from the same instant in
-    UTC.) The purge runs ahead of deadlines, so no call outlives its declared days."""
+def _retention(organisation: Organisation) -> timedelta:
+    """The declared retention of call recordings, or IngestRejected when none is declared."""
     retention = retention_for_category(organisation=organisation, category=DataCategory.RECORDING)
     if retention is None:
         raise IngestRejected(
@@ -166,6 +162,15 @@ def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetim
             )
             % {"url": reverse("register:activity_new", kwargs={"org_slug": organisation.slug})},
         )
+    return retention
+
+
+def _deadline_after(retention: timedelta, started_at: datetime) -> datetime:
+    """The purge deadline: the start plus the declared days of 24 hours, counted on the
+    instant (in UTC), so that one instant gets one deadline however its start was written.
+    (Python adds a timedelta to an aware datetime on its wall clock: 28 days from a summer
+    time start in Amsterdam would otherwise end an hour later than from the same instant in
+    UTC.) The purge runs ahead of deadlines, so no call outlives its declared days."""
     deadline = started_at.astimezone(UTC) + retention
     if deadline <= timezone.now():
         raise IngestRejected(
@@ -176,7 +181,84 @@ def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetim
             )
             % {"days": retention.days},
         )
-    return deadline, retention.days
+    return deadline
+
+
+def _deadline(organisation: Organisation, started_at: datetime) -> tuple[datetime, int]:
+    retention = _retention(organisation)
+    return _deadline_after(retention, started_at), retention.days
+
+
+def ingest_probe(source: Path) -> AudioInfo:
+    """What the audio holds, or IngestRejected with the probe's reason."""
+    try:
+        return probe_audio(source, max_bytes=settings.MAX_AUDIO_MB * 1024 * 1024)
+    except AudioRejected as exc:
+        raise IngestRejected(exc.code, exc.message) from exc
+
+
+def ingest_validate(
+    *,
+    organisation: Organisation,
+    metadata: dict[str, Any],
+    info: AudioInfo,
+    started_at_hint: datetime | None,
+) -> _Metadata:
+    """The metadata as Recording fields, or IngestRejected. See recording_ingest for the hint."""
+    if started_at_hint is not None and timezone.is_naive(started_at_hint):
+        raise ValueError("started_at_hint must be an aware datetime")
+    latest_start = None
+    if started_at_hint is not None:
+        latest_start = started_at_hint - timedelta(seconds=info.duration_seconds) + FUTURE_TOLERANCE
+    return _validated_metadata(organisation, metadata, latest_start)
+
+
+def ingest_new_recording(
+    *,
+    organisation: Organisation,
+    info: AudioInfo,
+    sha256: str,
+    size_bytes: int,
+    validated: _Metadata,
+    deadline: datetime,
+    retention_days: int,
+    channel: IngestChannel,
+) -> Recording:
+    """The INCOMING row (unsaved, validated) for a probed, hashed and validated call."""
+    fields = dict(validated.fields)
+    if fields.get("duration_seconds") is None:
+        fields["duration_seconds"] = round(info.duration_seconds, 3)
+    recording = Recording(
+        organisation=organisation,
+        storage_key=new_storage_key(organisation_id=organisation.pk, container=info.container),
+        size_bytes=size_bytes,
+        sha256=sha256,
+        container=info.container,
+        codec=info.codec,
+        channels=info.channels,
+        sample_rate=info.sample_rate,
+        audio_duration_seconds=round(info.duration_seconds, 3),
+        purge_deadline=deadline,
+        retention_days=retention_days,
+        status=RecordingStatus.INCOMING,
+        ingested_via=channel,
+        **fields,
+    )
+    recording.full_clean(validate_unique=False, validate_constraints=False)
+    return recording
+
+
+def ingested_detail(
+    *, channel: IngestChannel, recording: Recording, validated: _Metadata
+) -> dict[str, Any]:
+    """The detail of the `recordings.recording.ingested` audit event."""
+    return {
+        "channel": channel,
+        "size_bytes": recording.size_bytes,
+        "container": recording.container,
+        "codec": recording.codec,
+        **validated.start_detail,
+    }
 
 
 def recording_ingest(
@@ -195,42 +277,29 @@ def recording_ingest(
     autumn: the call started at the latest the audio's length before the hint (give or take a
     few minutes of clock drift), so of the two readings Earshot takes the later one that fits,
     and the earlier when neither does or there is no hint. How it was read is in the audit
-    event (`started_at_reading`)."""
+    event (`started_at_reading`).
+
+    Many files at once (drop folder, archive import): recordings.ingest_batch."""
     source = Path(source)
     if started_at_hint is not None and timezone.is_naive(started_at_hint):
         raise ValueError("started_at_hint must be an aware datetime")
-    try:
-        info = probe_audio(source, max_bytes=settings.MAX_AUDIO_MB * 1024 * 1024)
-    except AudioRejected as exc:
-        raise IngestRejected(exc.code, exc.message) from exc
-    latest_start = None
-    if started_at_hint is not None:
-        latest_start = started_at_hint - timedelta(seconds=info.duration_seconds) + FUTURE_TOLERANCE
-    validated = _validated_metadata(organisation, metadata, latest_start)
-    fields = validated.fields
-    sha256 = file_sha256(source)
-    _refuse_duplicates(organisation, fields["call_id"], sha256)
-    deadline, retention_days = _deadline(organisation, fields["started_at"])
-    if fields.get("duration_seconds") is None:
-        fields["duration_seconds"] = round(info.duration_seconds, 3)
-
-    recording = Recording(
-        organisation=organisation,
-        storage_key=new_storage_key(organisation_id=organisation.pk, container=info.container),
-        size_bytes=source.stat().st_size,
-        sha256=sha256,
-        container=info.container,
-        codec=info.codec,
-        channels=info.channels,
-        sample_rate=info.sample_rate,
-        audio_duration_seconds=round(info.duration_seconds, 3),
-        purge_deadline=deadline,
-        retention_days=retention_days,
-        status=RecordingStatus.INCOMING,
-        ingested_via=channel,
-        **fields,
+    info = ingest_probe(source)
+    validated = ingest_validate(
+        organisation=organisation, metadata=metadata, info=info, started_at_hint=started_at_hint
     )
-    recording.full_clean(validate_unique=False, validate_constraints=False)
+    sha256 = file_sha256(source)
+    _refuse_duplicates(organisation, validated.fields["call_id"], sha256)
+    deadline, retention_days = _deadline(organisation, validated.fields["started_at"])
+    recording = ingest_new_recording(
+        organisation=organisation,
+        info=info,
+        sha256=sha256,
+        size_bytes=source.stat().st_size,
+        validated=validated,
+        deadline=deadline,
+        retention_days=retention_days,
+        channel=channel,
+    )
     try:
         with transaction.atomic():
             recording.save(force_insert=True)
@@ -250,16 +319,10 @@ def recording_ingest(
                 action="recordings.recording.ingested",
                 organisation=organisation,
                 target=recording,
-                detail={
-                    "channel": channel,
-                    "size_bytes": recording.size_bytes,
-                    "container": info.container,
-                    "codec": info.codec,
-                    **validated.start_detail,
-                },
+                detail=ingested_detail(channel=channel, recording=recording, validated=validated),
             )
     except BaseException:
-        _remove_incomplete(recording)
+        remove_incomplete(recording)
         raise
     recording.status = RecordingStatus.ACTIVE
     recording.storage_key = stored_name
@@ -269,7 +332,8 @@ def recording_ingest(
     return recording
 
 
-def _remove_incomplete(recording: Recording) -> None:
+def remove_incomplete(recording: Recording) -> None:
+    """Delete an INCOMING row and the object stored under its key, if any."""
     storage = audio_storage()
     if storage.exists(recording.storage_key):
         storage.delete(recording.storage_key)
@@ -282,7 +346,7 @@ def recordings_sweep_incomplete(*, older_than: timedelta = timedelta(hours=1)) -
     stale = Recording.objects.filter(status=RecordingStatus.INCOMING, ingested_at__lt=cutoff)
     count = 0
     for recording in stale.iterator():
-        _remove_incomplete(recording)
+        remove_incomplete(recording)
         count += 1
     if count:
         logger.warning("Removed %s recordings left incomplete by an interrupted ingest", count)
