@@ -21,9 +21,17 @@ class IngestChannel(models.TextChoices):
     UPLOAD = "upload", _("Browser upload")
     API = "api", _("HTTP API")
     DROP_FOLDER = "drop_folder", _("Drop folder")
+    ARCHIVE = "archive", _("Archive import")
 
 
 class TokenStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+
+
+class ArchiveImportOutcome(models.TextChoices):
+    IMPORTED = "imported", _("Imported")
+    # Already in Earshot from an earlier run of this folder: neither imported nor refused.
+    ALREADY = "already", _("Already imported")
+    REFUSED = "refused", _("Refused")

@@ -246,3 +246,7 @@ class IngestToken(models.Model):
         if self.expires_at is not None and self.expires_at <= moment:
             return TokenStatus.EXPIRED
         return TokenStatus.ACTIVE
+
+
+# The archive import's run and journal (manage.py import), kept in their own module.
+from recordings.archive_models import ArchiveImport, ArchiveImportFile  # noqa: E402, F401

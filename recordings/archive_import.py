@@ -1,0 +1,490 @@
+"""`manage.py import`: a contact centre's archive of historic calls, into one organisation.
+
+Every file goes through the one ingest service, so an archived call is probed, validated,
+deduplicated and given its purge deadline from its own start like any call; a call already
+past that deadline is refused, not imported. The archive is only read (see archive_files).
+
+Resuming: a journal in the database (recordings/archive_models.py), not a file beside the
+archive (which is never written to). A file's journal row is written after the ingest has
+committed or refused it. After a kill -9 the rerun on the same folder finds the unfinished run
+and skips every journalled file. What the kill can leave is handled at the start and per file:
+- a row the ingest had inserted but not finished (INCOMING) is removed with its object: only
+  this import writes INCOMING rows of the archive channel in this organisation (one import per
+  organisation at a time, by a lock), so none of them belongs to a live ingest;
+- a call committed just before the kill, but not yet journalled, comes back as a duplicate of
+  itself: a live archive-channel call with the same call id and the same audio that no other
+  file of this run claimed is that file's own, and is counted as imported, not refused.
+The unique call id and audio per organisation stop duplicates even if all of this were wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import fcntl
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+import audit
+from organisations.models import Organisation
+from recordings.archive_checks import archive_file_check
+from recordings.archive_files import ArchiveFile, archive_file_metadata, archive_files
+from recordings.archive_models import ArchiveImport, ArchiveImportFile
+from recordings.constants import ArchiveImportOutcome, IngestChannel, RecordingStatus
+from recordings.metadata import declared_customer_fields
+from recordings.models import Recording
+from recordings.services import IngestRejected, recording_ingest
+from recordings.storage import audio_storage, file_sha256
+from register.constants import CustomerField
+
+logger = logging.getLogger(__name__)
+
+# Journal rows are written in batches: a kill loses at most these, and they are recognised.
+JOURNAL_BATCH = 200
+JOURNAL_SECONDS = 2.0
+# How many paths the summary shows per reason; the report file has them all.
+EXAMPLES = 3
+# Two-key advisory lock on PostgreSQL: this class and the organisation's id.
+_LOCK_CLASS = 0x41524348  # "ARCH"
+# Errors of the machine rather than of a file: the run stops, a rerun resumes it.
+_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.ENOMEM}
+
+# The reasons of the summary: several refusal codes read as one reason.
+REASONS = {
+    "past_retention": gettext_lazy("past its retention deadline"),
+    "no_retention": gettext_lazy("no retention period declared for recordings"),
+    "duplicate_call": gettext_lazy("duplicate (call id already in Earshot)"),
+    "duplicate_audio": gettext_lazy("duplicate (the same audio already in Earshot)"),
+    "metadata": gettext_lazy("bad metadata"),
+    "too_large": gettext_lazy("too large"),
+    "sidecar": gettext_lazy("bad metadata file"),
+    "lone_sidecar": gettext_lazy("metadata file without audio"),
+    "no_metadata": gettext_lazy("no metadata (no sidecar, no Asterisk name)"),
+    "not_audio": gettext_lazy("not an audio file"),
+    "symlink": gettext_lazy("symbolic link"),
+    "not_a_file": gettext_lazy("not a regular file"),
+    "unreadable": gettext_lazy("unreadable file"),
+}
+_AUDIO_CODES = {"empty", "corrupt", "truncated", "no_audio", "unknown_format"}
+
+
+def reason_label(code: str) -> str:
+    if code in _AUDIO_CODES:
+        return str(_("corrupt or unsupported audio"))
+    return str(REASONS.get(code, code))
+
+
+class ArchiveImportError(Exception):
+    """The import cannot start or go on; `message` says why and what to do."""
+
+
+class Progress(Protocol):
+    def start(self, *, total: int, done: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+@dataclass
+class ArchiveSummary:
+    files: int = 0
+    imported: int = 0
+    already_imported: int = 0
+    refused: int = 0
+    # reason label -> (count, [(path, message), ...] for the first EXAMPLES)
+    refusals: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)
+    refused_by_code: dict[str, int] = field(default_factory=dict)
+    resumed_after: int = 0  # files the interrupted run had finished before this one
+    report: Path | None = None
+    run_id: int | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class _Outcome:
+    outcome: str
+    code: str = ""
+    message: str = ""
+    recording_id: Any = None
+
+
+# The run ---------------------------------------------------------------------------------
+
+
+def archive_import(
+    *,
+    organisation: Organisation,
+    root: Path,
+    dry_run: bool = False,
+    report: Path | None = None,
+    progress: Progress | None = None,
+) -> ArchiveSummary:
+    """Import every file under `root` into `organisation`, resuming an unfinished run of the
+    same folder. Raises ArchiveImportError when it cannot run; the journal keeps what was done.
+    """
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ArchiveImportError(_("%(path)s is not a folder.") % {"path": root})
+    files = archive_files(root)
+    context = _Context(organisation)
+    if dry_run:
+        return _dry_run(context, files, report, progress)
+    with _organisation_lock(organisation):
+        run, resumed = _open_run(organisation, root, len(files))
+        _remove_interrupted(organisation)
+        done = set(ArchiveImportFile.objects.filter(run=run).values_list("path", flat=True))
+        journal = _Journal(run)
+        if progress is not None:
+            progress.start(total=len(files), done=len(done & {f.relative for f in files}))
+        try:
+            for item in files:
+                if item.relative in done:
+                    continue
+                journal.add(item, _import_one(context, run, journal, item))
+                if progress is not None:
+                    progress.advance()
+        finally:
+            journal.flush()
+            if progress is not None:
+                progress.finish()
+        summary = _summarise(run, files=len(files), report=report)
+        summary.resumed_after = len(done)
+        _close_run(run, summary, resumed)
+    return summary
+
+
+class _Context:
+    """What every file of a run needs to know about the organisation, read once."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        self.zone = ZoneInfo(organisation.timezone)
+        self.phone_declared = CustomerField.PHONE in declared_customer_fields(organisation)
+
+    def metadata(self, item: ArchiveFile) -> dict[str, Any]:
+        return archive_file_metadata(item, zone=self.zone, phone_declared=self.phone_declared)
+
+
+def _open_run(organisation: Organisation, root: Path, files: int) -> tuple[ArchiveImport, bool]:
+    run = ArchiveImport.objects.filter(
+        organisation=organisation, root=str(root), finished_at__isnull=True
+    ).first()
+    resumed = run is not None
+    with transaction.atomic():
+        if run is None:
+            run = ArchiveImport.objects.create(organisation=organisation, root=str(root))
+        run.files = files
+        run.save(update_fields=["files"])
+        audit.record(
+            actor=None,
+            action="recordings.archive_import.resumed"
+            if resumed
+            else "recordings.archive_import.started",
+            organisation=organisation,
+            target=run,
+            detail={"files": files},
+        )
+    return run, resumed
+
+
+def _close_run(run: ArchiveImport, summary: ArchiveSummary, resumed: bool) -> None:
+    with transaction.atomic():
+        run.imported = summary.imported
+        run.already_imported = summary.already_imported
+        run.refused = summary.refused
+        run.finished_at = timezone.now()
+        run.save(update_fields=["imported", "already_imported", "refused", "finished_at"])
+        audit.record(
+            actor=None,
+            action="recordings.archive_import.finished",
+            organisation=run.organisation,
+            target=run,
+            detail={
+                "files": summary.files,
+                "imported": summary.imported,
+                "already_imported": summary.already_imported,
+                "refused": summary.refused,
+                "refused_by_reason": summary.refused_by_code,
+                "resumed": resumed,
+            },
+        )
+        # The journal names files by path, which may hold a phone number: working state only.
+        ArchiveImportFile.objects.filter(run=run).delete()
+
+
+@contextmanager
+def _organisation_lock(organisation: Organisation) -> Iterator[None]:
+    """One import per organisation at a time; released by the system if the process dies."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, organisation.pk])
+            (locked,) = cursor.fetchone()
+        if not locked:
+            raise ArchiveImportError(_busy(organisation))
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, organisation.pk])
+        return
+    lock_dir = Path(settings.VAR_DIR) / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_dir / f"archive-import-{organisation.pk}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ArchiveImportError(_busy(organisation)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _busy(organisation: Organisation) -> str:
+    return _(
+        "Another import into %(organisation)s is running. Wait for it to finish, then run this "
+        "one again."
+    ) % {"organisation": organisation.slug}
+
+
+def _remove_interrupted(organisation: Organisation) -> None:
+    """Remove rows (and objects) an interrupted import left half stored."""
+    storage = audio_storage()
+    stale = Recording.objects.filter(
+        organisation=organisation,
+        status=RecordingStatus.INCOMING,
+        ingested_via=IngestChannel.ARCHIVE,
+    )
+    for recording in stale:
+        if storage.exists(recording.storage_key):
+            storage.delete(recording.storage_key)
+        Recording.objects.filter(pk=recording.pk, status=RecordingStatus.INCOMING).delete()
+
+
+# One file -------------------------------------------------------------------------------
+
+
+def _import_one(
+    context: _Context, run: ArchiveImport, journal: _Journal, item: ArchiveFile
+) -> _Outcome:
+    if item.refusal is not None:
+        return _Outcome(ArchiveImportOutcome.REFUSED, item.refusal.code, item.refusal.message)
+    metadata: dict[str, Any] = {}
+    try:
+        metadata = context.metadata(item)
+        recording = recording_ingest(
+            organisation=context.organisation,
+            source=item.path,
+            metadata=metadata,
+            channel=IngestChannel.ARCHIVE,
+            started_at_hint=datetime.fromtimestamp(item.path.stat().st_mtime, UTC),
+        )
+    except IngestRejected as refusal:
+        if refusal.code in ("duplicate_call", "duplicate_audio"):
+            own = _own_earlier_import(context, run, journal, item, metadata)
+            if own is not None:
+                return own
+        return _Outcome(ArchiveImportOutcome.REFUSED, refusal.code, refusal.message)
+    except (DatabaseError, KeyboardInterrupt):
+        raise
+    except OSError as exc:
+        if exc.errno in _SYSTEM_ERRNOS or not _is_source_error(exc, item):
+            raise
+        return _unreadable(exc)
+    except Exception as exc:  # the file's own content broke something: refuse it only
+        logger.exception("Archive import: %s broke ingest", item.relative)
+        return _unreadable(exc)
+    return _Outcome(ArchiveImportOutcome.IMPORTED, recording_id=recording.pk)
+
+
+def _is_source_error(exc: OSError, item: ArchiveFile) -> bool:
+    return exc.filename in (None, str(item.path), item.path, str(item.sidecar), item.sidecar)
+
+
+def _unreadable(exc: BaseException) -> _Outcome:
+    text = str(exc)[:300]
+    message = _("Earshot could not read this file (%(error)s).") % {
+        "error": f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    }
+    return _Outcome(ArchiveImportOutcome.REFUSED, "unreadable", message)
+
+
+def _own_earlier_import(
+    context: _Context,
+    run: ArchiveImport | None,
+    journal: _Journal | None,
+    item: ArchiveFile,
+    metadata: dict[str, Any],
+) -> _Outcome | None:
+    """The live call this very file became in an earlier run, or in this run just before a
+    kill (committed, not yet journalled); None when the duplicate is another file's call."""
+    call_id = metadata.get("call_id")
+    if not isinstance(call_id, str):
+        return None
+    recording = (
+        Recording.objects.filter(
+            organisation=context.organisation,
+            call_id=call_id.strip(),
+            ingested_via=IngestChannel.ARCHIVE,
+        )
+        .exclude(status__in=[RecordingStatus.PURGED, RecordingStatus.INCOMING])
+        .only("pk", "sha256", "ingested_at")
+        .first()
+    )
+    if recording is None or recording.sha256 != file_sha256(item.path):
+        return None
+    if run is not None and (
+        journal.claims(recording.pk)
+        or ArchiveImportFile.objects.filter(run=run, recording=recording).exists()
+    ):
+        return None  # another file of this archive holds the same call
+    if run is not None and recording.ingested_at >= run.started_at:
+        return _Outcome(ArchiveImportOutcome.IMPORTED, recording_id=recording.pk)
+    return _Outcome(ArchiveImportOutcome.ALREADY, recording_id=recording.pk)
+
+
+class _Journal:
+    """Journal rows, written in batches (a kill loses at most one batch; see the top)."""
+
+    def __init__(self, run: ArchiveImport):
+        self.run = run
+        self.rows: list[ArchiveImportFile] = []
+        self.written_at = time.monotonic()
+
+    def add(self, item: ArchiveFile, outcome: _Outcome) -> None:
+        self.rows.append(
+            ArchiveImportFile(
+                run=self.run,
+                path=item.relative,
+                outcome=outcome.outcome,
+                code=outcome.code,
+                message=outcome.message,
+                recording_id=outcome.recording_id,
+            )
+        )
+        if len(self.rows) >= JOURNAL_BATCH or time.monotonic() - self.written_at > JOURNAL_SECONDS:
+            self.flush()
+
+    def claims(self, recording_id: Any) -> bool:
+        return any(row.recording_id == recording_id for row in self.rows)
+
+    def flush(self) -> None:
+        if self.rows:
+            ArchiveImportFile.objects.bulk_create(self.rows)
+            self.rows = []
+        self.written_at = time.monotonic()
+
+
+# Dry run --------------------------------------------------------------------------------
+
+
+def _dry_run(
+    context: _Context, files: list[ArchiveFile], report: Path | None, progress: Progress | None
+) -> ArchiveSummary:
+    """What the import would do, changing nothing: the ingest's checks without storing."""
+    seen: dict[str, set[str]] = {"call_id": set(), "sha256": set()}
+    outcomes: list[tuple[str, _Outcome]] = []
+    if progress is not None:
+        progress.start(total=len(files), done=0)
+    for item in files:
+        outcomes.append((item.relative, _check_one(context, item, seen)))
+        if progress is not None:
+            progress.advance()
+    if progress is not None:
+        progress.finish()
+    summary = _summary_of(outcomes, files=len(files), report=report)
+    summary.dry_run = True
+    return summary
+
+
+def _check_one(context: _Context, item: ArchiveFile, seen: dict[str, set[str]]) -> _Outcome:
+    if item.refusal is not None:
+        return _Outcome(ArchiveImportOutcome.REFUSED, item.refusal.code, item.refusal.message)
+    metadata: dict[str, Any] = {}
+    try:
+        metadata = context.metadata(item)
+        archive_file_check(
+            organisation=context.organisation, source=item.path, metadata=metadata, seen=seen
+        )
+    except IngestRejected as refusal:
+        if refusal.code in ("duplicate_call", "duplicate_audio"):
+            own = _own_earlier_import(context, None, None, item, metadata)
+            if own is not None:
+                return own
+        return _Outcome(ArchiveImportOutcome.REFUSED, refusal.code, refusal.message)
+    except OSError as exc:
+        if exc.errno in _SYSTEM_ERRNOS or not _is_source_error(exc, item):
+            raise
+        return _unreadable(exc)
+    return _Outcome(ArchiveImportOutcome.IMPORTED)
+
+
+# The summary ----------------------------------------------------------------------------
+
+
+def _summarise(run: ArchiveImport, *, files: int, report: Path | None) -> ArchiveSummary:
+    rows = ArchiveImportFile.objects.filter(run=run).order_by("path")
+    outcomes = (
+        (path, _Outcome(outcome, code, message))
+        for path, outcome, code, message in rows.values_list("path", "outcome", "code", "message")
+    )
+    if report is None:
+        report = Path(settings.VAR_DIR) / "imports" / f"import-{run.organisation.slug}-{run.pk}.csv"
+    summary = _summary_of(outcomes, files=files, report=report)
+    summary.run_id = run.pk
+    return summary
+
+
+def _summary_of(outcomes: Any, *, files: int, report: Path | None) -> ArchiveSummary:
+    summary = ArchiveSummary(files=files)
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[tuple[str, str]]] = {}
+    by_code: Counter[str] = Counter()
+    refused: list[tuple[str, str, str]] = []
+    for path, outcome in outcomes:
+        if outcome.outcome == ArchiveImportOutcome.IMPORTED:
+            summary.imported += 1
+        elif outcome.outcome == ArchiveImportOutcome.ALREADY:
+            summary.already_imported += 1
+        else:
+            summary.refused += 1
+            label = reason_label(outcome.code)
+            counts[label] += 1
+            by_code[outcome.code] += 1
+            if len(examples.setdefault(label, [])) < EXAMPLES:
+                examples[label].append((path, outcome.message))
+            refused.append((path, label, outcome.message))
+    summary.refusals = {label: (n, examples[label]) for label, n in counts.most_common()}
+    summary.refused_by_code = dict(by_code)
+    if report is not None:
+        summary.report = _write_report(report, refused)
+    return summary
+
+
+def _write_report(report: Path, refused: list[tuple[str, str, str]]) -> Path:
+    """Every refused file with its reason, as CSV. Only its owner may read it: the paths of
+    an archive may hold phone numbers."""
+    report = Path(report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["path", "reason", "message"])
+        writer.writerows(refused)
+    return report
