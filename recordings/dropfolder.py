@@ -25,8 +25,9 @@ import logging
 import os
 import stat
 import time
-import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,18 @@ from django.utils.translation import gettext as _
 from organisations.models import Organisation
 from recordings.asterisk import parse_asterisk_name as _parse_asterisk_name
 from recordings.constants import IngestChannel
+from recordings.dropfolder_claims import (
+    ATTEMPTS_FILE,
+    LAST_ERROR_FILE,
+    STALE_CLAIM_SECONDS,
+    attempts_of,
+    claim_files,
+    close_claim,
+    last_error_of,
+    new_claim,
+    stale_claims,
+    take_over,
+)
 from recordings.dropfolder_entries import (
     AUDIO_EXTENSIONS,
     PROCESSING,
@@ -48,7 +61,6 @@ from recordings.dropfolder_entries import (
     display_name,
     drop_folder_sweep_rejected,
     hard_link_refusal,
-    is_sidecar,
     lstat,
     own_dir,
     put_back,
@@ -56,21 +68,17 @@ from recordings.dropfolder_entries import (
     sidecar_of,
     survey,
 )
+from recordings.ingest_batch import BATCH_SIZE, WORKERS, IngestItem, recordings_ingest_batch
 from recordings.metadata import declared_customer_fields
 from recordings.services import (
     METADATA_MAX_BYTES,
     IngestRejected,
-    recording_ingest,
     recording_metadata_parse,
 )
 from register.constants import CustomerField
 
 logger = logging.getLogger(__name__)
 
-ATTEMPTS_FILE = ".attempts"
-LAST_ERROR_FILE = ".last-error"
-# A claim this old belongs to a scan that died or failed; nothing takes an hour for one file.
-STALE_CLAIM_SECONDS = 3600
 # A day of hourly tries: longer than an outage that nobody notices, short enough to end.
 MAX_ATTEMPTS = 24
 # Metadata is a handful of short fields; anything larger is not a sidecar.
@@ -103,29 +111,53 @@ def drop_folder_scan(
 ) -> ScanReport:
     """Ingest or refuse every settled entry directly in `folder` for `organisation`.
 
-    One entry's failure never stops the others: each is handled on its own.
+    Entries go in batches of BATCH_SIZE (one transaction pair and one audit batch each,
+    recordings.ingest_batch). One entry's failure never stops the others: a bad file refuses
+    only itself, and its batch goes on without it.
     """
     folder = Path(folder)
     now = time.time() if now is None else now
     report = ScanReport()
     own_dir(folder, PROCESSING)
-    for claim in _stale_claims(folder, now):
-        _guarded(
-            folder,
-            claim.name,
-            report,
-            lambda c=claim: _retry_claim(organisation, folder, c, report),
-        )
-    entries = survey(folder, now, settle_seconds, report)
-    for done, entry in enumerate(entries, start=1):
-        _guarded(
-            folder,
-            entry.path.name,
-            report,
-            lambda e=entry: _handle(organisation, folder, e, report),
-        )
-        if progress is not None:
-            progress(done, len(entries), display_name(entry.path.name))
+    with ThreadPoolExecutor(max_workers=WORKERS) as executor:
+        for claim in stale_claims(folder, now):
+            _guarded(
+                folder,
+                claim.name,
+                report,
+                lambda c=claim: _retry_claim(organisation, folder, c, report, executor),
+            )
+        entries = survey(folder, now, settle_seconds, report)
+        done = 0
+        for start in range(0, len(entries), BATCH_SIZE):
+            batch = entries[start : start + BATCH_SIZE]
+            # One claim folder for the batch: a folder per file cost two block frees per call.
+            claim = new_claim(folder)
+            claimed: list[_Claimed | None] = []
+            try:
+                for entry in batch:
+                    _guarded(
+                        folder,
+                        entry.path.name,
+                        report,
+                        lambda e=entry, c=claimed, d=claim: c.append(
+                            _handle(organisation, folder, e, report, d)
+                        ),
+                    )
+                _guarded(
+                    folder,
+                    batch[0].path.name,
+                    report,
+                    lambda c=claimed: _ingest_claimed(
+                        organisation, folder, [x for x in c if x is not None], report, executor
+                    ),
+                )
+            finally:
+                close_claim(claim)
+            if progress is not None:
+                for entry in batch:
+                    done += 1
+                    progress(done, len(entries), display_name(entry.path.name))
     return report
 
 
@@ -137,7 +169,38 @@ def _guarded(folder: Path, name: str, report: ScanReport, work: Callable[[], Non
         logger.exception("Drop folder %s: could not handle %s", folder, display_name(name))
 
 
-def _handle(organisation: Organisation, folder: Path, entry: Entry, report: ScanReport) -> None:
+@dataclass
+class _Claimed:
+    """A file claimed, opened and read for its metadata, waiting for its batch."""
+
+    folder: Path
+    audio: Path
+    sidecar: Path | None
+    fd: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    hint: datetime | None = None
+
+    @property
+    def claim(self) -> Path:
+        return self.audio.parent
+
+    @property
+    def source(self) -> Path:
+        # Read through the descriptor opened with O_NOFOLLOW: a name swapped for a link after
+        # the check cannot redirect the read. /proc/self/fd re-opens exactly that file (Linux).
+        proc = Path(f"/proc/self/fd/{self.fd}")
+        return proc if proc.exists() else self.audio
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _handle(
+    organisation: Organisation, folder: Path, entry: Entry, report: ScanReport, claim: Path
+) -> _Claimed | None:
+    """Refuse the entry, leave it for the next scan, or claim it for the batch."""
     if entry.refusal is not None:
         try:
             refuse(
@@ -149,176 +212,183 @@ def _handle(organisation: Organisation, folder: Path, entry: Entry, report: Scan
                 remove=entry.refusal.remove,
             )
         except FileNotFoundError:
-            return
+            return None
         _count_rejection(folder, report, entry.path.name, entry.refusal.code, entry.refusal.message)
-        return
+        return None
     if sidecar_of(entry.path) != entry.sidecar:
         # A sidecar appeared after the settle check: it may be half written. Next scan.
         report.waiting += 1
-        return
-    claim = _claim(folder, entry.path, entry.sidecar)
-    if claim is None:
-        return
+        return None
+    if _claim(folder, entry.path, entry.sidecar, claim) is None:
+        return None
     audio = claim / entry.path.name
     sidecar = claim / entry.sidecar.name if entry.sidecar is not None else None
-    _process(organisation, folder, audio, sidecar, report, entry)
+    return _open(organisation, folder, audio, sidecar, report, entry)
 
 
-def _claim(folder: Path, path: Path, sidecar: Path | None) -> Path | None:
-    """Move the file (and sidecar) into a fresh claim folder; None when another scan won."""
-    claim = folder / PROCESSING / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}"
-    claim.mkdir(mode=0o750)
-    (claim / ATTEMPTS_FILE).write_text("1", encoding="ascii")
+def _claim(folder: Path, path: Path, sidecar: Path | None, into: Path | None = None) -> Path | None:
+    """Claim a file (see recordings.dropfolder_claims); a name of its own so that a test can
+    stage what happens between the claim and the read."""
+    return claim_files(folder, path, sidecar, into)
+
+
+def _retry_claim(
+    organisation: Organisation,
+    folder: Path,
+    claim: Path,
+    report: ScanReport,
+    executor: ThreadPoolExecutor,
+) -> None:
+    """Take over a claim an hour old: try its files again, or reject them after
+    MAX_ATTEMPTS."""
+    taken = take_over(folder, claim)
+    if taken is None:
+        return
+    mine, pairs = taken
     try:
-        os.rename(path, claim / path.name)
-    except FileNotFoundError:
-        _remove_claim(claim)
-        return None
-    if sidecar is not None:
-        try:
-            os.rename(sidecar, claim / sidecar.name)
-        except FileNotFoundError:  # the sidecar vanished under us: not ours to guess, try later
-            os.rename(claim / path.name, path)
-            _remove_claim(claim)
-            return None
-    return claim
+        attempts = attempts_of(mine)
+        if attempts >= MAX_ATTEMPTS:
+            last = last_error_of(mine) or _("unknown (the scan was interrupted)")
+            message = _(
+                "Earshot could not ingest this file in %(attempts)s attempts; the last error "
+                "was: %(error)s"
+            ) % {"attempts": attempts, "error": last}
+            for audio, sidecar in pairs:
+                refuse(folder, audio, sidecar, "attempts", message)
+                _count_rejection(folder, report, audio.name, "attempts", message)
+            return
+        (mine / ATTEMPTS_FILE).write_text(str(attempts + 1), encoding="ascii")
+        claimed = []
+        for audio, sidecar in pairs:
+            logger.warning(
+                "Drop folder %s: trying %s again (attempt %s)",
+                folder,
+                display_name(audio.name),
+                attempts + 1,
+            )
+            claimed.append(_open(organisation, folder, audio, sidecar, report, None))
+        # Their last try may have committed before the scan died: resume, never a duplicate.
+        _ingest_claimed(
+            organisation,
+            folder,
+            [c for c in claimed if c is not None],
+            report,
+            executor,
+            resume=True,
+        )
+    finally:
+        close_claim(mine)
 
 
-def _remove_claim(claim: Path) -> None:
-    for name in (ATTEMPTS_FILE, LAST_ERROR_FILE):
-        (claim / name).unlink(missing_ok=True)
-    try:
-        claim.rmdir()
-    except OSError:
-        logger.warning("Drop folder: claim %s not empty", claim)
-
-
-def _stale_claims(folder: Path, now: float) -> list[Path]:
-    processing = folder / PROCESSING
-    stale = []
-    for claim in processing.iterdir():
-        st = lstat(claim)
-        # A claim folder's mtime is the moment its files were renamed into it.
-        if st is not None and now - st.st_mtime >= STALE_CLAIM_SECONDS:
-            stale.append(claim)
-    return stale
-
-
-def _retry_claim(organisation: Organisation, folder: Path, claim: Path, report: ScanReport) -> None:
-    """Take over a claim an hour old: try it again, or reject it after MAX_ATTEMPTS."""
-    st = lstat(claim)
-    if st is None:
-        return
-    if not stat.S_ISDIR(st.st_mode):  # not one of ours: back into the folder to be judged
-        put_back(folder, [claim])
-        return
-    # Renaming claims it from every other scan; the new name's mtime starts the next hour.
-    mine = claim.with_name(f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}")
-    try:
-        os.rename(claim, mine)
-    except FileNotFoundError:
-        return
-    os.utime(mine, follow_symlinks=False)
-    try:
-        attempts = int((mine / ATTEMPTS_FILE).read_text(encoding="ascii").strip() or 1)
-    except (OSError, ValueError):
-        attempts = 1
-    files = sorted(p for p in mine.iterdir() if p.name not in (ATTEMPTS_FILE, LAST_ERROR_FILE))
-    main = [p for p in files if not is_sidecar(p.name)]
-    if len(main) != 1 or len(files) > 2:  # not a claim this code made: let the folder judge
-        put_back(folder, files)
-        _remove_claim(mine)
-        return
-    audio = main[0]
-    sidecar = next((p for p in files if p is not audio), None)
-    if attempts >= MAX_ATTEMPTS:
-        try:
-            last = (mine / LAST_ERROR_FILE).read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
-            last = _("unknown (the scan was interrupted)")
-        message = _(
-            "Earshot could not ingest this file in %(attempts)s attempts; the last error was: "
-            "%(error)s"
-        ) % {"attempts": attempts, "error": last}
-        refuse(folder, audio, sidecar, "attempts", message)
-        _count_rejection(folder, report, audio.name, "attempts", message)
-        _remove_claim(mine)
-        return
-    (mine / ATTEMPTS_FILE).write_text(str(attempts + 1), encoding="ascii")
-    logger.warning(
-        "Drop folder %s: trying %s again (attempt %s)",
-        folder,
-        display_name(audio.name),
-        attempts + 1,
-    )
-    _process(organisation, folder, audio, sidecar, report, None)
-
-
-def _process(
+def _open(
     organisation: Organisation,
     folder: Path,
     audio: Path,
     sidecar: Path | None,
     report: ScanReport,
     entry: Entry | None,
-) -> None:
-    """Ingest a claimed file through one descriptor, or reject it, or leave it for a retry."""
-    claim = audio.parent
+) -> _Claimed | None:
+    """Open a claimed file through one descriptor and read its metadata; or reject it, or
+    put it back when it changed since the settle check. None when it is dealt with."""
     try:
         fd = _open_claimed(audio)
     except Refused as refusal:
         refuse(folder, audio, sidecar, refusal.code, refusal.message, remove=refusal.remove)
         _count_rejection(folder, report, audio.name, refusal.code, refusal.message)
-        _remove_claim(claim)
-        return
+        return None
+    claimed = _Claimed(folder=folder, audio=audio, sidecar=sidecar, fd=fd)
     try:
         if entry is not None and not _unchanged(fd, entry.seen, sidecar, entry.sidecar_seen):
             # Written to after the settle check: still being written. Back for the next scan.
-            os.close(fd)
-            fd = -1
+            claimed.close()
             put_back(folder, [p for p in (audio, sidecar) if p is not None])
-            _remove_claim(claim)
             report.waiting += 1
-            return
+            return None
+        # When the recorder finished writing: settles a local start in the repeated autumn hour.
+        claimed.hint = datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC)
+        claimed.metadata = _metadata(organisation, audio, sidecar)
+    except Exception as exc:
+        _finish(claimed, report, exc)
+        return None
+    return claimed
+
+
+def _ingest_claimed(
+    organisation: Organisation,
+    folder: Path,
+    claimed: list[_Claimed],
+    report: ScanReport,
+    executor: ThreadPoolExecutor,
+    *,
+    resume: bool = False,
+) -> None:
+    """Ingest a batch of claimed files; each is removed, rejected or kept for a retry only
+    after the batch's transaction, so a scan killed halfway loses and doubles nothing."""
+    if not claimed:
+        return
+    try:
+        items = [
+            IngestItem(source=c.source, metadata=c.metadata, started_at_hint=c.hint, resume=resume)
+            for c in claimed
+        ]
         try:
-            _ingest(organisation, audio, fd, sidecar)
-        except IngestRejected as error:
-            code, message = error.code, error.message
-        except Exception as exc:
-            if not _is_system_error(exc):
-                # The file's own content broke something: refusing it is the only end.
-                logger.exception(
-                    "Drop folder %s: %s broke ingest", folder, display_name(audio.name)
+            errors = [
+                outcome.error
+                for outcome in recordings_ingest_batch(
+                    organisation=organisation,
+                    items=items,
+                    channel=IngestChannel.DROP_FOLDER,
+                    executor=executor,
                 )
-                code = "unreadable"
-                message = _("Earshot could not read this file (%(error)s).") % {
-                    "error": _describe(exc)
-                }
-            else:
-                # Not the file's fault: the claim stays and a scan an hour later tries again,
-                # a natural back-off instead of a retry every minute.
-                report.failed += 1
-                logger.exception(
-                    "Drop folder %s: could not ingest %s", folder, display_name(audio.name)
-                )
-                with contextlib.suppress(OSError):  # a full disk may refuse even this
-                    (claim / LAST_ERROR_FILE).write_text(_describe(exc), encoding="utf-8")
-                return
-        else:
-            # Deleted, not kept: the governed copy is in Earshot's storage now, and a second
-            # copy here would escape the declared retention that the purge enforces on that one.
-            for path in (audio, sidecar):
-                if path is not None:
-                    path.unlink(missing_ok=True)
-            report.ingested += 1
-            _remove_claim(claim)
-            return
+            ]
+        except Exception as exc:  # the batch promises not to raise; if it does, all wait
+            errors = [exc] * len(claimed)
+        for c, error in zip(claimed, errors, strict=True):
+            _guarded(folder, c.audio.name, report, lambda c=c, e=error: _finish(c, report, e))
     finally:
-        if fd >= 0:
-            os.close(fd)
+        for c in claimed:
+            c.close()
+
+
+def _finish(claimed: _Claimed, report: ScanReport, error: BaseException | None) -> None:
+    """Remove an ingested file, reject a refused one, or keep the claim for a later try."""
+    claimed.close()
+    folder, audio, sidecar, claim = claimed.folder, claimed.audio, claimed.sidecar, claimed.claim
+    if error is None:
+        # Deleted, not kept: the governed copy is in Earshot's storage now, and a second
+        # copy here would escape the declared retention that the purge enforces on that one.
+        for path in (audio, sidecar):
+            if path is not None:
+                path.unlink(missing_ok=True)
+        report.ingested += 1
+        return
+    if isinstance(error, IngestRejected):
+        code, message = error.code, error.message
+    elif not _is_system_error(error):
+        # The file's own content broke something: refusing it is the only end.
+        logger.error(
+            "Drop folder %s: %s broke ingest",
+            folder,
+            display_name(audio.name),
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        code = "unreadable"
+        message = _("Earshot could not read this file (%(error)s).") % {"error": _describe(error)}
+    else:
+        # Not the file's fault: the claim stays and a scan an hour later tries again,
+        # a natural back-off instead of a retry every minute.
+        report.failed += 1
+        logger.error(
+            "Drop folder %s: could not ingest %s",
+            folder,
+            display_name(audio.name),
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        with contextlib.suppress(OSError):  # a full disk may refuse even this
+            (claim / LAST_ERROR_FILE).write_text(_describe(error), encoding="utf-8")
+        return
     refuse(folder, audio, sidecar, code, message)
     _count_rejection(folder, report, audio.name, code, message)
-    _remove_claim(claim)
 
 
 def _open_claimed(path: Path) -> int:
@@ -353,22 +423,6 @@ def _unchanged(fd: int, seen: Seen | None, sidecar: Path | None, sidecar_seen: S
         st = lstat(sidecar)
         return st is not None and stat.S_ISREG(st.st_mode) and Seen.of(st) == sidecar_seen
     return True
-
-
-def _ingest(organisation: Organisation, audio: Path, fd: int, sidecar: Path | None) -> None:
-    metadata = _metadata(organisation, audio, sidecar)
-    # Read through the descriptor opened with O_NOFOLLOW: a name swapped for a link after the
-    # check cannot redirect the read. /proc/self/fd re-opens exactly that file (Linux).
-    proc = Path(f"/proc/self/fd/{fd}")
-    source = proc if proc.exists() else audio
-    recording_ingest(
-        organisation=organisation,
-        source=source,
-        metadata=metadata,
-        channel=IngestChannel.DROP_FOLDER,
-        # When the recorder finished writing: settles a local start in the repeated autumn hour.
-        started_at_hint=datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC),
-    )
 
 
 def _read_sidecar(sidecar: Path) -> bytes:

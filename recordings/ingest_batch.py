@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 import audit
 from organisations.models import Organisation
 from recordings.constants import IngestChannel, RecordingStatus
+from recordings.metadata import declared_customer_fields
 from recordings.models import Recording
 from recordings.probe import AudioInfo
 from recordings.services import (
@@ -164,8 +165,9 @@ def _ingest(
     _each(executor, works, _examine)
     # 2. Validate and refuse duplicates; still nothing written.
     live = [w for w in works if w.outcome.error is None]
+    declared = declared_customer_fields(organisation) if live else set()
     for work in live:
-        _guard(work, lambda w=work: _validate(organisation, w))
+        _guard(work, lambda w=work: _validate(organisation, w, declared))
     live = [w for w in live if w.outcome.error is None]
     if not live:
         return
@@ -253,12 +255,13 @@ def _examine(work: _Work) -> None:
     work.sha256 = file_sha256(source)
 
 
-def _validate(organisation: Organisation, work: _Work) -> None:
+def _validate(organisation: Organisation, work: _Work, declared: set[str]) -> None:
     work.validated = ingest_validate(
         organisation=organisation,
         metadata=work.item.metadata,
         info=work.info,
         started_at_hint=work.item.started_at_hint,
+        declared_fields=declared,
     )
 
 

@@ -249,6 +249,7 @@ class RecordingMetadataForm(forms.Form):
         *args: Any,
         organisation: Organisation,
         latest_start: datetime | None = None,
+        declared_fields: set[str] | None = None,
         **kwargs: Any,
     ) -> None:
         data = kwargs.get("data", args[0] if args else None)
@@ -266,6 +267,8 @@ class RecordingMetadataForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.latest_start = latest_start
+        # A batch ingest reads the register once for all its calls and passes it here.
+        self.declared_fields = declared_fields
         self.unknown_keys = sorted(set(data or {}) - set(self.fields)) if data else []
         # How a local start in a clock change was read ("" when there was nothing to read).
         self.started_at_reading = ""
@@ -347,7 +350,9 @@ class RecordingMetadataForm(forms.Form):
                 _("Unknown metadata fields: %(keys)s."),
                 params={"keys": ", ".join(self.unknown_keys)},
             )
-        declared = declared_customer_fields(self.organisation)
+        declared = self.declared_fields
+        if declared is None:
+            declared = declared_customer_fields(self.organisation)
         for key, field in CUSTOMER_FIELD_FOR_KEY.items():
             if cleaned.get(key) and field not in declared:
                 self.add_error(

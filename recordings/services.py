@@ -114,12 +114,18 @@ class _Metadata:
 
 
 def _validated_metadata(
-    organisation: Organisation, metadata: dict[str, Any], latest_start: datetime | None
+    organisation: Organisation,
+    metadata: dict[str, Any],
+    latest_start: datetime | None,
+    declared_fields: set[str] | None = None,
 ) -> _Metadata:
     if not isinstance(metadata, dict):
         raise IngestRejected("metadata", _("The metadata must be a JSON object."))
     form = RecordingMetadataForm(
-        data=metadata, organisation=organisation, latest_start=latest_start
+        data=metadata,
+        organisation=organisation,
+        latest_start=latest_start,
+        declared_fields=declared_fields,
     )
     if not form.is_valid():
         raise IngestRejected("metadata", metadata_errors(form))
@@ -203,14 +209,16 @@ def ingest_validate(
     metadata: dict[str, Any],
     info: AudioInfo,
     started_at_hint: datetime | None,
+    declared_fields: set[str] | None = None,
 ) -> _Metadata:
-    """The metadata as Recording fields, or IngestRejected. See recording_ingest for the hint."""
+    """The metadata as Recording fields, or IngestRejected. See recording_ingest for the hint.
+    `declared_fields`: the register's customer fields, when the caller read them already."""
     if started_at_hint is not None and timezone.is_naive(started_at_hint):
         raise ValueError("started_at_hint must be an aware datetime")
     latest_start = None
     if started_at_hint is not None:
         latest_start = started_at_hint - timedelta(seconds=info.duration_seconds) + FUTURE_TOLERANCE
-    return _validated_metadata(organisation, metadata, latest_start)
+    return _validated_metadata(organisation, metadata, latest_start, declared_fields)
 
 
 def ingest_new_recording(
@@ -244,7 +252,11 @@ def ingest_new_recording(
         ingested_via=channel,
         **fields,
     )
-    recording.full_clean(validate_unique=False, validate_constraints=False)
+    # The organisation is the caller's and the form found the employee in it: checking that
+    # each still exists would cost two queries per call.
+    recording.full_clean(
+        exclude=["organisation", "employee"], validate_unique=False, validate_constraints=False
+    )
     return recording
 
 

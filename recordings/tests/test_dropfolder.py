@@ -279,11 +279,11 @@ def test_a_file_is_claimed_before_it_is_read(org, drop, monkeypatch):
     sidecar(drop, "call-1")
     seen = []
 
-    def ingest(*, source, **kwargs):
+    def ingest(*, items, **kwargs):
         seen.append([p.relative_to(drop) for p in drop.rglob("*.wav")])
         raise OperationalError("database went away")
 
-    monkeypatch.setattr("recordings.dropfolder.recording_ingest", ingest)
+    monkeypatch.setattr("recordings.dropfolder.recordings_ingest_batch", ingest)
     report = scan(org, drop)
 
     [[claimed]] = seen

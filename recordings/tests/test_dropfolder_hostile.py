@@ -153,10 +153,10 @@ def test_a_failure_of_the_system_is_retried_hourly_and_rejected_after_the_last_a
     tries = []
 
     def database_down(**kwargs):
-        tries.append(kwargs["source"])
+        tries.extend(item.source for item in kwargs["items"])
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("recordings.dropfolder.recording_ingest", database_down)
+    monkeypatch.setattr("recordings.dropfolder.recordings_ingest_batch", database_down)
     now = time.time()
     assert scan(org, drop, now=now).failed == 1
     assert scan(org, drop, now=now + 60).counts()["failed"] == 0  # the hour's back-off
@@ -193,7 +193,7 @@ def test_an_error_of_the_system_leaves_the_claim_for_a_later_try(org, drop, monk
     def fails(**kwargs):
         raise error
 
-    monkeypatch.setattr("recordings.dropfolder.recording_ingest", fails)
+    monkeypatch.setattr("recordings.dropfolder.recordings_ingest_batch", fails)
 
     report = scan(org, drop)
 
@@ -210,7 +210,7 @@ def test_an_error_from_the_file_itself_is_a_rejection_not_a_retry(org, drop, mon
     def broken_by_content(**kwargs):
         raise TypeError("expected string or bytes-like object, got 'list'")
 
-    monkeypatch.setattr("recordings.dropfolder.recording_ingest", broken_by_content)
+    monkeypatch.setattr("recordings.dropfolder.recordings_ingest_batch", broken_by_content)
 
     report = scan(org, drop)
 
@@ -291,10 +291,10 @@ def test_an_unexpected_error_on_one_file_does_not_stop_the_scan(org, drop, monke
     make_wav(drop / "b.wav", seconds=2.0)
     real_claim = dropfolder._claim
 
-    def claim(folder, path, sidecar_path):
+    def claim(folder, path, sidecar_path, *into):
         if path.name == "a.wav":
             raise PermissionError("claim folder not writable")
-        return real_claim(folder, path, sidecar_path)
+        return real_claim(folder, path, sidecar_path, *into)
 
     monkeypatch.setattr(dropfolder, "_claim", claim)
 
@@ -349,8 +349,8 @@ def test_a_file_swapped_for_a_link_after_the_check_is_refused(org, drop, theirs,
     sidecar(drop, "call-1")
     real_claim = dropfolder._claim
 
-    def claim_then_swap(folder, path, sidecar_path):
-        claim = real_claim(folder, path, sidecar_path)
+    def claim_then_swap(folder, path, sidecar_path, *into):
+        claim = real_claim(folder, path, sidecar_path, *into)
         (claim / path.name).unlink()
         (claim / path.name).symlink_to(theirs)  # the race: a link where the file was
         return claim
@@ -449,8 +449,8 @@ def test_a_file_written_to_after_its_settle_check_goes_back_for_the_next_scan(
     recorder = path.open("ab")  # its handle follows the file into the claim folder
     real_claim = dropfolder._claim
 
-    def claim_while_the_recorder_writes(folder, claimed, sidecar_path):
-        claim = real_claim(folder, claimed, sidecar_path)
+    def claim_while_the_recorder_writes(folder, claimed, sidecar_path, *into):
+        claim = real_claim(folder, claimed, sidecar_path, *into)
         recorder.write(full[len(full) // 2 :])
         recorder.close()
         return claim
