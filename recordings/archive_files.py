@@ -114,4 +114,3 @@ def archive_file_metadata(
     if not phone_declared:
         metadata.pop("customer_phone", None)
     return metadata
-

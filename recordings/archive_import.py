@@ -4,16 +4,21 @@ Every file goes through the one ingest service, so an archived call is probed, v
 deduplicated and given its purge deadline from its own start like any call; a call already
 past that deadline is refused, not imported. The archive is only read (see archive_files).
 
+Speed: files go to the batch ingest (recordings/ingest_batch.py) BATCH_SIZE at a time:
+probing and hashing in a thread pool, one insert and one audit batch per batch.
+
 Resuming: a journal in the database (recordings/archive_models.py), not a file beside the
-archive (which is never written to). A file's journal row is written after the ingest has
-committed or refused it. After a kill -9 the rerun on the same folder finds the unfinished run
-and skips every journalled file. What the kill can leave is handled at the start and per file:
-- a row the ingest had inserted but not finished (INCOMING) is removed with its object: only
-  this import writes INCOMING rows of the archive channel in this organisation (one import per
-  organisation at a time, by a lock), so none of them belongs to a live ingest;
-- a call committed just before the kill, but not yet journalled, comes back as a duplicate of
-  itself: a live archive-channel call with the same call id and the same audio that no other
-  file of this run claimed is that file's own, and is counted as imported, not refused.
+archive (which is never written to). A batch's journal rows are written after the batch ingest
+has committed or refused its calls. After a kill -9 the rerun on the same folder finds the
+unfinished run and skips every journalled file. What the kill can leave is handled at the
+start and per file:
+- rows the ingest had inserted but not finished (INCOMING) are removed with their objects:
+  only this import writes INCOMING rows of the archive channel in this organisation (one
+  import per organisation at a time, by a lock), so none belongs to a live ingest;
+- a call committed just before the kill but not yet journalled comes back from the batch
+  ingest (resume=True) as that same call (same call id and same audio): counted as imported
+  by this run, never stored twice; the same call under a second path of the archive is
+  refused as a duplicate.
 The unique call id and audio per organisation stop duplicates even if all of this were wrong.
 """
 
@@ -24,9 +29,9 @@ import errno
 import fcntl
 import logging
 import os
-import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,17 +51,27 @@ from recordings.archive_checks import archive_file_check
 from recordings.archive_files import ArchiveFile, archive_file_metadata, archive_files
 from recordings.archive_models import ArchiveImport, ArchiveImportFile
 from recordings.constants import ArchiveImportOutcome, IngestChannel, RecordingStatus
+from recordings.ingest_batch import (
+    BATCH_SIZE,
+    WORKERS,
+    IngestItem,
+    IngestOutcome,
+    recordings_ingest_batch,
+)
 from recordings.metadata import declared_customer_fields
 from recordings.models import Recording
-from recordings.services import IngestRejected, recording_ingest
-from recordings.storage import audio_storage, file_sha256
+from recordings.services import IngestRejected
+from recordings.storage import audio_storage
 from register.constants import CustomerField
 
 logger = logging.getLogger(__name__)
 
-# Journal rows are written in batches: a kill loses at most these, and they are recognised.
-JOURNAL_BATCH = 200
-JOURNAL_SECONDS = 2.0
+IMPORTED, ALREADY, REFUSED = (
+    ArchiveImportOutcome.IMPORTED,
+    ArchiveImportOutcome.ALREADY,
+    ArchiveImportOutcome.REFUSED,
+)
+
 # How many paths the summary shows per reason; the report file has them all.
 EXAMPLES = 3
 # Two-key advisory lock on PostgreSQL: this class and the organisation's id.
@@ -110,6 +125,7 @@ class ArchiveSummary:
     # reason label -> (count, [(path, message), ...] for the first EXAMPLES)
     refusals: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)
     refused_by_code: dict[str, int] = field(default_factory=dict)
+    resumed: bool = False  # an interrupted run of the same folder was taken up again
     resumed_after: int = 0  # files the interrupted run had finished before this one
     report: Path | None = None
     run_id: int | None = None
@@ -150,21 +166,20 @@ def archive_import(
         _remove_interrupted(organisation)
         done = set(ArchiveImportFile.objects.filter(run=run).values_list("path", flat=True))
         journal = _Journal(run)
+        pending = [f for f in files if f.relative not in done]
         if progress is not None:
-            progress.start(total=len(files), done=len(done & {f.relative for f in files}))
+            progress.start(total=len(files), done=len(files) - len(pending))
         try:
-            for item in files:
-                if item.relative in done:
-                    continue
-                journal.add(item, _import_one(context, run, journal, item))
-                if progress is not None:
-                    progress.advance()
+            with ThreadPoolExecutor(max_workers=WORKERS) as executor:
+                for start in range(0, len(pending), BATCH_SIZE):
+                    batch = pending[start : start + BATCH_SIZE]
+                    _import_batch(context, run, journal, batch, executor, progress)
         finally:
             journal.flush()
             if progress is not None:
                 progress.finish()
         summary = _summarise(run, files=len(files), report=report)
-        summary.resumed_after = len(done)
+        summary.resumed, summary.resumed_after = resumed, len(files) - len(pending)
         _close_run(run, summary, resumed)
     return summary
 
@@ -277,44 +292,109 @@ def _remove_interrupted(organisation: Organisation) -> None:
         Recording.objects.filter(pk=recording.pk, status=RecordingStatus.INCOMING).delete()
 
 
-# One file -------------------------------------------------------------------------------
+# One batch ------------------------------------------------------------------------------
 
 
-def _import_one(
-    context: _Context, run: ArchiveImport, journal: _Journal, item: ArchiveFile
-) -> _Outcome:
-    if item.refusal is not None:
-        return _Outcome(ArchiveImportOutcome.REFUSED, item.refusal.code, item.refusal.message)
-    metadata: dict[str, Any] = {}
-    try:
-        metadata = context.metadata(item)
-        recording = recording_ingest(
-            organisation=context.organisation,
-            source=item.path,
-            metadata=metadata,
-            channel=IngestChannel.ARCHIVE,
-            started_at_hint=datetime.fromtimestamp(item.path.stat().st_mtime, UTC),
+def _import_batch(
+    context: _Context,
+    run: ArchiveImport,
+    journal: _Journal,
+    batch: list[ArchiveFile],
+    executor: ThreadPoolExecutor,
+    progress: Progress | None,
+) -> None:
+    """Ingest a batch and journal each file's outcome. An error of the system (database,
+    storage, disk) stops the run after journalling the rest: its file is tried by the rerun."""
+
+    def done(item: ArchiveFile, outcome: _Outcome) -> None:
+        journal.add(item, outcome)
+        if progress is not None:
+            progress.advance()
+
+    items = []
+    for item in batch:
+        if item.refusal is not None:
+            done(item, _Outcome(REFUSED, item.refusal.code, item.refusal.message))
+            continue
+        try:
+            metadata = context.metadata(item)
+            hint = datetime.fromtimestamp(item.path.stat().st_mtime, UTC)
+        except IngestRejected as refusal:
+            done(item, _Outcome(REFUSED, refusal.code, refusal.message))
+            continue
+        except OSError as exc:
+            if _is_system_error(exc, item):
+                journal.flush()
+                raise
+            done(item, _unreadable(exc))
+            continue
+        # resume: a call this file became before a kill (committed, not yet journalled) comes
+        # back as that call, and an INCOMING leftover of it is replaced, never duplicated.
+        items.append(
+            IngestItem(
+                source=item.path, metadata=metadata, started_at_hint=hint, resume=True, ref=item
+            )
         )
-    except IngestRejected as refusal:
-        if refusal.code in ("duplicate_call", "duplicate_audio"):
-            own = _own_earlier_import(context, run, journal, item, metadata)
-            if own is not None:
-                return own
-        return _Outcome(ArchiveImportOutcome.REFUSED, refusal.code, refusal.message)
-    except (DatabaseError, KeyboardInterrupt):
-        raise
-    except OSError as exc:
-        if exc.errno in _SYSTEM_ERRNOS or not _is_source_error(exc, item):
-            raise
-        return _unreadable(exc)
-    except Exception as exc:  # the file's own content broke something: refuse it only
-        logger.exception("Archive import: %s broke ingest", item.relative)
-        return _unreadable(exc)
-    return _Outcome(ArchiveImportOutcome.IMPORTED, recording_id=recording.pk)
+    outcomes = (
+        recordings_ingest_batch(
+            organisation=context.organisation,
+            items=items,
+            channel=IngestChannel.ARCHIVE,
+            executor=executor,
+        )
+        if items
+        else []
+    )
+    stop: BaseException | None = None
+    for outcome in outcomes:
+        item = outcome.item.ref
+        result = _outcome_of(run, journal, item, outcome)
+        if result is None:
+            stop = stop or outcome.error
+            continue
+        done(item, result)
+    journal.flush()
+    if stop is not None:
+        raise stop
 
 
-def _is_source_error(exc: OSError, item: ArchiveFile) -> bool:
-    return exc.filename in (None, str(item.path), item.path, str(item.sidecar), item.sidecar)
+def _outcome_of(
+    run: ArchiveImport, journal: _Journal, item: ArchiveFile, outcome: IngestOutcome
+) -> _Outcome | None:
+    """What the journal says of one file; None for an error of the system."""
+    if outcome.ok:
+        recording = outcome.recording
+        if not outcome.already:
+            return _Outcome(IMPORTED, recording_id=recording.pk)
+        if journal.claims(recording.pk) or run.entries.filter(recording=recording).exists():
+            return _Outcome(
+                REFUSED,
+                "duplicate_call",
+                _(
+                    "The same call (call id and audio) is in the archive twice; the other was "
+                    "imported."
+                ),
+            )
+        if recording.ingested_at >= run.started_at:  # this run's, just before an interruption
+            return _Outcome(IMPORTED, recording_id=recording.pk)
+        return _Outcome(ALREADY, recording_id=recording.pk)
+    error = outcome.error
+    if isinstance(error, IngestRejected):
+        return _Outcome(REFUSED, error.code, error.message)
+    if isinstance(error, DatabaseError) or (
+        isinstance(error, OSError) and _is_system_error(error, item)
+    ):
+        return None
+    logger.error("Archive import: %s broke ingest: %r", item.relative, error)
+    return _unreadable(error)
+
+
+def _is_system_error(exc: OSError, item: ArchiveFile) -> bool:
+    """A full disk or a failing storage stops the run; a file that cannot be read refuses
+    only itself."""
+    if exc.errno in _SYSTEM_ERRNOS:
+        return True
+    return exc.filename not in (str(item.path), item.path, str(item.sidecar), item.sidecar)
 
 
 def _unreadable(exc: BaseException) -> _Outcome:
@@ -322,50 +402,15 @@ def _unreadable(exc: BaseException) -> _Outcome:
     message = _("Earshot could not read this file (%(error)s).") % {
         "error": f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     }
-    return _Outcome(ArchiveImportOutcome.REFUSED, "unreadable", message)
-
-
-def _own_earlier_import(
-    context: _Context,
-    run: ArchiveImport | None,
-    journal: _Journal | None,
-    item: ArchiveFile,
-    metadata: dict[str, Any],
-) -> _Outcome | None:
-    """The live call this very file became in an earlier run, or in this run just before a
-    kill (committed, not yet journalled); None when the duplicate is another file's call."""
-    call_id = metadata.get("call_id")
-    if not isinstance(call_id, str):
-        return None
-    recording = (
-        Recording.objects.filter(
-            organisation=context.organisation,
-            call_id=call_id.strip(),
-            ingested_via=IngestChannel.ARCHIVE,
-        )
-        .exclude(status__in=[RecordingStatus.PURGED, RecordingStatus.INCOMING])
-        .only("pk", "sha256", "ingested_at")
-        .first()
-    )
-    if recording is None or recording.sha256 != file_sha256(item.path):
-        return None
-    if run is not None and (
-        journal.claims(recording.pk)
-        or ArchiveImportFile.objects.filter(run=run, recording=recording).exists()
-    ):
-        return None  # another file of this archive holds the same call
-    if run is not None and recording.ingested_at >= run.started_at:
-        return _Outcome(ArchiveImportOutcome.IMPORTED, recording_id=recording.pk)
-    return _Outcome(ArchiveImportOutcome.ALREADY, recording_id=recording.pk)
+    return _Outcome(REFUSED, "unreadable", message)
 
 
 class _Journal:
-    """Journal rows, written in batches (a kill loses at most one batch; see the top)."""
+    """Journal rows, written once per batch, after the batch's calls were committed."""
 
     def __init__(self, run: ArchiveImport):
         self.run = run
         self.rows: list[ArchiveImportFile] = []
-        self.written_at = time.monotonic()
 
     def add(self, item: ArchiveFile, outcome: _Outcome) -> None:
         self.rows.append(
@@ -378,8 +423,6 @@ class _Journal:
                 recording_id=outcome.recording_id,
             )
         )
-        if len(self.rows) >= JOURNAL_BATCH or time.monotonic() - self.written_at > JOURNAL_SECONDS:
-            self.flush()
 
     def claims(self, recording_id: Any) -> bool:
         return any(row.recording_id == recording_id for row in self.rows)
@@ -388,7 +431,6 @@ class _Journal:
         if self.rows:
             ArchiveImportFile.objects.bulk_create(self.rows)
             self.rows = []
-        self.written_at = time.monotonic()
 
 
 # Dry run --------------------------------------------------------------------------------
@@ -415,24 +457,21 @@ def _dry_run(
 
 def _check_one(context: _Context, item: ArchiveFile, seen: dict[str, set[str]]) -> _Outcome:
     if item.refusal is not None:
-        return _Outcome(ArchiveImportOutcome.REFUSED, item.refusal.code, item.refusal.message)
-    metadata: dict[str, Any] = {}
+        return _Outcome(REFUSED, item.refusal.code, item.refusal.message)
     try:
-        metadata = context.metadata(item)
-        archive_file_check(
-            organisation=context.organisation, source=item.path, metadata=metadata, seen=seen
+        already = archive_file_check(
+            organisation=context.organisation,
+            source=item.path,
+            metadata=context.metadata(item),
+            seen=seen,
         )
     except IngestRejected as refusal:
-        if refusal.code in ("duplicate_call", "duplicate_audio"):
-            own = _own_earlier_import(context, None, None, item, metadata)
-            if own is not None:
-                return own
-        return _Outcome(ArchiveImportOutcome.REFUSED, refusal.code, refusal.message)
+        return _Outcome(REFUSED, refusal.code, refusal.message)
     except OSError as exc:
-        if exc.errno in _SYSTEM_ERRNOS or not _is_source_error(exc, item):
+        if _is_system_error(exc, item):
             raise
         return _unreadable(exc)
-    return _Outcome(ArchiveImportOutcome.IMPORTED)
+    return _Outcome(ALREADY if already else IMPORTED)
 
 
 # The summary ----------------------------------------------------------------------------
@@ -458,9 +497,9 @@ def _summary_of(outcomes: Any, *, files: int, report: Path | None) -> ArchiveSum
     by_code: Counter[str] = Counter()
     refused: list[tuple[str, str, str]] = []
     for path, outcome in outcomes:
-        if outcome.outcome == ArchiveImportOutcome.IMPORTED:
+        if outcome.outcome == IMPORTED:
             summary.imported += 1
-        elif outcome.outcome == ArchiveImportOutcome.ALREADY:
+        elif outcome.outcome == ALREADY:
             summary.already_imported += 1
         else:
             summary.refused += 1

@@ -253,7 +253,7 @@ def test_running_a_finished_import_again_imports_nothing_twice(org, archive):
 
     assert code == 0, output
     assert "Imported: 1" in output
-    assert "Already in Earshot from an earlier import: 2" in output
+    assert "Already in Earshot (the same call id and audio): 2" in output
     assert Recording.objects.count() == 3
 
 
@@ -290,6 +290,16 @@ def _command(archive: Path, audio: Path) -> subprocess.Popen:
     )
 
 
+def _kill_when(process: subprocess.Popen, condition) -> None:
+    deadline = time.monotonic() + 300
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the import did not get going"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_import_killed_mid_way_resumes_and_imports_every_file_exactly_once(
     org, archive, audio_dir
@@ -301,15 +311,11 @@ def test_an_import_killed_mid_way_resumes_and_imports_every_file_exactly_once(
         else:
             asterisk(archive / "asterisk" / f"{n % 5}", n)
 
-    first = _command(archive, audio_dir)
-    deadline = time.monotonic() + 180
-    while Recording.objects.count() < 40:
-        assert first.poll() is None, first.communicate()
-        assert time.monotonic() < deadline, "the import did not get going"
-        time.sleep(0.05)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    assert 0 < Recording.objects.count() < files
+    # Killed twice: inside the first batch (rows inserted, nothing journalled), then inside
+    # a later batch of the resumed run (part of the archive journalled).
+    _kill_when(_command(archive, audio_dir), lambda: Recording.objects.count() >= 40)
+    _kill_when(_command(archive, audio_dir), lambda: ArchiveImportFile.objects.exists())
+    assert 0 < ArchiveImportFile.objects.count() < files
 
     second = _command(archive, audio_dir)
     output, errors = second.communicate(timeout=600)

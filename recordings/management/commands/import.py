@@ -95,7 +95,7 @@ class Command(BaseCommand):
 
     def _print(self, summary: ArchiveSummary) -> None:
         write = self.stdout.write
-        if summary.resumed_after:
+        if summary.resumed:
             write(
                 _("Resumed an interrupted import: %(count)s file(s) were done before.")
                 % {"count": summary.resumed_after}
@@ -107,7 +107,7 @@ class Command(BaseCommand):
             write(self.style.SUCCESS(_("Imported: %(count)s") % {"count": summary.imported}))
         if summary.already_imported:
             write(
-                _("Already in Earshot from an earlier import: %(count)s")
+                _("Already in Earshot (the same call id and audio): %(count)s")
                 % {"count": summary.already_imported}
             )
         label = _("Would refuse: %(count)s") if summary.dry_run else _("Refused: %(count)s")
