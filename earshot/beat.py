@@ -35,8 +35,9 @@ DEFAULT_ENTRIES = [
     BeatEntry(
         "sweep-incomplete-ingests", "recordings.tasks.sweep_incomplete_ingests", "17 * * * *", 3000
     ),
-    # Erase what would outlive its retention before the next run, for every organisation.
-    BeatEntry("purge-recordings", "retention.tasks.purge_all", "0 2 * * *", 22 * 3600),
+    # Erase what would outlive its retention before the next run, for every organisation:
+    # hourly, so a call goes within about an hour of its deadline (retention/schedule.py).
+    BeatEntry("purge-recordings", "retention.tasks.purge_all", "0 * * * *", 3000),
     # Draw the random sample's slots that have ended (N calls per employee per quarter).
     BeatEntry("draw-samples", "coaching.tasks.draw_samples", "30 6 * * *", 23 * 3600),
     # Pending requests past their time become expired; ended disclosure copies are deleted.
@@ -63,13 +64,18 @@ def _crontab(expression: str, env_name: str) -> crontab:
             f"{env_name} must be a crontab of five fields or 'disable', not {expression!r}"
         )
     minute, hour, day_of_month, month_of_year, day_of_week = fields
-    return crontab(
-        minute=minute,
-        hour=hour,
-        day_of_month=day_of_month,
-        month_of_year=month_of_year,
-        day_of_week=day_of_week,
-    )
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as error:  # out of range, unknown name, a date that never occurs
+        raise ImproperlyConfigured(
+            f"{env_name} is not a valid crontab ({expression!r}): {error}"
+        ) from error
 
 
 def beat_schedule(entries: list[BeatEntry] | None = None) -> dict[str, dict]:

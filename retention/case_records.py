@@ -1,5 +1,5 @@
 """Retention of requests, cases and disclosures: erased once they have ended and the period the
-register declares for them ("case" lines) has passed, by the same nightly run as the calls.
+register declares for them ("case" lines) has passed, by the same purge run as the calls.
 
 What "ended" means, per record:
 - a request: decided, withdrawn or revoked (closed_at), or left unanswered past its time; and
@@ -59,7 +59,7 @@ class CaseRecordsOutcome:
 
 
 # Higher apps keep records under the same "case" period (subjects/: data subject requests).
-# They register an eraser in AppConfig.ready(); the nightly run calls each after the cases and
+# They register an eraser in AppConfig.ready(); the purge run calls each after the cases and
 # requests with the organisation, the cutoff (what ended before it is due), the period in days
 # and the run's id. An eraser erases (and audits) what is due and returns (erased, left).
 # An eraser may come with a label (what the purge report calls its records) and a counter
@@ -261,7 +261,7 @@ def case_records_status(organisation: Organisation, *, at: datetime | None = Non
     """The declared period in days and how many closed cases, requests without a case (and
     records of higher apps, under "others") are past it at `at` (now by default; the purge's
     horizon for a dry run). Counts are None when the register declares no period. Past it now
-    means the nightly run missed them."""
+    means the purge run missed them."""
     period = case_records_period(organisation)
     if period is None:
         return {"days": None, "cases": None, "requests": None, "others": None}

@@ -60,9 +60,9 @@ PURGE_NOW_PATIENCE = timedelta(minutes=10)
 
 
 def purge_now(*, membership: Membership, ip_address: str | None = None) -> None:
-    """Queue a purge of this organisation now, outside the nightly schedule: after fixing a
+    """Queue a purge of this organisation now, outside the hourly schedule: after fixing a
     storage error, or to see an overdue call go. It erases only what is due, exactly as the
-    nightly run does, so it needs no second person; who started it is in the audit trail.
+    scheduled run does, so it needs no second person; who started it is in the audit trail.
     A second click while one is queued or running starts nothing (RequestError says so)."""
     from audit.models import AuditEvent
 
@@ -163,7 +163,7 @@ def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> R
     )
     change.status, change.affected = ChangeStatus.APPLIED, updated
     # A shortening may put calls past their new deadline now: erase them at once rather than
-    # at the next nightly run.
+    # at the next scheduled run.
     slug = membership.organisation.slug
     transaction.on_commit(lambda: _purge_soon(slug))
     change.save(update_fields=["status", "affected", "decided_by", "decided_at"])

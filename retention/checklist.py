@@ -27,7 +27,7 @@ def purge_checklist(organisation: Organisation) -> list[ChecklistItem]:
                 _("Finished %(when)s.")
                 % {"when": formats.date_format(timezone.localtime(first.finished_at))}
                 if first
-                else _("The nightly purge has not finished a run for this organisation yet.")
+                else _("The purge has not finished a run for this organisation yet.")
             ),
             url=reverse("retention:overview", kwargs={"org_slug": organisation.slug}),
         )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RunTrigger(models.TextChoices):
-    SCHEDULE = "schedule", _("Nightly schedule")
+    SCHEDULE = "schedule", _("Schedule")
     COMMAND = "command", _("Command line")
     EARLY_ERASURE = "early_erasure", _("Early erasure")
     REQUESTED = "requested", _("Started from the retention page")

@@ -3,8 +3,9 @@ the last purge."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +22,8 @@ from retention.changes import calls_on_earlier_period, declared_recording_days
 from retention.constants import RunStatus
 from retention.models import PurgeRun
 from retention.purge import overdue_recordings
+from retention.schedule import FALLBACK_INTERVAL, next_run_after, purge_horizon
 
-# A nightly purge that has not finished in this long is itself a finding.
-PURGE_STALE_AFTER = timedelta(hours=26)
 # The register lines these stand beside: those declaring the retention of recordings.
 KEY = f"category:{DataCategory.RECORDING}"
 
@@ -41,7 +41,10 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
     overdue = overdue_recordings(organisation).count()
     earlier = calls_on_earlier_period(organisation).count()
     held = live.filter(status=RecordingStatus.HELD).count()
-    last = PurgeRun.objects.filter(organisation=organisation).first()
+    # The last run that ended: one still running is either working (its result is not known
+    # yet) or was killed (the next run closes it as failed).
+    last = PurgeRun.objects.filter(organisation=organisation).exclude(status=RunStatus.RUNNING)
+    last = last.first()
     age_days = (timezone.now() - oldest).days if oldest else None
     lines = [
         Evidence(
@@ -90,7 +93,7 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
             Evidence("retention", _("Last purge"), _("never run"), ok=False, url=url, key=KEY)
         )
     else:
-        fresh = timezone.now() - last.started_at <= PURGE_STALE_AFTER
+        fresh = timezone.now() <= _next_run_due_by(last.started_at)
         lines.append(
             Evidence(
                 "retention",
@@ -109,11 +112,36 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
                 key=KEY,
             )
         )
+    lines.append(_next_purge(url))
     return lines
 
 
+def _next_run_due_by(last_started: datetime) -> datetime:
+    """The run after `last_started` should have started by its scheduled time plus the margin
+    (the lateness the horizon allows); without it the last purge is stale, a finding."""
+    expected = next_run_after(last_started) or last_started + FALLBACK_INTERVAL
+    return expected + timedelta(minutes=settings.PURGE_MARGIN_MINUTES)
+
+
+def _next_purge(url: str) -> Evidence:
+    """When the purge runs next and what it erases: every call whose deadline falls before
+    the run after it (plus the margin), so none waits past its deadline."""
+    now = timezone.now()
+    following = next_run_after(now)
+    if following is None:
+        value = _("not scheduled: the purge runs only by hand (manage.py purge)")
+    else:
+        value = _("%(when)s, erasing every call due before %(horizon)s") % {
+            "when": date_format(timezone.localtime(following), "SHORT_DATETIME_FORMAT"),
+            "horizon": date_format(
+                timezone.localtime(purge_horizon(following)), "SHORT_DATETIME_FORMAT"
+            ),
+        }
+    return Evidence("retention", _("Next purge"), value, url=url, key=KEY)
+
+
 def case_records_evidence(organisation: Organisation) -> list[Evidence]:
-    """Beside the register's "case" lines: what is past their period now (the nightly run
+    """Beside the register's "case" lines: what is past their period now (the next purge run
     erases it). Without such a line, a summary line says nothing limits how long they stay."""
     url = reverse("retention:overview", kwargs={"org_slug": organisation.slug})
     status = case_records_status(organisation)

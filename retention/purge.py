@@ -318,6 +318,68 @@ def purge_organisation(
     return run
 
 
+# Rounds one locked purge makes at most while calls keep becoming due as it works (a backlog
+# longer than the interval between runs); the next scheduled run goes on from there.
+MAX_ROUNDS = 5
+
+
+@dataclass
+class LockedPurge:
+    """What purge_exclusively did: its runs, or the run it stood aside for."""
+
+    runs: list[PurgeRun] = field(default_factory=list)
+    skipped_for: PurgeRun | None = None  # another run held the lock; this one did nothing
+    skipped: bool = False
+
+
+def purge_exclusively(organisation: Organisation, *, trigger: str) -> LockedPurge:
+    """A purge of the organisation holding its purge lock (retention/run_lock.py), for beat,
+    the retention page and the command line.
+
+    A second purge while one runs (an hourly run of a backlog taking longer than an hour, a
+    "run now" click, a call stored too late) does nothing and says so: the running one, when
+    it ends, runs again if anything became due meanwhile, with a horizon from that moment.
+    The lock is released before that check, and the check is made by whoever released last,
+    so a purge asked for just as a run ends is never lost between the two."""
+    from retention.run_lock import purge_lock
+
+    done = LockedPurge()
+    for _ in range(MAX_ROUNDS):
+        with purge_lock(organisation.pk) as held:
+            if not held:
+                if not done.runs:
+                    done.skipped = True
+                    done.skipped_for = PurgeRun.objects.filter(
+                        organisation=organisation, status=RunStatus.RUNNING
+                    ).first()
+                    since = (
+                        done.skipped_for.started_at.isoformat() if done.skipped_for else "unknown"
+                    )
+                    logger.warning(
+                        "purge %s (%s) skipped: another run of this organisation is still "
+                        "running (started %s); it erases what became due when it ends",
+                        organisation.slug,
+                        trigger,
+                        since,
+                    )
+                return done  # the holder checks what became due after it releases
+            done.runs.append(purge_organisation(organisation, trigger=trigger))
+        if not owed(organisation, since=done.runs[-1].started_at):
+            return done
+        logger.info("purge %s: more became due while it ran; running again", organisation.slug)
+    return done
+
+
+def owed(organisation: Organisation, *, since: datetime) -> bool:
+    """Is anything due now that no run tried since `since`? Calls that failed in that run
+    (purge_failed_at set since then) wait for the next scheduled run rather than loop."""
+    return (
+        due_recordings(organisation, purge_horizon(timezone.now()))
+        .exclude(purge_failed_at__gte=since)
+        .exists()
+    )
+
+
 def _checkpoint(organisation: Organisation) -> None:
     """A signed checkpoint of the audit chain after the run, which holds its erasures. The
     erasure is done and reported either way; a checkpoint that cannot be written is logged

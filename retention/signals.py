@@ -1,5 +1,5 @@
-"""A call stored so late that its deadline falls before the next nightly purge is erased by
-a purge queued now, not up to a day after its deadline."""
+"""A call stored so late that its deadline falls before the next scheduled purge is erased by
+a purge queued now, not up to an hour (or, on another schedule, longer) after its deadline."""
 
 from __future__ import annotations
 

@@ -241,7 +241,7 @@ def purge_now_view(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _(
-                "The purge runs now and erases what is due, as the nightly run does. Its "
+                "The purge runs now and erases what is due, as the hourly run does. Its "
                 "report appears under Purge runs within a minute; reload the page to see it."
             ),
         )

@@ -1,14 +1,16 @@
-"""manage.py purge [--org SLUG] [--dry-run]: the nightly purge, by hand."""
+"""manage.py purge [--org SLUG] [--dry-run]: the scheduled purge, by hand (never beside a
+running one: see purge_exclusively)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
+from django.utils.timezone import localtime
 
 from organisations.models import Organisation
 from retention.case_records import case_record_label
 from retention.constants import RunTrigger
-from retention.purge import dry_run, purge_organisation
+from retention.purge import dry_run, purge_exclusively
 
 
 def _records(cases: int | None, requests: int | None) -> str:
@@ -46,15 +48,29 @@ class Command(BaseCommand):
                     )
                 )
                 continue
-            run = purge_organisation(organisation, trigger=RunTrigger.COMMAND)
-            self.stdout.write(
-                f"{organisation.slug}: erased {run.purged} ({filesizeformat(run.bytes_freed)}), "
-                f"failed {run.failed}, held {run.held}, overdue {run.overdue}, "
-                f"{run.duration_seconds:.1f} s; cases erased {run.cases_erased}, requests "
-                f"{run.requests_erased}, disclosures {run.disclosures_erased}, kept because a "
-                f"copy would not go {run.records_failed}"
-                + "".join(f", {label} erased {n}" for label, n in run.others_erased_list)
-            )
-            failed |= run.needs_attention
+            done = purge_exclusively(organisation, trigger=RunTrigger.COMMAND)
+            if done.skipped:
+                running = done.skipped_for
+                since = (
+                    f" (started {localtime(running.started_at):%Y-%m-%d %H:%M})" if running else ""
+                )
+                self.stdout.write(
+                    f"{organisation.slug}: skipped, another purge of this organisation is still "
+                    f"running{since}; it erases what became due before it ends"
+                )
+                continue
+            for run in done.runs:
+                self._report(organisation, run)
+                failed |= run.needs_attention
         if failed:
             raise CommandError("Not everything due was erased; see the purge report.")
+
+    def _report(self, organisation, run) -> None:
+        self.stdout.write(
+            f"{organisation.slug}: erased {run.purged} ({filesizeformat(run.bytes_freed)}), "
+            f"failed {run.failed}, held {run.held}, overdue {run.overdue}, "
+            f"{run.duration_seconds:.1f} s; cases erased {run.cases_erased}, requests "
+            f"{run.requests_erased}, disclosures {run.disclosures_erased}, kept because a "
+            f"copy would not go {run.records_failed}"
+            + "".join(f", {label} erased {n}" for label, n in run.others_erased_list)
+        )
