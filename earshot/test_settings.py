@@ -6,14 +6,32 @@ answer before pytest starts.
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 # The suite never reads the settings `make run` leaves in var/earshot.env.
 os.environ.setdefault("EARSHOT_DOTENV", "")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+# 12: with `make test`'s parallel workers (pytest-xdist) worker n uses database 12 + n, and a
+# Redis server has 16 (0-15) unless configured otherwise.
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "test-suite-only-" + "x" * 40)
 os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "test-suite-identifier-key-" + "i" * 32)
 os.environ.setdefault("EARSHOT_HTTPS", "0")
+
+# Under pytest-xdist every worker is a process of its own with its own test database (pytest-
+# django appends _gw0, _gw1, ...). Its Celery broker and its var/ folder (worker log, beat
+# schedule, drop folder) must be its own too: a real worker started by one would otherwise take
+# the other's tasks, against the wrong database. The xdist controller set EARSHOT_VAR_DIR before
+# it started the workers, so each worker replaces it once; what a worker writes to os.environ
+# passes on to its own subprocesses (the Celery worker, manage.py), which must not shift again.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker and os.environ.get("EARSHOT_TEST_XDIST_WORKER") != _xdist_worker:
+    os.environ["EARSHOT_TEST_XDIST_WORKER"] = _xdist_worker
+    _index = int(_xdist_worker.removeprefix("gw"))
+    _broker = urlsplit(os.environ["CELERY_BROKER_URL"])
+    _number = int(_broker.path.strip("/") or 0) + _index  # no number: Redis's database 0
+    os.environ["CELERY_BROKER_URL"] = urlunsplit(_broker._replace(path=f"/{_number}"))
+    os.environ["EARSHOT_VAR_DIR"] = tempfile.mkdtemp(prefix=f"earshot-test-{_xdist_worker}-")
 os.environ.setdefault("EARSHOT_VAR_DIR", tempfile.mkdtemp(prefix="earshot-test-"))
 if "EARSHOT_AUDIT_SIGNING_KEY_FILE" not in os.environ:
     # A fresh signing key for the audit trail's checkpoints, outside the database.
