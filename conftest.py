@@ -29,6 +29,29 @@ def pytest_addoption(parser):
     )
 
 
+# axe-core's checks over the run (tests/browser/conftest.py puts each test's figures on its
+# teardown report): summed here, where the reports arrive, also from pytest-xdist's workers.
+AXE_TOTALS = {"pages": 0, "seconds": 0.0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "teardown":
+        return
+    for name, value in report.user_properties:
+        if name == "axe-core":
+            pages, seconds = value
+            AXE_TOTALS["pages"] += pages
+            AXE_TOTALS["seconds"] += seconds
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_TOTALS["pages"]:
+        terminalreporter.write_line(
+            f"axe-core: {AXE_TOTALS['pages']} checks of a page, "
+            f"{AXE_TOTALS['seconds']:.1f} s in the browser"
+        )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def suite_clock(request):
     """With --clock, the whole run (this process and its live-server threads) starts at that

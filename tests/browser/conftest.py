@@ -37,7 +37,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Elements axe must skip, each with the reason the rule misfires on it. Never disable a rule.
 AXE_EXCLUDE: list[str] = []
 AXE_TARGETS_SHOWN = 3
-AXE_TOTALS = {"pages": 0, "seconds": 0.0}  # over the run, for the summary at the end
+# Each test's axe figures travel on its teardown report (user_properties), so that the summary
+# at the end (AXE_TOTALS in the root conftest.py) adds them up also over pytest-xdist's workers.
+AXE_PROPERTY = "axe-core"
 
 
 @pytest.fixture(scope="session")
@@ -170,18 +172,9 @@ def axe(request, monkeypatch):
     yield report
     for context in contexts:  # a context the test left open
         context.close()
-    AXE_TOTALS["pages"] += len(report.checked)
-    AXE_TOTALS["seconds"] += report.seconds
+    request.node.user_properties.append((AXE_PROPERTY, [len(report.checked), report.seconds]))
     if report.violations:
         pytest.fail(f"axe-core found WCAG 2.1 A/AA violations:\n{report.failures()}", pytrace=False)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if AXE_TOTALS["pages"]:
-        terminalreporter.write_line(
-            f"axe-core: {AXE_TOTALS['pages']} checks of a page, "
-            f"{AXE_TOTALS['seconds']:.1f} s in the browser"
-        )
 
 
 @pytest.fixture
