@@ -86,6 +86,11 @@ class Command(BaseCommand):
                 returncode=130,
             ) from None
         self._print(summary)
+        if summary.refused and summary.report is None:
+            raise CommandError(
+                _("%(count)s file(s) would be refused.") % {"count": summary.refused},
+                returncode=1,
+            )
         if summary.refused:
             raise CommandError(
                 _("%(count)s file(s) refused; the report lists each with its reason: %(report)s")
