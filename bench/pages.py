@@ -35,9 +35,11 @@ def _check(response) -> None:
         assert response.status_code == 200, response.status_code
 
 
-def timed(get: Callable, runs: int) -> dict[str, float]:
-    """p50/p95 in ms of `runs` calls after one warm-up call."""
-    _check(get())
+def timed(get: Callable, runs: int, *, warm: bool = True) -> dict[str, float]:
+    """p50/p95 in ms of `runs` calls after one warm-up call (none for a baseline that takes
+    seconds a call and reads more than any cache keeps: warm=False)."""
+    if warm:
+        _check(get())
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -141,8 +141,12 @@ class Recording(models.Model):
                 condition=LIVE,
                 name="rec_org_phone_start",
             ),
+            # Due and overdue calls, always asked per organisation (the purge, the register's
+            # evidence): without the organisation the planner scanned a whole index instead.
             models.Index(
-                fields=["status", "purge_deadline"], condition=LIVE, name="rec_status_deadline"
+                fields=["organisation", "status", "purge_deadline"],
+                condition=LIVE,
+                name="rec_org_status_deadline",
             ),
             # The register's retention evidence: oldest live call, calls on an earlier period.
             models.Index(
