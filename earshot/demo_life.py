@@ -1,7 +1,7 @@
 """Six months of the demo organisations' daily work, played through the real services.
 
 The clock is moved back about six months and runs forward through a timeline: calls are
-ingested as they end, coaches evaluate, the nightly purge erases what is due, the quarter's
+ingested as they end, coaches evaluate, the hourly purge erases what is due, the quarter's
 sample is drawn, requests are asked and decided. So every recording, tombstone, purge report
 and audit event is what the product itself would have made, each at its own moment. A fixed
 seed makes the demo the same every time; the moments are relative to now.
@@ -182,13 +182,13 @@ def plan_calls(organisation: Organisation, now: datetime) -> list[PlannedCall]:
     return calls
 
 
-def ingest(organisation: Organisation, call: PlannedCall, folder: Path) -> None:
+def ingest(organisation: Organisation, call: PlannedCall, folder: Path):
     from recordings.constants import IngestChannel
     from recordings.services import recording_ingest
 
     path = folder / f"{call.call_id}.wav"
     path.write_bytes(call.audio)
-    recording_ingest(
+    recording = recording_ingest(
         organisation=organisation,
         source=path,
         channel=IngestChannel.UPLOAD,
@@ -203,27 +203,50 @@ def ingest(organisation: Organisation, call: PlannedCall, folder: Path) -> None:
         },
     )
     path.unlink()
+    return recording
 
 
-def nightly(timeline: Timeline, organisation: Organisation, start: date, end: date) -> None:
-    """The nightly purge at 02:00, as beat runs it. Early in the history, where calls come on
-    two days a week, only the nights with something to erase are played (fewer runs to load);
-    the last two weeks every night."""
+def hourly_purges(
+    timeline: Timeline, organisation: Organisation, start: date, end: date, now: datetime
+) -> Callable[[datetime], None]:
+    """The purge as beat runs it, at the hours of its schedule (hourly). Not every hour of
+    six months is played (fewer runs to load): for each call the run that erases it as beat
+    would, the first whose horizon reaches its deadline (call `plan` with the deadline once
+    it is stamped); a daily look at 02:00 for anything else that became due (a released
+    hold); and every run of the last day, so the runs show the hourly rhythm."""
     from retention.purge import due_recordings, purge_organisation
-    from retention.schedule import purge_horizon
+    from retention.schedule import next_run_after, purge_horizon
 
     zone = zoneinfo.ZoneInfo(organisation.timezone)
+    planned: set[datetime] = set()
 
-    def run(every_night: bool) -> None:
-        now = timezone.now()
-        if every_night or due_recordings(organisation, purge_horizon(now)).exists():
+    def run(always: bool) -> None:
+        if always or due_recordings(organisation, purge_horizon(timezone.now())).exists():
             purge_organisation(organisation)
+
+    def at(moment: datetime, always: bool) -> None:
+        if moment not in planned:
+            planned.add(moment)
+            timeline.at(moment, lambda: run(always))
+
+    def plan(deadline: datetime) -> None:
+        # Start well before (a schedule may run only daily) and step to the first run whose
+        # horizon reaches the deadline.
+        moment = next_run_after(deadline - timedelta(hours=26))
+        while moment is not None and purge_horizon(moment) < deadline:
+            moment = next_run_after(moment)
+        if moment is not None:
+            at(moment, always=False)
 
     day = start
     while day <= end:
-        every_night = (end - day).days < 14
-        timeline.at(datetime.combine(day, time(2, 0), zone), lambda e=every_night: run(e))
+        timeline.at(datetime.combine(day, time(2, 0), zone), lambda: run(False))
         day += timedelta(days=1)
+    moment = next_run_after(now - timedelta(days=1))
+    while moment is not None and moment < now:
+        at(moment, always=True)
+        moment = next_run_after(moment)
+    return plan
 
 
 def draw_quarter(organisation: Organisation) -> None:
@@ -266,14 +289,17 @@ def calls_and_purges(
     timeline: Timeline, organisation: Organisation, now: datetime, folder: Path
 ) -> list[PlannedCall]:
     calls = plan_calls(organisation, now)
-    for call in calls:
-        timeline.at(
-            call.started_at + timedelta(minutes=6), lambda c=call: ingest(organisation, c, folder)
-        )
     zone = zoneinfo.ZoneInfo(organisation.timezone)
     today = now.astimezone(zone).date()
     first = today - timedelta(days=HISTORY_DAYS)
-    nightly(timeline, organisation, first, today)
+    plan_purge = hourly_purges(timeline, organisation, first, today, now)
+
+    def ingest_and_plan(call: PlannedCall) -> None:
+        recording = ingest(organisation, call, folder)
+        plan_purge(recording.purge_deadline)
+
+    for call in calls:
+        timeline.at(call.started_at + timedelta(minutes=6), lambda c=call: ingest_and_plan(c))
     quarter_draws(timeline, organisation, first, today)
     return calls
 
@@ -323,7 +349,7 @@ def demo_life(
         for organisation in organisations.values():
             calls = calls_and_purges(timeline, organisation, now, Path(folder))
             schedule_work(timeline, organisation, calls, now)
-        say("Six months of calls, evaluations, requests, holds and nightly purges:")
+        say("Six months of calls, evaluations, requests, holds and hourly purges:")
         # The purge logs a line per run; here the months are the progress.
         purge_log = logging.getLogger("retention.purge")
         level = purge_log.level

@@ -422,3 +422,36 @@ def _environ() -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
+
+
+# --- what the register says about the purge --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_register_names_the_next_purge_and_finds_the_last_stale_once_a_run_is_late(
+    cast, isolated_audio_storage
+):
+    from django.utils import translation
+
+    from retention.evidence import retention_evidence
+
+    clock = FrozenClock(utc(6, 16, 14, 0))
+
+    def line(label: str):
+        with translation.override("nl"):
+            return next(e for e in retention_evidence(cast.organisation) if e.label == label)
+
+    with mock.patch("django.utils.timezone.now", clock):
+        purge_organisation(cast.organisation)
+        clock.now = utc(6, 16, 14, 30)
+        upcoming = line(translation.gettext("Next purge"))
+        # 15:00 UTC is 17:00 in Amsterdam; it erases every call due before the run after it
+        # (18:00) plus the margin: 19:00.
+        assert "16-6-2026 17:00" in upcoming.value
+        assert "16-6-2026 19:00" in upcoming.value
+        last = translation.gettext("Last purge")
+        # The 15:00 run may be late by the margin (an hour) before the last one is stale.
+        clock.now = utc(6, 16, 15, 59)
+        assert line(last).ok
+        clock.now = utc(6, 16, 16, 1)
+        assert not line(last).ok
