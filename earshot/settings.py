@@ -280,8 +280,10 @@ DROP_FOLDER = env_str("EARSHOT_DROP_FOLDER", str(VAR_DIR / "drop"))
 DROP_SETTLE_SECONDS = env_int("EARSHOT_DROP_SETTLE_SECONDS", 10)
 
 # Retention ----------------------------------------------------------------------------------
-# The purge erases everything whose deadline falls before its next scheduled run plus this
-# margin (a late beat, a slow run), so no call outlives its declared retention.
+# The purge (hourly from beat: EARSHOT_BEAT_PURGE_RECORDINGS in earshot/beat.py) erases
+# everything whose deadline falls before its next scheduled run plus this margin, so no call
+# outlives its declared retention: an hour covers a late run and one missed hourly run
+# (docs/retention.md). A call goes between one and two hours before its deadline.
 PURGE_MARGIN_MINUTES = env_int("EARSHOT_PURGE_MARGIN_MINUTES", 60)
 # Storage objects deleted in parallel, and rows locked per batch. A delete mostly waits (for the
 # disk's discard, an object store's answer), so more threads than cores pay: on local disk 16
