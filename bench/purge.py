@@ -41,6 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "100000"))
 BACKLOG_ROWS = int(os.environ.get("BENCH_PURGE_BACKLOG_ROWS", str(ROWS * 10)))
+# The raw baseline of the backlog doubles its preparation (a second tree of N files); "0" leaves
+# it out where time is short (the night's baseline is always measured).
+BACKLOG_RAW = os.environ.get("BENCH_PURGE_BACKLOG_RAW", "1") != "0"
 NAIVE_ROWS = int(os.environ.get("BENCH_PURGE_NAIVE_ROWS", "5000"))
 OBJECT_BYTES = 8 * 1024
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
@@ -50,6 +53,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Per size (bench-purge-100000, …): the two sizes never reset each other's rows.
 SLUG = "bench-purge"  # purged by Earshot
 RAW_SLUG = "bench-purge-raw"  # the same rows, deleted with one SQL DELETE
 NAIVE_SLUG = "bench-purge-naive"
@@ -221,16 +225,17 @@ def _proc_status_kb(field: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def size_child(count: int) -> dict:
+def size_child(count: int, raw: bool = True) -> dict:
     """In a fresh process: `count` due recordings purged by Earshot in one run, beside the raw
-    serial work on an identical copy; the peak RSS during the purge."""
+    serial work on an identical copy (unless `raw` is False); the peak RSS during the purge."""
     import django
 
     django.setup()
     from django.db import connection, transaction
     from django.test import override_settings
 
-    organisation, raw_organisation = _organisation(SLUG), _organisation(RAW_SLUG)
+    organisation = _organisation(f"{SLUG}-{count}")
+    raw_organisation = _organisation(f"{RAW_SLUG}-{count}")
     # Namespaced per run: keys and call ids of an earlier (or interrupted) run never collide.
     tag = f"purge-{count}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     with tempfile.TemporaryDirectory(prefix="earshot-bench-purge-") as work:
@@ -238,29 +243,32 @@ def size_child(count: int) -> dict:
         with override_settings(STORAGES=_storage_settings(audio_dir)):
             started = time.perf_counter()
             _prepare(organisation, tag, count, audio_dir)
-            # The identical copy: a second, real tree (not hard links) of the same files.
-            subprocess.run(["cp", "-r", str(audio_dir), str(raw_dir)], check=True)
             _reset(raw_organisation)
-            _insert_rows(raw_organisation, tag, count)
-            assert _count_files(raw_dir) == _count_files(audio_dir) == count
+            if raw:
+                # The identical copy: a second, real tree (not hard links) of the same files.
+                subprocess.run(["cp", "-r", str(audio_dir), str(raw_dir)], check=True)
+                _insert_rows(raw_organisation, tag, count)
             _vacuum_analyze()
             prepare_seconds = time.perf_counter() - started
+            print(f"prepared {count:,} in {prepare_seconds:.0f} s", file=sys.stderr, flush=True)
 
-            # Baseline: the raw physical work, serially.
-            os.sync()
-            start = time.perf_counter()
-            subprocess.run(["find", str(raw_dir), "-type", "f", "-delete"], check=True)
-            find_seconds = time.perf_counter() - start
-            start = time.perf_counter()
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM recordings_recording WHERE organisation_id = %s",
-                    [raw_organisation.pk],
-                )
-                deleted = cursor.rowcount
-            sql_seconds = time.perf_counter() - start
-            assert deleted == count, deleted
-            assert _count_files(raw_dir) == 0
+            find_seconds = sql_seconds = None
+            if raw:
+                # Baseline: the raw physical work, serially.
+                os.sync()
+                start = time.perf_counter()
+                subprocess.run(["find", str(raw_dir), "-type", "f", "-delete"], check=True)
+                find_seconds = time.perf_counter() - start
+                start = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        "DELETE FROM recordings_recording WHERE organisation_id = %s",
+                        [raw_organisation.pk],
+                    )
+                    deleted = cursor.rowcount
+                sql_seconds = time.perf_counter() - start
+                assert deleted == count, deleted
+                assert _count_files(raw_dir) == 0
 
             # Earshot, with the peak-RSS mark reset first (Linux: "5" clears VmHWM), so the
             # peak is the purge's own.
@@ -279,18 +287,18 @@ def size_child(count: int) -> dict:
         # its events; it refuses deletes by design).
         _reset(organisation)
     assert left == 0, left
-    raw_seconds = find_seconds + sql_seconds
+    raw_seconds = find_seconds + sql_seconds if raw else None
     return {
         "recordings": count,
         "prepare_s": round(prepare_seconds, 1),
         "purge_s": round(purge_seconds, 2),
         "purge_files_per_s": _rate(count, purge_seconds),
         "purge_run": run.pk,
-        "raw_s": round(raw_seconds, 2),
-        "raw_files_per_s": _rate(count, raw_seconds),
-        "raw_find_delete_s": round(find_seconds, 2),
-        "raw_sql_delete_s": round(sql_seconds, 3),
-        "ratio_raw_over_purge": round(raw_seconds / purge_seconds, 2),
+        "raw_s": round(raw_seconds, 2) if raw else None,
+        "raw_files_per_s": _rate(count, raw_seconds) if raw else None,
+        "raw_find_delete_s": round(find_seconds, 2) if raw else None,
+        "raw_sql_delete_s": round(sql_seconds, 3) if raw else None,
+        "ratio_raw_over_purge": round(raw_seconds / purge_seconds, 2) if raw else None,
         "rss_before_purge_mb": _mb(before) if before is not None else None,
         "peak_rss_during_purge_mb": _mb(peak) if peak is not None else None,
         "peak_growth_during_purge_mb": _mb(peak - before) if peak and before else None,
@@ -299,17 +307,23 @@ def size_child(count: int) -> dict:
     }
 
 
-def _size(count: int) -> dict:
-    print(f"  {count:,} recordings: preparing 2 x {count:,} rows and 8 KB objects …", flush=True)
+def _size(count: int, raw: bool = True) -> dict:
+    copies = "2 x " if raw else ""
+    print(
+        f"  {count:,} recordings: preparing {copies}{count:,} rows and 8 KB objects …", flush=True
+    )
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--size", str(count)],
+        [sys.executable, str(Path(__file__).resolve()), "--size", str(count), str(int(raw))],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
         raise RuntimeError(f"purge run of {count} failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    # As soon as it is known: a backlog that runs long must not take the night's figures along.
+    print(f"  {json.dumps(figures)}", flush=True)
+    return figures
 
 
 def _naive(tag: str) -> tuple[float, int]:
@@ -348,7 +362,7 @@ def bench_purge() -> dict:
         flush=True,
     )
     night = _size(ROWS)
-    backlog = _size(BACKLOG_ROWS)
+    backlog = _size(BACKLOG_ROWS, raw=BACKLOG_RAW)
     naive_seconds, naive_rows = _naive(tag)
     figures = {
         "recordings": ROWS,
@@ -378,6 +392,10 @@ def bench_purge() -> dict:
     return figures
 
 
+def _n(value, spec: str) -> str:
+    return "not measured" if value is None else format(value, spec)
+
+
 def _print(f: dict) -> None:
     night, backlog = f["night"], f["backlog"]
     print(
@@ -389,38 +407,42 @@ def _print(f: dict) -> None:
     )
     rows = [
         ("", "night", "backlog"),
-        ("recordings", f"{night['recordings']:,}", f"{backlog['recordings']:,}"),
-        ("Earshot purge, s", f"{night['purge_s']:.2f}", f"{backlog['purge_s']:.2f}"),
+        ("recordings", _n(night["recordings"], ","), _n(backlog["recordings"], ",")),
+        ("Earshot purge, s", _n(night["purge_s"], ".2f"), _n(backlog["purge_s"], ".2f")),
         (
             "  calls/s",
-            f"{night['purge_files_per_s']:,.0f}",
-            f"{backlog['purge_files_per_s']:,.0f}",
+            _n(night["purge_files_per_s"], ",.0f"),
+            _n(backlog["purge_files_per_s"], ",.0f"),
         ),
-        ("raw find -delete + SQL DELETE, s", f"{night['raw_s']:.2f}", f"{backlog['raw_s']:.2f}"),
+        (
+            "raw find -delete + SQL DELETE, s",
+            _n(night["raw_s"], ".2f"),
+            _n(backlog["raw_s"], ".2f"),
+        ),
         (
             "  of which find -delete, s",
-            f"{night['raw_find_delete_s']:.2f}",
-            f"{backlog['raw_find_delete_s']:.2f}",
+            _n(night["raw_find_delete_s"], ".2f"),
+            _n(backlog["raw_find_delete_s"], ".2f"),
         ),
         (
             "  of which SQL DELETE, s",
-            f"{night['raw_sql_delete_s']:.2f}",
-            f"{backlog['raw_sql_delete_s']:.2f}",
+            _n(night["raw_sql_delete_s"], ".2f"),
+            _n(backlog["raw_sql_delete_s"], ".2f"),
         ),
         (
             "raw / purge",
-            f"{night['ratio_raw_over_purge']:.2f}",
-            f"{backlog['ratio_raw_over_purge']:.2f}",
+            _n(night["ratio_raw_over_purge"], ".2f"),
+            _n(backlog["ratio_raw_over_purge"], ".2f"),
         ),
         (
             "peak RSS during the purge, MB",
-            f"{night['peak_rss_during_purge_mb']}",
-            f"{backlog['peak_rss_during_purge_mb']}",
+            _n(night["peak_rss_during_purge_mb"], ""),
+            _n(backlog["peak_rss_during_purge_mb"], ""),
         ),
         (
             "  growth over RSS before, MB",
-            f"{night['peak_growth_during_purge_mb']}",
-            f"{backlog['peak_growth_during_purge_mb']}",
+            _n(night["peak_growth_during_purge_mb"], ""),
+            _n(backlog["peak_growth_during_purge_mb"], ""),
         ),
     ]
     for label, a, b in rows:
@@ -438,7 +460,8 @@ def _print(f: dict) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["--size"]:
-        print(json.dumps(size_child(int(sys.argv[2]))))
+        raw = sys.argv[3:4] != ["0"]
+        print(json.dumps(size_child(int(sys.argv[2]), raw=raw)))
         return
     from bench.run import ensure_database
 
