@@ -4,6 +4,12 @@
 deadline falls before the next scheduled run plus a margin. The next run is computed from the
 beat schedule in the schedule's own time zone (Europe/Amsterdam), so daylight-saving changes
 move it the way beat moves it.
+
+The default schedule is hourly (earshot/beat.py), so a run erases what falls due within the
+next hour plus the margin: a call goes between one and two hours before its deadline, and one
+missed run still leaves nothing past it (docs/retention.md). On the autumn change beat does not
+fire in the repeated hour; next_run_after knows it, so the run before the two-hour gap reaches
+across it.
 """
 
 from __future__ import annotations
