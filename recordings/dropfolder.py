@@ -12,9 +12,16 @@ so exactly one scan wins. Nothing in the folder is trusted: entries are looked a
 links are never followed, a claimed file is opened with O_NOFOLLOW and read through that one
 descriptor, and a file that changed since its settle check goes back for the next scan.
 
+Files go in batches (recordings.ingest_batch: one claim folder, two transactions and one
+audit batch per BATCH_SIZE files, probing and hashing in threads). A file leaves its claim only
+once its fate is certain: deleted after the commit that made it a call, or rejected. A scan
+killed halfway leaves its claim; an hour later a scan takes it back and resumes it, so an
+interrupted batch neither loses a call nor ingests one twice.
+
 A claim that fails for a reason of the system (database, storage, disk) stays in
 `.processing/`; an hour later a scan tries it again, at most MAX_ATTEMPTS times, then rejects
-it with the last error. Anything wrong with the file itself is a rejection at once.
+it with the last error. Anything wrong with the file itself is a rejection at once, and
+refuses only that file: the rest of its batch goes in.
 """
 
 from __future__ import annotations

@@ -118,10 +118,11 @@ def _validated_metadata(
     metadata: dict[str, Any],
     latest_start: datetime | None,
     declared_fields: set[str] | None = None,
+    form_class: type[RecordingMetadataForm] = RecordingMetadataForm,
 ) -> _Metadata:
     if not isinstance(metadata, dict):
         raise IngestRejected("metadata", _("The metadata must be a JSON object."))
-    form = RecordingMetadataForm(
+    form = form_class(
         data=metadata,
         organisation=organisation,
         latest_start=latest_start,
@@ -210,15 +211,17 @@ def ingest_validate(
     info: AudioInfo,
     started_at_hint: datetime | None,
     declared_fields: set[str] | None = None,
+    form_class: type[RecordingMetadataForm] = RecordingMetadataForm,
 ) -> _Metadata:
     """The metadata as Recording fields, or IngestRejected. See recording_ingest for the hint.
-    `declared_fields`: the register's customer fields, when the caller read them already."""
+    `declared_fields`: the register's customer fields, when the caller read them already;
+    `form_class`: RecordingMetadataForm or a subclass."""
     if started_at_hint is not None and timezone.is_naive(started_at_hint):
         raise ValueError("started_at_hint must be an aware datetime")
     latest_start = None
     if started_at_hint is not None:
         latest_start = started_at_hint - timedelta(seconds=info.duration_seconds) + FUTURE_TOLERANCE
-    return _validated_metadata(organisation, metadata, latest_start, declared_fields)
+    return _validated_metadata(organisation, metadata, latest_start, declared_fields, form_class)
 
 
 def ingest_new_recording(
