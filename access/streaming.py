@@ -4,20 +4,26 @@ seek, or an offload to nginx (X-Accel-Redirect) or to a presigned S3 URL.
 Every answer holds a bounded piece of the call (`chunk_limit`: about ten seconds of audio,
 64-256 KiB): an open range (`bytes=0-`) gets 206 with a capped end, and the browser asks for the
 next piece, which passes the gate again. A revoked or ended grant therefore stops the next
-piece; see docs/listening.md for how quickly a revoke reaches a playing player."""
+piece; see docs/listening.md for how quickly a revoke reaches a playing player.
+
+The bytes of a piece come from `open_piece`, the one place that reads stored audio: from local
+storage it hands the WSGI server the open file (FileResponse, `wsgi.file_wrapper`), so gunicorn
+sends the piece with sendfile; from S3 it is read in CHUNKs. Audio encrypted at rest would be
+decrypted segment by segment here, as a reader without a file descriptor."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.conf import settings
 from django.http import (
+    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -89,16 +95,48 @@ def bounded(wanted: tuple[int, int] | None, size: int, limit: int) -> tuple[int,
     return start, end, bool(wanted) or end < size - 1
 
 
-def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
-    with audio_storage().open(recording.storage_key, "rb") as handle:
+class Piece:
+    """`length` bytes of stored audio from `start`, as a file object that reads no further.
+
+    With a file descriptor (local storage) the WSGI server may send it with sendfile: the
+    descriptor is positioned at `start` (unbuffered, so the position is exact) and the answer's
+    Content-Length bounds what it sends. Without one (S3) it is read in CHUNKs."""
+
+    def __init__(self, handle: BinaryIO, start: int, length: int, *, descriptor: bool) -> None:
         handle.seek(start)
-        remaining = length
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
+        self._handle = handle
+        self._left = length
+        if descriptor:
+            self.fileno = handle.fileno
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        size = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._handle.read(size)
+        self._left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def open_piece(recording: Recording, start: int, length: int) -> Piece:
+    storage = audio_storage()
+    try:
+        path = storage.path(recording.storage_key)
+    except NotImplementedError:  # not on local disk (S3)
+        return Piece(storage.open(recording.storage_key, "rb"), start, length, descriptor=False)
+    return Piece(open(path, "rb", buffering=0), start, length, descriptor=True)  # noqa: SIM115
+
+
+def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
+    piece = open_piece(recording, start, length)
+    try:
+        while chunk := piece.read(CHUNK):
             yield chunk
+    finally:
+        piece.close()
 
 
 def _common_headers(response: HttpResponse, recording: Recording) -> HttpResponse:
@@ -166,9 +204,10 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type, status=status)
     else:
-        response = StreamingHttpResponse(
-            _chunks(recording, start, length), content_type=content_type, status=status
+        response = FileResponse(
+            open_piece(recording, start, length), content_type=content_type, status=status
         )
+        response.block_size = CHUNK  # where the server reads it itself (no sendfile)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag

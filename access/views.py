@@ -6,6 +6,9 @@ import time
 import uuid
 
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 import audit
 from access.actions import recording_actions, selection_actions
 from access.forms import RecordingFilterForm
+from access.gate_check import quick_listen_decision
 from access.policy import (
     Decision,
     grant_count_play,
@@ -165,10 +169,30 @@ def _refuse(request: HttpRequest, recording, purpose: str, decision: Decision) -
     )
 
 
-def _play_count(request: HttpRequest, recording, purpose: str, decision: Decision) -> bool:
-    """Count a new play against the grant (if one pays) and write its listen event, in one
-    transaction: a request that fails to log its listen uses up none of the grant's plays.
-    False, with nothing written, when the grant has no play left or has ended."""
+def _session_save_now(request: HttpRequest) -> None:
+    """Write a database session now, in the caller's transaction, instead of after the answer
+    in a transaction (and a commit, a disk flush) of its own; the middleware then has nothing
+    left to write. A session without a row yet, or kept elsewhere, is left to the middleware,
+    which also sets its cookie."""
+    session = request.session
+    if not isinstance(session, DatabaseSession) or session.session_key is None:
+        return
+    try:
+        session.save()
+    except UpdateError:  # deleted meanwhile (signed out in another tab): as the middleware says
+        raise SessionInterrupted(
+            "The request's session was deleted before the request completed."
+        ) from None
+    session.modified = False
+
+
+def _play_count(
+    request: HttpRequest, recording, purpose: str, decision: Decision, key: str
+) -> bool:
+    """Count a new play against the grant (if one pays), write its listen event and open the
+    listen in the session, in one transaction: a request that fails to log its listen uses up
+    none of the grant's plays and opens no listen. False, with nothing written, when the grant
+    has no play left or has ended."""
     grant = decision.grant
     detail: dict = {}
     if grant is not None:
@@ -180,18 +204,21 @@ def _play_count(request: HttpRequest, recording, purpose: str, decision: Decisio
     if decision.with_employee:
         # Heard with the call's employee present: their id, never their name.
         detail.update(employee_present=True, employee=recording.employee_id)
+    listened = {
+        "actor": request.user,
+        "action": "access.recording.listened",
+        "organisation": request.organisation,
+        "target": recording,
+        "purpose": purpose,
+        "detail": detail,
+        "ip_address": client_ip(request),
+    }
     with transaction.atomic():
         if grant is not None and not grant_count_play(grant):
             return False
-        audit.record(
-            actor=request.user,
-            action="access.recording.listened",
-            organisation=request.organisation,
-            target=recording,
-            purpose=purpose,
-            detail=detail,
-            ip_address=client_ip(request),
-        )
+        audit.record(**listened)
+        _listen_start(request, key, str(grant.pk) if grant is not None else "")
+        _session_save_now(request)
     return True
 
 
@@ -204,29 +231,41 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     the same status and headers, but hands over no audio: it counts no play against a grant
     and writes no listen. A GET that starts a playback does, also when it is answered 304
     (If-None-Match)."""
-    recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     purpose = request.GET.get("purpose", "")[:64]
-    key = f"{recording.pk}:{purpose}"
+    key = f"{recording_id}:{purpose}"
     charged_to = _open_listen(request, key)
-    decision = listen_decision(
+    employee_present = employee_confirmed(request, presence_key(recording_id, purpose))
+    # The common case (a standing right, or the grant this playback is charged to) in one
+    # query; everything else (charging a grant, refusing with the reason) the full decision.
+    quick = quick_listen_decision(
         membership=request.membership,
-        recording=recording,
+        recording_id=recording_id,
         purpose_code=purpose,
-        continuing=charged_to is not None,
-        employee_present=employee_confirmed(request, presence_key(recording.pk, purpose)),
+        grant_id=charged_to or "",
+        employee_present=employee_present,
     )
-    if not decision.allowed:
-        return _refuse(request, recording, purpose, decision)
+    if quick is not None:
+        recording, decision = quick
+    else:
+        recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
+        decision = listen_decision(
+            membership=request.membership,
+            recording=recording,
+            purpose_code=purpose,
+            continuing=charged_to is not None,
+            employee_present=employee_present,
+        )
+        if not decision.allowed:
+            return _refuse(request, recording, purpose, decision)
     if request.method == "HEAD":
         return audio_response(request, recording)
     grant = decision.grant
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
     if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
-        if not _play_count(request, recording, purpose, decision):
+        if not _play_count(request, recording, purpose, decision, key):
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
-        _listen_start(request, key, str(grant.pk) if grant is not None else "")
     else:
         _listen_keep_open(request, key)
     return audio_response(request, recording)
