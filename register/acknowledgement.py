@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 
 import audit
@@ -85,8 +85,12 @@ def policy_acknowledge(
 def policy_waiting_for(user: Any) -> RecordingPolicy | None:
     """The first current policy, over the user's organisations, they have not acknowledged.
 
-    One query, run on every request of a signed-in user by the middleware: the newest version
-    per organisation the user belongs to, without an acknowledgement by this user."""
+    Run on every request of a signed-in user by the middleware: the newest version per
+    organisation the user belongs to, without an acknowledgement by this user. Whether there is
+    one at all is asked first in one plain statement (the common answer, "none", then costs
+    about a tenth of the ORM query: issue 18, the player's byte ranges pass here too)."""
+    if not _policy_waiting(user.pk):
+        return None
     newest = (
         RecordingPolicy.objects.filter(organisation=OuterRef("organisation"))
         .order_by("-version")
@@ -103,6 +107,26 @@ def policy_waiting_for(user: Any) -> RecordingPolicy | None:
         .order_by("organisation__name")
         .first()
     )
+
+
+def _policy_waiting(user_id: int) -> bool:
+    """The same question as policy_waiting_for's query, yes or no, without building it."""
+    policies = connection.ops.quote_name(RecordingPolicy._meta.db_table)
+    memberships = connection.ops.quote_name(Membership._meta.db_table)
+    acknowledgements = connection.ops.quote_name(PolicyAcknowledgement._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT 1 FROM {policies} p
+            JOIN {memberships} m ON m.organisation_id = p.organisation_id
+            WHERE m.user_id = %s AND m.active
+              AND p.version = (SELECT MAX(n.version) FROM {policies} n
+                               WHERE n.organisation_id = p.organisation_id)
+              AND NOT EXISTS (SELECT 1 FROM {acknowledgements} a
+                              WHERE a.policy_id = p.id AND a.user_id = %s)
+            LIMIT 1""",  # noqa: S608 (table names from the models, values are parameters)
+            [user_id, user_id],
+        )
+        return cursor.fetchone() is not None
 
 
 @dataclass(frozen=True)
