@@ -27,10 +27,8 @@ refuses only that file: the rest of its batch goes in.
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
-import stat
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,13 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import InterfaceError, InternalError, OperationalError, ProgrammingError
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
-from recordings.asterisk import parse_asterisk_name as _parse_asterisk_name
 from recordings.constants import IngestChannel
 from recordings.dropfolder_claims import (
     ATTEMPTS_FILE,
@@ -64,45 +60,35 @@ from recordings.dropfolder_entries import (
     Entry,
     Refused,
     ScanReport,
-    Seen,
     display_name,
     drop_folder_sweep_rejected,
-    hard_link_refusal,
-    lstat,
     own_dir,
     put_back,
     refuse,
     sidecar_of,
     survey,
 )
-from recordings.ingest_batch import BATCH_SIZE, WORKERS, IngestItem, recordings_ingest_batch
-from recordings.metadata import declared_customer_fields
-from recordings.services import (
-    METADATA_MAX_BYTES,
-    IngestRejected,
-    recording_metadata_parse,
+from recordings.dropfolder_files import (
+    claimed_metadata,
+    open_claimed,
+    parse_asterisk_name,
+    unchanged,
 )
-from register.constants import CustomerField
+from recordings.ingest_batch import BATCH_SIZE, WORKERS, IngestItem, recordings_ingest_batch
+from recordings.services import (
+    IngestRejected,
+)
 
 logger = logging.getLogger(__name__)
 
 # A day of hourly tries: longer than an outage that nobody notices, short enough to end.
 MAX_ATTEMPTS = 24
-# Metadata is a handful of short fields; anything larger is not a sidecar.
-MAX_SIDECAR_BYTES = METADATA_MAX_BYTES
-# os.O_NOFOLLOW is POSIX; O_NONBLOCK keeps a pipe swapped in after the check from blocking.
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 # Errors of the system, not of the file: the claim is tried again later.
 _SYSTEM_ERRORS = (OperationalError, InterfaceError, InternalError, ProgrammingError, OSError)
 # Storage clients, the broker, and a worker's soft time limit (billiard) are never the file's fault.
 _SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu", "billiard", "celery"}
 
 Progress = Callable[[int, int, str], None]
-
-
-def parse_asterisk_name(filename: str, *, tz=None) -> dict[str, Any] | None:
-    """Metadata from an Asterisk MixMonitor name (see recordings.asterisk), or None."""
-    return _parse_asterisk_name(filename, extensions=AUDIO_EXTENSIONS, tz=tz)
 
 
 # Scanning ----------------------------------------------------------------------------------
@@ -298,14 +284,14 @@ def _open(
     """Open a claimed file through one descriptor and read its metadata; or reject it, or
     put it back when it changed since the settle check. None when it is dealt with."""
     try:
-        fd = _open_claimed(audio)
+        fd = open_claimed(audio)
     except Refused as refusal:
         refuse(folder, audio, sidecar, refusal.code, refusal.message, remove=refusal.remove)
         _count_rejection(folder, report, audio.name, refusal.code, refusal.message)
         return None
     claimed = _Claimed(folder=folder, audio=audio, sidecar=sidecar, fd=fd)
     try:
-        if entry is not None and not _unchanged(fd, entry.seen, sidecar, entry.sidecar_seen):
+        if entry is not None and not unchanged(fd, entry.seen, sidecar, entry.sidecar_seen):
             # Written to after the settle check: still being written. Back for the next scan.
             claimed.close()
             put_back(folder, [p for p in (audio, sidecar) if p is not None])
@@ -313,7 +299,7 @@ def _open(
             return None
         # When the recorder finished writing: settles a local start in the repeated autumn hour.
         claimed.hint = datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC)
-        claimed.metadata = _metadata(organisation, audio, sidecar)
+        claimed.metadata = claimed_metadata(organisation, audio, sidecar)
     except Exception as exc:
         _finish(claimed, report, exc)
         return None
@@ -396,84 +382,6 @@ def _finish(claimed: _Claimed, report: ScanReport, error: BaseException | None) 
         return
     refuse(folder, audio, sidecar, code, message)
     _count_rejection(folder, report, audio.name, code, message)
-
-
-def _open_claimed(path: Path) -> int:
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        if exc.errno != errno.ELOOP:
-            raise
-        raise Refused(
-            "symlink",
-            _("This is a symbolic link. Earshot does not follow links. The link was removed."),
-            remove=True,
-        ) from exc
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise Refused(
-            "not_a_file",
-            _("This is not a regular file (a named pipe, socket or device). It was removed."),
-            remove=True,
-        )
-    if st.st_nlink > 1:
-        os.close(fd)
-        raise hard_link_refusal()
-    return fd
-
-
-def _unchanged(fd: int, seen: Seen | None, sidecar: Path | None, sidecar_seen: Seen | None) -> bool:
-    if seen is not None and Seen.of(os.fstat(fd)) != seen:
-        return False
-    if sidecar is not None:
-        st = lstat(sidecar)
-        return st is not None and stat.S_ISREG(st.st_mode) and Seen.of(st) == sidecar_seen
-    return True
-
-
-def _read_sidecar(sidecar: Path) -> bytes:
-    fd = os.open(sidecar, _OPEN_FLAGS)
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise IngestRejected("sidecar", _("The metadata file is not a regular file."))
-        content = f.read(MAX_SIDECAR_BYTES + 1)
-    if len(content) > MAX_SIDECAR_BYTES:
-        raise IngestRejected(
-            "sidecar",
-            _("The metadata file is larger than %(limit)s KB.")
-            % {"limit": MAX_SIDECAR_BYTES // 1024},
-        )
-    return content
-
-
-def _metadata(organisation: Organisation, audio: Path, sidecar: Path | None) -> dict[str, Any]:
-    if sidecar is not None:
-        try:
-            raw = _read_sidecar(sidecar)
-        except OSError as exc:
-            if exc.errno != errno.ELOOP:
-                raise
-            raise IngestRejected("sidecar", _("The metadata file is a symbolic link.")) from exc
-        # The same reading as the API's metadata field: one JSON object, or a clear refusal.
-        return recording_metadata_parse(raw=raw)
-    metadata = parse_asterisk_name(audio.name, tz=ZoneInfo(organisation.timezone))
-    if metadata is None:
-        raise IngestRejected(
-            "no_metadata",
-            _(
-                "No metadata: there is no %(sidecar)s beside the file and its name is not an "
-                "Asterisk name (<in|out|internal>-<to>-<from>-<YYYYMMDD>-<HHMMSS>-<id>.wav)."
-            )
-            % {"sidecar": display_name(os.path.splitext(audio.name)[0] + ".json")},
-        )
-    # The PBX puts the number in every name, declared or not; the register decides whether
-    # Earshot keeps it, so an undeclared number is left out rather than refusing the call.
-    if "customer_phone" in metadata and CustomerField.PHONE not in declared_customer_fields(
-        organisation
-    ):
-        del metadata["customer_phone"]
-    return metadata
 
 
 def _is_system_error(exc: BaseException) -> bool:
