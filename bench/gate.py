@@ -530,6 +530,10 @@ def bench_gate() -> dict:
         "static_ttfb_p50_ms": postgres["static"]["p50_ms"],
         "gate_mb_per_s": postgres["throughput"]["gate_mb_per_s"],
         "static_mb_per_s": postgres["throughput"]["static_mb_per_s"],
+        # CPU of the gunicorn workers per request: less disturbed by a busy machine.
+        "gate_worker_cpu_ms": postgres["gate"].get("server_cpu_ms"),
+        "gate_first_worker_cpu_ms": postgres["gate_first"].get("server_cpu_ms"),
+        "floor_worker_cpu_ms": postgres["floor"].get("server_cpu_ms"),
         "sqlite_gate_ttfb_p50_ms": sqlite["gate"]["p50_ms"],
         "sqlite_gate_first_ttfb_p50_ms": sqlite["gate_first"]["p50_ms"],
         "sqlite_floor_ttfb_p50_ms": sqlite["floor"]["p50_ms"],
