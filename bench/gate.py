@@ -273,6 +273,8 @@ def _gunicorn(env: dict[str, str], work: Path) -> tuple[subprocess.Popen, int]:
 
 def _nginx(root: Path, work: Path) -> tuple[subprocess.Popen, int]:
     """nginx in the foreground, one worker, serving `root` on a loopback port with sendfile."""
+    if not os.access(NGINX, os.X_OK):
+        raise RuntimeError(f"{NGINX} not found: scripts/install-system-packages installs nginx")
     port = _free_port()
     temp = work / "nginx-temp"
     temp.mkdir(exist_ok=True)
