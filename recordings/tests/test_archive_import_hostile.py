@@ -1,0 +1,100 @@
+# ruff: noqa: F811 (the fixtures of test_archive_import, imported by name)
+"""`manage.py import` against hostile archives and careless options: a clear message, nothing
+changed that should not be, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from recordings.archive_models import ArchiveImport
+from recordings.models import Recording
+from recordings.tests.test_archive_import import (  # noqa: F401 (fixtures)
+    archive,
+    audio_dir,
+    call,
+    org,
+    run_import,
+    snapshot,
+    wav,
+)
+
+# The report ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_report_holds_no_formula_a_spreadsheet_would_run(org, archive, tmp_path):
+    # File names are chosen by whoever filled the archive; the report is opened in a spreadsheet.
+    wav(archive / "=HYPERLINK(1).wav", 1)
+    wav(archive / "@SUM(1+1).wav", 2)
+    report = tmp_path / "refused.csv"
+
+    run_import("--organisation", "acme", str(archive), "--report", str(report))
+
+    with report.open(encoding="utf-8") as f:
+        paths = sorted(row["path"] for row in csv.DictReader(f))
+    assert paths == ["'=HYPERLINK(1).wav", "'@SUM(1+1).wav"]
+
+
+@pytest.mark.django_db
+def test_a_report_inside_the_archive_is_refused_and_the_archive_left_alone(org, archive):
+    call(archive, "a", 1)
+    wav(archive / "no-metadata.wav", 2)
+    before = snapshot(archive)
+
+    for target in (archive / "a.wav", archive / "new-report.csv"):
+        output, code = run_import("--organisation", "acme", str(archive), "--report", str(target))
+
+        assert code == 2, output
+        assert "inside the archive" in output
+        assert snapshot(archive) == before
+        assert Recording.objects.count() == 0
+        assert ArchiveImport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_report_over_a_file_that_is_not_a_report_is_refused(org, archive, tmp_path):
+    call(archive, "a", 1)
+    wav(archive / "no-metadata.wav", 2)
+    precious = tmp_path / "notes.txt"
+    precious.write_text("do not lose me\n", encoding="utf-8")
+
+    output, code = run_import("--organisation", "acme", str(archive), "--report", str(precious))
+
+    assert code == 2, output
+    assert "not a report" in output
+    assert precious.read_text(encoding="utf-8") == "do not lose me\n"
+    assert Recording.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_previous_report_is_replaced(org, archive, tmp_path):
+    wav(archive / "no-metadata.wav", 1)
+    report = tmp_path / "refused.csv"
+    run_import("--organisation", "acme", str(archive), "--report", str(report))
+    (archive / "no-metadata.wav").unlink()
+    wav(archive / "other.wav", 2)
+
+    output, code = run_import("--organisation", "acme", str(archive), "--report", str(report))
+
+    assert code == 1, output
+    with report.open(encoding="utf-8") as f:
+        assert [row["path"] for row in csv.DictReader(f)] == ["other.wav"]
+
+
+@pytest.mark.django_db
+def test_a_report_that_cannot_be_written_stops_before_importing(org, archive, tmp_path):
+    call(archive, "a", 1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+
+    output, code = run_import(
+        "--organisation", "acme", str(archive), "--report", str(blocker / "refused.csv")
+    )
+
+    assert code == 2, output
+    assert "cannot write the report" in output
+    assert "Traceback" not in output
+    assert Recording.objects.count() == 0
+    assert ArchiveImport.objects.count() == 0  # no unfinished run left to resume
