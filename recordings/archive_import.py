@@ -24,7 +24,6 @@ The unique call id and audio per organisation stop duplicates even if all of thi
 
 from __future__ import annotations
 
-import csv
 import errno
 import fcntl
 import logging
@@ -47,6 +46,7 @@ from django.utils.translation import gettext_lazy
 
 import audit
 from organisations.models import Organisation
+from organisations.spreadsheet import csv_writer
 from recordings.archive_checks import archive_file_check
 from recordings.archive_files import ArchiveFile, archive_file_metadata, archive_files
 from recordings.archive_models import ArchiveImport, ArchiveImportFile
@@ -523,7 +523,8 @@ def _write_report(report: Path, refused: list[tuple[str, str, str]]) -> Path:
     report.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        # File names come from whoever filled the archive; the report is opened in a spreadsheet.
+        writer = csv_writer(out)
         writer.writerow(["path", "reason", "message"])
         writer.writerows(refused)
     return report
