@@ -108,6 +108,13 @@ class ArchiveImportError(Exception):
     """The import cannot start or go on; `message` says why and what to do."""
 
 
+class ArchiveOptionError(ArchiveImportError):
+    """The options cannot work (e.g. the report's place); nothing was done."""
+
+
+REPORT_HEADER = ["path", "reason", "message"]
+
+
 class Progress(Protocol):
     def start(self, *, total: int, done: int) -> None: ...
 
@@ -157,6 +164,7 @@ def archive_import(
     root = Path(root).resolve()
     if not root.is_dir():
         raise ArchiveImportError(_("%(path)s is not a folder.") % {"path": root})
+    report = _report_check(report, root)
     files = archive_files(root)
     context = _Context(organisation)
     if dry_run:
@@ -182,6 +190,67 @@ def archive_import(
         summary.resumed, summary.resumed_after = resumed, len(files) - len(pending)
         _close_run(run, summary, resumed)
     return summary
+
+
+def _report_check(report: Path | None, root: Path) -> Path | None:
+    """The report's place, checked before anything is imported: never inside the archive
+    (which is only read), never over a file that is not an earlier report, and writable, so
+    that a bad --report cannot leave a finished import unable to close."""
+    if report is None:
+        if _inside(Path(settings.VAR_DIR).resolve() / "imports", root):
+            raise ArchiveOptionError(
+                _(
+                    "The default report folder %(folder)s is inside the archive, which the "
+                    "import only reads. Name a report outside it with --report."
+                )
+                % {"folder": Path(settings.VAR_DIR) / "imports"}
+            )
+        return None
+    report = Path(report).resolve()  # a link into the archive counts as inside it
+    if _inside(report, root):
+        raise ArchiveOptionError(
+            _(
+                "The report %(report)s would be inside the archive, which the import only "
+                "reads. Name a file outside %(root)s."
+            )
+            % {"report": report, "root": root}
+        )
+    if (report.exists() or report.is_symlink()) and not _is_report(report):
+        raise ArchiveOptionError(
+            _(
+                "%(report)s exists and is not a report of an earlier import; it is left as it "
+                "is. Name a new file."
+            )
+            % {"report": report}
+        )
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(report, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise ArchiveOptionError(
+            _(
+                "Earshot cannot write the report %(report)s (%(error)s). Name a file in a "
+                "folder you may write to."
+            )
+            % {"report": report, "error": exc.strerror or exc}
+        ) from None
+    return report
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def _is_report(path: Path) -> bool:
+    """An earlier report (or the empty file an interrupted run left): safe to replace."""
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(",".join(REPORT_HEADER)) + 2)
+    except OSError:
+        return False
+    return head == b"" or head.splitlines()[0] == ",".join(REPORT_HEADER).encode()
 
 
 class _Context:
@@ -525,6 +594,6 @@ def _write_report(report: Path, refused: list[tuple[str, str, str]]) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
         # File names come from whoever filled the archive; the report is opened in a spreadsheet.
         writer = csv_writer(out)
-        writer.writerow(["path", "reason", "message"])
+        writer.writerow(REPORT_HEADER)
         writer.writerows(refused)
     return report

@@ -1,8 +1,9 @@
 """manage.py import --organisation SLUG FOLDER: a historic archive into one organisation.
 
 Exit codes: 0 every file imported (or already in Earshot), 1 done with refusals (see the
-summary and the report), 2 wrong options, unknown organisation or no such folder, 3 stopped by
-an error of the system or another import running (run it again to resume), 130 interrupted.
+summary and the report), 2 wrong options (a report inside the archive or not writable, say),
+unknown organisation or no such folder, 3 stopped by an error of the system or another import
+running (run it again to resume), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
-from recordings.archive_import import ArchiveImportError, ArchiveSummary, archive_import
+from recordings.archive_import import (
+    ArchiveImportError,
+    ArchiveOptionError,
+    ArchiveSummary,
+    archive_import,
+)
 from recordings.progress import ProgressBar
 
 
@@ -69,6 +75,8 @@ class Command(BaseCommand):
                 report=Path(report).expanduser() if report else None,
                 progress=bar,
             )
+        except ArchiveOptionError as exc:
+            raise CommandError(str(exc), returncode=2) from None
         except ArchiveImportError as exc:
             raise CommandError(str(exc), returncode=3) from None
         except (DatabaseError, OSError) as exc:
