@@ -5,6 +5,8 @@ changed that should not be, never a traceback."""
 from __future__ import annotations
 
 import csv
+import errno
+import os
 
 import pytest
 
@@ -98,3 +100,51 @@ def test_a_report_that_cannot_be_written_stops_before_importing(org, archive, tm
     assert "Traceback" not in output
     assert Recording.objects.count() == 0
     assert ArchiveImport.objects.count() == 0  # no unfinished run left to resume
+
+
+# File names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_control_characters_in_file_names_do_not_reach_the_terminal(org, archive):
+    # A name may hold a newline or a terminal escape (clear the screen, rewrite a line).
+    wav(archive / "evil\x1b[2J\nImported: 999.wav", 1)
+
+    output, code = run_import("--organisation", "acme", str(archive))
+
+    assert code == 1, output
+    assert "\x1b" not in output
+    assert "Imported: 999" not in output
+    assert "evil\\x1b[2J\\nImported: 999.wav" in output  # still recognisable
+
+
+# Folders ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_subfolder_that_cannot_be_read_is_refused_and_the_rest_imported(
+    org, archive, monkeypatch
+):
+    call(archive, "a", 1)
+    call(archive / "locked", "b", 2)
+    call(archive / "open", "c", 3)
+    locked = str(archive / "locked")
+    # chmod 000 does not stop root, who runs the tests here: the error a reader other than root
+    # gets from the folder.
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr("recordings.archive_files.os.scandir", scandir)
+
+    output, code = run_import("--organisation", "acme", str(archive))
+
+    assert code == 1, output
+    assert "Traceback" not in output
+    assert sorted(Recording.objects.values_list("call_id", flat=True)) == ["a", "c"]
+    assert "locked: " in output
+    assert "Permission denied" in output
+    assert ArchiveImport.objects.get().finished_at is not None
