@@ -43,8 +43,25 @@ def archive_files(root: Path) -> list[ArchiveFile]:
     pending = [root]
     while pending:
         folder = pending.pop()
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: os.fsencode(e.name))
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            if folder == root:
+                raise  # the archive itself: nothing to import, the caller says so
+            # One folder the import may not read (permissions) refuses only itself.
+            found.append(
+                ArchiveFile(
+                    path=folder,
+                    relative=display_name(os.path.relpath(folder, root)),
+                    refusal=IngestRejected(
+                        "unreadable",
+                        _("Earshot could not read this folder (%(error)s); its files are left out.")
+                        % {"error": exc.strerror or type(exc).__name__},
+                    ),
+                )
+            )
+            continue
         audio_stems = {
             os.path.splitext(e.name)[0]
             for e in entries

@@ -165,7 +165,13 @@ def archive_import(
     if not root.is_dir():
         raise ArchiveImportError(_("%(path)s is not a folder.") % {"path": root})
     report = _report_check(report, root)
-    files = archive_files(root)
+    try:
+        files = archive_files(root)
+    except OSError as exc:
+        raise ArchiveOptionError(
+            _("Earshot cannot read the folder %(path)s (%(error)s).")
+            % {"path": root, "error": exc.strerror or type(exc).__name__}
+        ) from None
     context = _Context(organisation)
     if dry_run:
         return _dry_run(context, files, report, progress)
