@@ -23,6 +23,18 @@ from recordings.archive_import import (
 )
 from recordings.progress import ProgressBar
 
+# Control characters of file names (a newline, a terminal escape) shown as escapes: whoever
+# named the archive's files must not be able to rewrite the summary or drive the terminal.
+_PRINTABLE = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def printable(text: str) -> str:
+    return text.translate(_PRINTABLE)
+
 
 class Command(BaseCommand):
     help = (
@@ -128,7 +140,7 @@ class Command(BaseCommand):
         for reason, (count, examples) in summary.refusals.items():
             write(self.style.WARNING(f"  {reason}: {count}"))
             for path, message in examples:
-                write(f"    {path}: {message}")
+                write(f"    {printable(path)}: {printable(message)}")
             if count > len(examples):
                 write("    " + _("… and %(count)s more") % {"count": count - len(examples)})
         if summary.report is not None and summary.refused:
