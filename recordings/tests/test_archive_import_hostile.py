@@ -148,3 +148,17 @@ def test_a_subfolder_that_cannot_be_read_is_refused_and_the_rest_imported(
     assert "locked: " in output
     assert "Permission denied" in output
     assert ArchiveImport.objects.get().finished_at is not None
+
+
+@pytest.mark.django_db
+def test_a_name_that_is_not_utf8_and_its_escaped_spelling_are_two_files(org, archive):
+    # b"x\xff.wav" is shown as "x\\xff.wav"; a file may be named exactly that.
+    for n, name in enumerate((b"x\xff", b"x\\xff")):
+        stem = os.fsdecode(name)
+        call(archive, stem, n, call_id=f"call-{n}")
+
+    output, code = run_import("--organisation", "acme", str(archive))
+
+    assert code == 0, output
+    assert "Imported: 2" in output
+    assert sorted(Recording.objects.values_list("call_id", flat=True)) == ["call-0", "call-1"]
