@@ -6,27 +6,34 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format bench setup check-services messages clean
 
+# The venv and its packages: uv (pinned, from the package index) when it can be had, else pip;
+# EARSHOT_INSTALLER=pip forces pip. scripts/install-packages says which and how long it took.
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Earshot needs $(PYTHON) on PATH." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet '.[test]'
+	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-packages
 	@touch $(STAMP)
 
 setup: $(STAMP)
 
 # Embedded default: SQLite and audio under var/, a Celery broker on local files, demo data.
+# When make started, so scripts/run can say how long the first page took, installing included.
+RUN_STARTED := $(shell date +%s)
 run: $(STAMP)
-	@bash scripts/run
+	@EARSHOT_RUN_STARTED=$(RUN_STARTED) bash scripts/run
 
 check-services: $(STAMP)
 	@$(PY) scripts/check_services.py
 
+# One worker per core of the two-core machines it runs on (more would only queue for the CPU;
+# at most four fit the Redis databases 12-15). `make test TEST_WORKERS=0` runs in one process;
+# PYTEST_ARGS comes last, so it can override either option.
+TEST_WORKERS ?= 2
 test: $(STAMP) check-services
 	@bash scripts/install-system-packages
 	@# axe-core for the browser tests' accessibility checks, at package-lock.json's version.
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --ignore-scripts --no-audit --no-fund
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@# Parallel workers (pytest-xdist), each with its own test database, Redis database (12 + n
+	@# unless CELERY_BROKER_URL names another first one) and var/ folder; the ten slowest at the end.
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
