@@ -37,6 +37,14 @@ def _is_audio(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS
 
 
+def archive_relative(path: Path, root: Path) -> str:
+    """The path under `root` as text, one text per path: bytes that are not UTF-8 as \\xNN
+    and a backslash doubled, so a file named "x\\xff.wav" is not taken for b"x\\xff.wav"
+    (the journal's key is unique per run)."""
+    raw = os.fsencode(os.path.relpath(path, root)).replace(b"\\", b"\\\\")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def archive_files(root: Path) -> list[ArchiveFile]:
     """Every file under `root`, recursively, sorted by path; sidecars go with their audio."""
     found: list[ArchiveFile] = []
@@ -53,7 +61,7 @@ def archive_files(root: Path) -> list[ArchiveFile]:
             found.append(
                 ArchiveFile(
                     path=folder,
-                    relative=display_name(os.path.relpath(folder, root)),
+                    relative=archive_relative(folder, root),
                     refusal=IngestRejected(
                         "unreadable",
                         _("Earshot could not read this folder (%(error)s); its files are left out.")
@@ -74,7 +82,7 @@ def archive_files(root: Path) -> list[ArchiveFile]:
         }
         for entry in entries:
             path = Path(entry.path)
-            item = ArchiveFile(path=path, relative=display_name(os.path.relpath(path, root)))
+            item = ArchiveFile(path=path, relative=archive_relative(path, root))
             if entry.is_symlink():
                 item.refusal = IngestRejected(
                     "symlink", _("This is a symbolic link; the import does not follow links.")
