@@ -77,12 +77,14 @@ def test_a_previous_report_is_replaced(org, archive, tmp_path):
     run_import("--organisation", "acme", str(archive), "--report", str(report))
     (archive / "no-metadata.wav").unlink()
     wav(archive / "other.wav", 2)
+    report.chmod(0o644)  # e.g. copied or touched by its reader
 
     output, code = run_import("--organisation", "acme", str(archive), "--report", str(report))
 
     assert code == 1, output
     with report.open(encoding="utf-8") as f:
         assert [row["path"] for row in csv.DictReader(f)] == ["other.wav"]
+    assert oct(report.stat().st_mode & 0o777) == "0o600"  # paths may hold phone numbers
 
 
 @pytest.mark.django_db
