@@ -597,6 +597,7 @@ def _write_report(report: Path, refused: list[tuple[str, str, str]]) -> Path:
     report = Path(report)
     report.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an earlier report's file keeps its mode otherwise
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
         # File names come from whoever filled the archive; the report is opened in a spreadsheet.
         writer = csv_writer(out)
