@@ -10,7 +10,7 @@ SERVICES = {
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot"),
         5432,
     ),
-    "Redis": (os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"), 6379),
+    "Redis": (os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12"), 6379),
 }
 
 
