@@ -30,7 +30,7 @@ from access.constants import (
 )
 from access.errors import RequestError
 from access.models import AccessRequest, Case, Grant, PurposeRule, RequestDecision
-from access.policy import recordings_visible_to
+from access.policy import organisation_rules, recordings_visible_to
 from access.request_parties import (  # noqa: F401  (CaseDraft and the listeners: one way in)
     CaseDraft,
     check_case_draft,
@@ -98,7 +98,7 @@ def _check_recordings(membership: Membership, recordings: list[Recording]) -> No
 def case_kinds_visible_to(membership: Membership) -> set[str]:
     """Cases are visible to the roles a rule of their kind names, and to the privacy officer."""
     kinds = set()
-    for rule in PurposeRule.objects.filter(organisation=membership.organisation_id):
+    for rule in organisation_rules(membership):
         if rule.case_kind and (
             membership.role in rule.requester_roles
             or membership.role in rule.approver_roles

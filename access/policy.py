@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from access.constants import RequestKind, RequestStatus, Scope
 from access.models import Grant, PurposeRule, StandingRight
+from access.request_memo import memoized
 from organisations.constants import Role
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
@@ -79,10 +80,24 @@ def active_grants(
 def requestable_rules(membership: Membership) -> list[PurposeRule]:
     """The rules under which this member's role may ask (a handful per organisation; JSON
     containment is not portable to SQLite, so the roles are read in Python)."""
-    rules = PurposeRule.objects.filter(organisation=membership.organisation_id).select_related(
-        "purpose"
-    )
+    rules = organisation_rules(membership)
     return [rule for rule in rules if membership.role in rule.requester_roles]
+
+
+def organisation_rules(membership: Membership) -> list[PurposeRule]:
+    """The purpose rules of the member's organisation, with their purposes (read once per
+    page that opted in to access.request_memo)."""
+    return list(
+        memoized(
+            membership,
+            ("organisation_rules",),
+            lambda: list(
+                PurposeRule.objects.filter(organisation=membership.organisation_id).select_related(
+                    "purpose"
+                )
+            ),
+        )
+    )
 
 
 def may_ask(membership: Membership) -> bool:
@@ -114,6 +129,16 @@ def recordings_visible_to(*, membership: Membership) -> QuerySet[Recording]:
 
 def standing_purposes(*, membership: Membership, recording: Recording) -> list[Purpose]:
     """The purposes for which this member may hear this call without asking."""
+    return list(
+        memoized(
+            membership,
+            ("standing_purposes", recording.pk),
+            lambda: _standing_purposes(membership, recording),
+        )
+    )
+
+
+def _standing_purposes(membership: Membership, recording: Recording) -> list[Purpose]:
     purposes = []
     for right in _rights(membership):
         covered = Recording.objects.filter(pk=recording.pk).filter(
@@ -128,6 +153,18 @@ def granted_purposes(
     *, membership: Membership, recording: Recording, continuing: bool = False
 ) -> list[tuple[Purpose, Grant]]:
     """The purposes for which an approved, still working grant lets this member hear the call."""
+    return list(
+        memoized(
+            membership,
+            ("granted_purposes", recording.pk, continuing),
+            lambda: _granted_purposes(membership, recording, continuing),
+        )
+    )
+
+
+def _granted_purposes(
+    membership: Membership, recording: Recording, continuing: bool
+) -> list[tuple[Purpose, Grant]]:
     grants = (
         active_grants(
             user_id=membership.user_id,
@@ -192,10 +229,24 @@ def presence_required(purpose: Purpose, grant: Grant | None = None) -> bool:
     """Whether a listen for this purpose (under this grant) needs the call's employee present:
     the purpose's rule says so, or the grant answers an employee's request that another member
     hears with them."""
+    return _rule_wants_employee(purpose) or (
+        grant is not None and grant.request.listener_id is not None
+    )
+
+
+def _rule_wants_employee(purpose: Purpose) -> bool:
     rule = PurposeRule.objects.filter(purpose=purpose).only("employee_present").first()
-    if rule is not None and rule.employee_present:
-        return True
-    return grant is not None and grant.request.listener_id is not None
+    return rule is not None and rule.employee_present
+
+
+def _presence_required_for(
+    membership: Membership, purpose: Purpose, grant: Grant | None = None
+) -> bool:
+    """presence_required, the purpose's rule read once per page that opted in."""
+    wants = memoized(
+        membership, ("employee_present", purpose.pk), lambda: _rule_wants_employee(purpose)
+    )
+    return wants or (grant is not None and grant.request.listener_id is not None)
 
 
 def listen_decision(
@@ -226,9 +277,10 @@ def listen_decision(
     }
     for purpose in standing_purposes(membership=membership, recording=recording):
         if purpose.code == purpose_code:
-            return _presence(**presence, required=presence_required(purpose))
+            return _presence(**presence, required=_presence_required_for(membership, purpose))
     grants = granted_purposes(membership=membership, recording=recording, continuing=continuing)
     for purpose, grant in grants:
         if purpose.code == purpose_code:
-            return _presence(**presence, required=presence_required(purpose, grant), grant=grant)
+            required = _presence_required_for(membership, purpose, grant)
+            return _presence(**presence, required=required, grant=grant)
     return Decision(False, _("You have no right to hear this call for that purpose."), 403)

@@ -68,6 +68,10 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(roles.VIEW_RECORDINGS)
 def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpResponse:
+    # The purposes, rules and permissions the page and its actions ask repeatedly: read once.
+    from access.request_memo import request_memo_start
+
+    request_memo_start(request.membership)
     recording = recording_get_for_user(membership=request.membership, recording_id=recording_id)
     options = [
         {

@@ -286,10 +286,11 @@ def evaluation_acknowledge_view(request: HttpRequest, evaluation_id: uuid.UUID) 
 def coaching_actions(membership, recording) -> list[RecordingAction]:
     """On the call's page, for a coach who may hear it: evaluate it, and ask consent to use it
     or open a calibration session on it. Whether they may hear it is asked once."""
+    from access.request_memo import member_has_perm
     from coaching.views_calibration import consent_and_calibration_actions
 
-    if not membership.user.has_perm(
-        f"organisations.{roles.EVALUATE_CALLS}", membership.organisation
+    if not member_has_perm(
+        membership, f"organisations.{roles.EVALUATE_CALLS}"
     ) or not hearable_purposes(membership, recording):
         return []
     url = reverse(

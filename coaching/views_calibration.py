@@ -31,12 +31,12 @@ from coaching.calibration import (
 from coaching.consent import (
     consent_answer,
     consent_ask,
-    consent_for,
     consent_granted,
     consent_withdraw,
 )
-from coaching.constants import ConsentUse, SessionStatus
+from coaching.constants import ConsentStatus, ConsentUse, SessionStatus
 from coaching.evaluations import EvaluationError, hearable_purposes
+from coaching.models import Consent
 from coaching.qm_forms import published_versions
 from organisations import roles
 from organisations.decorators import organisation_view
@@ -272,15 +272,22 @@ def consent_and_calibration_actions(membership, recording) -> list:
     hear the call (coaching.views.coaching_actions checks that once for all its actions)."""
     slug = membership.organisation.slug
     kwargs = {"org_slug": slug, "recording_id": recording.pk}
-    if consent_granted(recording, ConsentUse.CALIBRATION):
+    # One read of the live (pending or granted) questions answers both "granted?" and "asked?".
+    live = list(
+        Consent.objects.filter(
+            recording=recording,
+            use=ConsentUse.CALIBRATION,
+            status__in=(ConsentStatus.PENDING, ConsentStatus.GRANTED),
+        ).only("status")
+    )
+    if any(consent.status == ConsentStatus.GRANTED for consent in live):
         return [
             RecordingAction(
                 _("Open a calibration session on this call"),
                 reverse("coaching:calibration_new", kwargs=kwargs),
             )
         ]
-    pending = consent_for(recording, ConsentUse.CALIBRATION)
-    if pending is not None:
+    if live:
         return [RecordingAction(_("Consent asked, waiting for the employee"), "")]
     if recording.employee is None or recording.employee.user_id is None:
         return []

@@ -6,14 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.actions import RecordingAction, SelectionAction
+from access.request_memo import member_has_perm
 from organisations import roles
 from recordings.constants import RecordingStatus
 
 
 def _may_place(membership) -> bool:
-    return membership.user.has_perm(
-        f"organisations.{roles.PLACE_LEGAL_HOLD}", membership.organisation
-    )
+    return member_has_perm(membership, f"organisations.{roles.PLACE_LEGAL_HOLD}")
 
 
 def _url(membership) -> str:
