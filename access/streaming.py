@@ -121,13 +121,22 @@ class Piece:
         self._handle.close()
 
 
-def open_piece(recording: Recording, start: int, length: int) -> Piece:
+def server_bounds_sendfile(request: HttpRequest) -> bool:
+    """Whether the WSGI server is one known to stop its sendfile at the answer's
+    Content-Length (gunicorn). Another server's file wrapper might send from the descriptor's
+    position to the end of the file, handing over the rest of the call in one answer, so that
+    a revoke would stop nothing: those get the piece read in CHUNKs instead."""
+    return request.META.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
+
+
+def open_piece(recording: Recording, start: int, length: int, *, sendfile: bool = True) -> Piece:
     storage = audio_storage()
     try:
         path = storage.path(recording.storage_key)
     except NotImplementedError:  # not on local disk (S3)
         return Piece(storage.open(recording.storage_key, "rb"), start, length, descriptor=False)
-    return Piece(open(path, "rb", buffering=0), start, length, descriptor=True)  # noqa: SIM115
+    handle = open(path, "rb", buffering=0)  # noqa: SIM115
+    return Piece(handle, start, length, descriptor=sendfile)
 
 
 def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
@@ -205,7 +214,9 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
         response = HttpResponse(content_type=content_type, status=status)
     else:
         response = FileResponse(
-            open_piece(recording, start, length), content_type=content_type, status=status
+            open_piece(recording, start, length, sendfile=server_bounds_sendfile(request)),
+            content_type=content_type,
+            status=status,
         )
         response.block_size = CHUNK  # where the server reads it itself (no sendfile)
     response["Content-Length"] = str(length)

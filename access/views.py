@@ -179,7 +179,9 @@ def _session_save_now(request: HttpRequest) -> None:
     left to write. A session without a row yet, or kept elsewhere, is left to the middleware,
     which also sets its cookie."""
     session = request.session
-    if not isinstance(session, DatabaseSession) or session.session_key is None:
+    # Exactly the database engine: cached_db is a subclass whose cache write would outlive a
+    # rolled-back listen, leaving a listen open in the session with no event in the trail.
+    if type(session) is not DatabaseSession or session.session_key is None:
         return
     try:
         session.save()

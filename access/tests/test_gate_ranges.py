@@ -207,3 +207,24 @@ def test_a_piece_from_local_storage_hands_the_server_a_descriptor_at_its_start(w
         assert piece.read() == b""
     finally:
         piece.close()
+
+
+def test_a_piece_for_a_server_not_known_to_bound_sendfile_offers_no_descriptor(world):
+    """Only gunicorn is known to stop sendfile at Content-Length; under any other server a
+    piece is read in chunks, so no answer can carry more of the call than its piece."""
+    from django.test import RequestFactory
+
+    from access.streaming import server_bounds_sendfile
+
+    call = world.own_call
+    data = stored_bytes(call)
+    factory = RequestFactory()
+    assert server_bounds_sendfile(factory.get("/", SERVER_SOFTWARE="gunicorn/27.0.1"))
+    assert not server_bounds_sendfile(factory.get("/", SERVER_SOFTWARE="uWSGI"))
+    assert not server_bounds_sendfile(factory.get("/"))
+    piece = open_piece(call, 100, 250, sendfile=False)
+    try:
+        assert not hasattr(piece, "fileno")
+        assert piece.read() == data[100:350]
+    finally:
+        piece.close()
