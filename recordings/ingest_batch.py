@@ -318,6 +318,17 @@ def _refuse_duplicates(organisation: Organisation, works: list[_Work]) -> None:
                 remove_incomplete(same)
                 del by_call[call_id]
                 by_hash.pop(work.sha256, None)
+            elif not audio_storage().exists(same.storage_key):
+                # Live without its audio: not ingested, whatever the row says. Refused, so the
+                # file stays (rejected/, with the reason) for someone to look at.
+                work.fail(
+                    IngestRejected(
+                        "duplicate_call",
+                        _("Call %(call_id)s is in Earshot without its audio.")
+                        % {"call_id": call_id},
+                    )
+                )
+                continue
             else:
                 work.outcome.recording = same
                 work.outcome.already = True
@@ -385,6 +396,20 @@ def _activate(
     organisation: Organisation, works: list[_Work], channel: IngestChannel, actor: Any | None
 ) -> None:
     with transaction.atomic():
+        # Still ours? The hourly sweep of stale INCOMING rows (a batch stored for over an hour)
+        # or a scan resuming this claim may have removed a row and its object meanwhile; making
+        # the others live and calling those ingested would lose them while the trail says
+        # stored. Then nothing of the batch goes live, and the files wait for the next try.
+        ids = [w.recording.pk for w in works]
+        ours = set(
+            Recording.objects.select_for_update()
+            .filter(pk__in=ids, status=RecordingStatus.INCOMING)
+            .values_list("pk", flat=True)
+        )
+        if len(ours) != len(ids):
+            raise IngestRowsVanished(
+                f"{len(ids) - len(ours)} of the batch's incoming rows were removed meanwhile"
+            )
         renamed = [w for w in works if w.stored_name != w.recording.storage_key]
         Recording.objects.filter(pk__in=[w.recording.pk for w in works if w not in renamed]).update(
             status=RecordingStatus.ACTIVE
@@ -406,6 +431,11 @@ def _activate(
                 for w in works
             ],
         )
+
+
+class IngestRowsVanished(OperationalError):
+    """A batch's INCOMING rows were removed before it could make them live: an error of the
+    system (no file's fault), so the files are tried again later."""
 
 
 def _is_system_error(exc: BaseException) -> bool:

@@ -356,11 +356,18 @@ def recording_ingest(
 
 
 def remove_incomplete(recording: Recording) -> None:
-    """Delete an INCOMING row and the object stored under its key, if any."""
+    """Delete an INCOMING row and then the object stored under its key, if any.
+
+    The row first, and the object only when the row was still INCOMING: when a commit went
+    through but its reply was lost, the call is live, and its audio must stay."""
+    deleted, _by_model = Recording.objects.filter(
+        pk=recording.pk, status=RecordingStatus.INCOMING
+    ).delete()
+    if not deleted:
+        return
     storage = audio_storage()
     if storage.exists(recording.storage_key):
         storage.delete(recording.storage_key)
-    Recording.objects.filter(pk=recording.pk, status=RecordingStatus.INCOMING).delete()
 
 
 def recordings_sweep_incomplete(*, older_than: timedelta = timedelta(hours=1)) -> int:

@@ -213,3 +213,63 @@ def test_a_scan_killed_before_the_commit_loses_no_call_on_the_next_scan(org, dro
     assert left_in(drop) == [] and not (drop / "rejected").exists()
     assert AuditEvent.objects.filter(action="recordings.recording.ingested").count() == 5
     assert chain_verify(key=chain_key_for(org)).ok
+
+
+def test_a_row_swept_while_the_batch_stored_its_audio_is_not_called_ingested(
+    org, drop, monkeypatch
+):
+    """A batch whose storing took over an hour: the sweep of stale INCOMING rows removed one
+    row and its object meanwhile. Nothing of the batch goes live, no `ingested` event is
+    written, and every file stays for the next scan, which ingests them all."""
+    from recordings.services import remove_incomplete
+
+    for n in range(3):
+        call(drop, f"call-{n}", seconds=1.0 + n / 10)
+    real_activate = ingest_batch._activate
+
+    def swept_before_going_live(organisation, works, *args, **kwargs):
+        swept = next(w for w in works if w.recording.call_id == "call-1")
+        remove_incomplete(Recording.objects.get(pk=swept.recording.pk))
+        return real_activate(organisation, works, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_batch, "_activate", swept_before_going_live)
+    report = scan(org, drop)
+    monkeypatch.undo()
+
+    assert (report.ingested, report.failed) == (0, 3)
+    assert not Recording.objects.exists()
+    assert not AuditEvent.objects.filter(action="recordings.recording.ingested").exists()
+    assert stored_files() == []
+    kept = [name for name in left_in(drop) if name.endswith((".wav", ".json"))]
+    assert len(kept) == 6  # audio and sidecar of each, still claimed
+
+    report = scan(org, drop, now=time.time() + STALE_CLAIM_SECONDS + 1)
+    assert (report.ingested, report.rejected, report.failed) == (3, 0, 0)
+    assert len(stored_files()) == 3
+    assert AuditEvent.objects.filter(action="recordings.recording.ingested").count() == 3
+
+
+def test_a_lost_commit_reply_keeps_the_live_calls_audio(org, drop, monkeypatch):
+    """The batch's commit reached the database but its reply was lost: the calls are live, so
+    the clean-up after the error must not delete their audio, and the next scan, resuming the
+    claim, finds them ingested and removes the files."""
+    for n in range(3):
+        call(drop, f"call-{n}", seconds=1.0 + n / 10)
+    real_activate = ingest_batch._activate
+
+    def committed_but_reply_lost(*args, **kwargs):
+        real_activate(*args, **kwargs)
+        raise ingest_batch.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ingest_batch, "_activate", committed_but_reply_lost)
+    report = scan(org, drop)
+    monkeypatch.undo()
+
+    assert report.failed == 3
+    assert Recording.objects.filter(status=RecordingStatus.ACTIVE).count() == 3
+    assert len(stored_files()) == 3  # the live calls kept their audio
+
+    report = scan(org, drop, now=time.time() + STALE_CLAIM_SECONDS + 1)
+    assert (report.ingested, report.rejected, report.failed) == (3, 0, 0)
+    assert Recording.objects.count() == 3 and len(stored_files()) == 3
+    assert left_in(drop) == []
