@@ -32,13 +32,17 @@ def declared_recording_days(organisation: Organisation) -> int | None:
 
 def calls_on_earlier_period(organisation: Organisation) -> QuerySet[Recording]:
     days = declared_recording_days(organisation)
-    live = Recording.objects.filter(
-        organisation=organisation, status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)
-    )
+    live = Recording.objects.filter(organisation=organisation)
     if days is None:
         return live.none()
-    # "Less or more" rather than "not equal": two index ranges instead of a scan of every call.
-    return live.filter(Q(retention_days__lt=days) | Q(retention_days__gt=days))
+    # Each status with "less" and with "more" (not "not equal", not "status IN"): four ranges
+    # of the (organisation, status, retention_days) index. Written as one IN and one OR,
+    # PostgreSQL read all ten million live calls of an organisation (0.77 s) to find none.
+    ranges = Q()
+    for status in (RecordingStatus.ACTIVE, RecordingStatus.HELD):
+        ranges |= Q(status=status, retention_days__lt=days)
+        ranges |= Q(status=status, retention_days__gt=days)
+    return live.filter(ranges)
 
 
 def _check(membership: Membership) -> None:
