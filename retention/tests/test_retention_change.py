@@ -143,3 +143,22 @@ def test_a_retention_edited_on_the_register_page_reaches_new_calls_then_existing
     existing.refresh_from_db()
     assert existing.retention_days == 14
     assert existing.purge_deadline == existing.started_at + timedelta(days=14)
+
+
+def test_calls_on_an_earlier_period_are_live_or_held_calls_stamped_shorter_or_longer(cast):
+    """Counted by ranges of the index, per status: a held call on another period counts, as do
+    periods both shorter and longer; calls on the declared period, being ingested, or erased
+    do not."""
+    register_for(cast.organisation, retention_days=28)
+
+    def call(days, status=RecordingStatus.ACTIVE):
+        recording = recording_create(organisation=cast.organisation, retention_days=days)
+        Recording.objects.filter(pk=recording.pk).update(status=status)
+        return recording
+
+    shorter, longer = call(10), call(62)
+    held = call(62, RecordingStatus.HELD)
+    call(28), call(28, RecordingStatus.HELD), call(10, RecordingStatus.INCOMING)
+    call(10, RecordingStatus.PURGED)
+
+    assert set(calls_on_earlier_period(cast.organisation)) == {shorter, longer, held}
