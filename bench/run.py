@@ -106,6 +106,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     RESULTS.mkdir(parents=True, exist_ok=True)
     summary: dict[str, object] = {}
+    measured_commit = commit()  # what the parts import now, not what is checked out after
     failed: list[str] = []
     started_all = time.perf_counter()
     for part in parts:
@@ -124,7 +125,7 @@ def main() -> None:
         print(f"  ({part}: {figures['seconds']} s; written to bench/results/{part}.json)")
     summary.update(
         {
-            "commit": commit(),
+            "commit": measured_commit,
             "machine": machine(),
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "parts": [p for p in parts if p not in failed],
