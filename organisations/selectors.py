@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404
 
 from organisations.constants import TWO_FACTOR_ROLES
 from organisations.models import Membership
@@ -16,14 +15,6 @@ def memberships_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user, active=True).select_related("organisation")
-
-
-def membership_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Membership:
-    """The user's membership of the organisation named by slug, or 404 for everyone else."""
-    try:
-        return memberships_for_user(user=user).get(organisation__slug=slug)
-    except Membership.DoesNotExist:
-        raise Http404("No such organisation.") from None
 
 
 def user_requires_two_factor(*, user: AbstractBaseUser | AnonymousUser) -> bool:
