@@ -248,6 +248,10 @@ AUDIT_SIGNING_KEY_FILE = env_str("EARSHOT_AUDIT_SIGNING_KEY_FILE") or None
 AUDIT_VERIFY_KEY_FILE = env_str("EARSHOT_AUDIT_VERIFY_KEY_FILE") or None
 # Append-only store of the signed checkpoints (checkpoints.jsonl); never on the database's disk.
 AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+# The key store (recordings/keystore.py): one file per day key that wraps the calls' data keys.
+# Its own volume, outside the audio storage and the database, and never backed up for longer
+# than a day (docs/keys.md): destroying a key must make every copy of its calls unreadable.
+AUDIO_KEY_DIR = Path(env_str("EARSHOT_KEY_DIR", str(VAR_DIR / "keys")))
 # With EARSHOT_STORAGE=s3, each checkpoint is also an object in the bucket; where the bucket has
 # Object Lock, it is retained (COMPLIANCE mode) for this many days.
 AUDIT_OBJECT_LOCK_DAYS = env_int("EARSHOT_AUDIT_OBJECT_LOCK_DAYS", 3650)

@@ -35,3 +35,10 @@ class ArchiveImportOutcome(models.TextChoices):
     # Already in Earshot from an earlier run of this folder: neither imported nor refused.
     ALREADY = "already", _("Already imported")
     REFUSED = "refused", _("Refused")
+
+
+class AudioKeyKind(models.TextChoices):
+    # DAY: wraps the data keys of the calls whose deadline falls on one UTC day; destroyed once
+    # that day's purge has erased them. HOLD: wraps the data keys of a legal hold's calls.
+    DAY = "day", _("Deadline day")
+    HOLD = "hold", _("Legal hold")

@@ -11,11 +11,65 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Employee, Organisation
 from recordings import identifiers
-from recordings.constants import Direction, IngestChannel, RecordingStatus, TokenStatus
+from recordings.constants import (
+    AudioKeyKind,
+    Direction,
+    IngestChannel,
+    RecordingStatus,
+    TokenStatus,
+)
 
 # Rows that are not tombstones. Queries on calls filter on a status that is not PURGED, which
 # PostgreSQL takes as implying this condition, so they can use the partial indexes below.
 LIVE = ~models.Q(status=RecordingStatus.PURGED)
+
+
+class AudioKey(models.Model):
+    """A key in the key store (recordings/keystore.py) that wraps calls' data keys; the row
+    describes it and never holds key material. A day key covers the calls whose deadline falls
+    on its UTC day and is destroyed after their purge; from then on every copy of those calls,
+    in any backup, is unreadable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="audio_keys"
+    )
+    kind = models.CharField(max_length=8, choices=AudioKeyKind.choices)
+    # For a day key: the UTC date of the deadlines it covers.
+    day = models.DateField(null=True, blank=True)
+    # For a hold key: the hold's id (no foreign key: retention is a higher app).
+    hold_ref = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the key file is confirmed gone.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audio key")
+        verbose_name_plural = _("audio keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day"],
+                condition=models.Q(kind=AudioKeyKind.DAY, destroyed_at__isnull=True),
+                name="audio_key_live_day_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "hold_ref"],
+                condition=models.Q(kind=AudioKeyKind.HOLD, destroyed_at__isnull=True),
+                name="audio_key_live_hold_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=AudioKeyKind.DAY, day__isnull=False)
+                    | models.Q(kind=AudioKeyKind.HOLD, day__isnull=True) & ~models.Q(hold_ref="")
+                ),
+                name="audio_key_kind_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == AudioKeyKind.DAY:
+            return f"day key {self.day} ({self.organisation_id})"
+        return f"hold key {self.hold_ref} ({self.organisation_id})"
 
 
 class Recording(models.Model):
@@ -93,6 +147,21 @@ class Recording(models.Model):
     purge_error = models.CharField(max_length=300, blank=True)
     ingested_at = models.DateTimeField(_("ingested"), auto_now_add=True)
     ingested_via = models.CharField(_("ingested via"), max_length=16, choices=IngestChannel.choices)
+    # Encryption at rest (recordings/sealed_storage.py): the call's random data key, wrapped
+    # (AES-GCM) under audio_key. sealing "" is plaintext audio (before the migration), "v1" the
+    # sealed format (recordings/sealed.py). A tombstone keeps audio_key (to say when the key was
+    # destroyed) but not wrapped_key.
+    audio_key = models.ForeignKey(
+        AudioKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recordings",
+        # Indexed through Meta.indexes, only for live rows: whether a key is still used.
+        db_index=False,
+    )
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    sealing = models.CharField(max_length=8, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("recording")
@@ -180,6 +249,8 @@ class Recording(models.Model):
                 condition=LIVE & models.Q(customer_number_digest__isnull=False),
                 name="rec_org_number_digest",
             ),
+            # Whether a key still wraps a live call (recordings/audio_keys.py, key_is_unused).
+            models.Index(fields=["audio_key"], condition=LIVE, name="rec_audio_key_live"),
             # For SET_NULL when an employee is deleted.
             models.Index(
                 fields=["employee"],

@@ -137,6 +137,7 @@ def _tombstone(erased: list[Due], now: datetime, zone: ZoneInfo) -> None:
             purged_at=now,
             purge_failed_at=None,
             purge_error="",
+            wrapped_key=None,
         )
 
 
