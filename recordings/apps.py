@@ -7,6 +7,8 @@ class RecordingsConfig(AppConfig):
     verbose_name = _("Recordings")
 
     def ready(self) -> None:
+        # Registers the key store and delivery checks (encryption at rest).
+        from recordings import checks  # noqa: F401
         from organisations.checklist import checklist_provider
         from recordings.checklist import ingest_checklist
 
