@@ -58,6 +58,7 @@ EVENTS = {
     "recordings.archive_import.started": _("started importing an archive of recordings"),
     "recordings.archive_import.resumed": _("resumed an interrupted import of an archive"),
     "recordings.archive_import.finished": _("finished importing an archive of recordings"),
+    "recordings.audio.unreadable": _("was given no audio: the stored recording could not be read"),
     "recordings.token.created": _("created an ingest API token"),
     "recordings.token.revoked": _("revoked an ingest API token"),
     "recordings.token.expiry_changed": _("set or changed the expiry of an ingest API token"),
