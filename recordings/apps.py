@@ -8,8 +8,8 @@ class RecordingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the key store and delivery checks (encryption at rest).
-        from recordings import checks  # noqa: F401
         from organisations.checklist import checklist_provider
+        from recordings import checks  # noqa: F401
         from recordings.checklist import ingest_checklist
 
         checklist_provider(ingest_checklist)
