@@ -1,0 +1,270 @@
+"""The key store: the day and hold keys that wrap recordings' data keys, outside the database.
+
+One small file per key under a directory of its own (`AUDIO_KEY_DIR`), named
+`<organisation id>/<key uuid hex>`; names are made by recordings.audio_keys, never taken from
+outside, and anything else is refused. A key file holds a magic, a version, the 32 key bytes and
+a checksum over the name and those bytes, so a damaged or renamed file reads as "corrupt" and is
+never used. Files are written atomically and never overwritten: a temporary file (0600) is
+written and fsynced, hard-linked to its name (which fails if the name exists) and the directory
+fsynced. Destroying overwrites the file's bytes with random ones, fsyncs, unlinks, fsyncs the
+directory and checks the name is gone; it is idempotent, so a rerun after a crash finishes it.
+
+`KeyStore` is the interface; an external KMS could implement it later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+KEY_BYTES = 32
+MAGIC = b"ESK1"
+VERSION = 1
+_CHECK_BYTES = 8
+FILE_BYTES = len(MAGIC) + 1 + KEY_BYTES + _CHECK_BYTES  # 45
+_FOLDER = re.compile(r"0|[1-9][0-9]{0,17}")
+_NAME = re.compile(r"(0|[1-9][0-9]{0,17})/([0-9a-f]{32})")
+_TEMP = re.compile(r"\.tmp-([0-9a-f]{32})-[0-9a-f]{16}")
+# A temporary file older than this is the remains of a crash, not a create under way.
+TEMP_GRACE_SECONDS = 3600
+
+_SENTENCES = {
+    "missing": "The key file {name} is not in the key store.",
+    "corrupt": "The key file {name} is damaged and cannot be used.",
+    "destroyed": "The key {name} was destroyed.",
+}
+
+
+class KeyUnavailable(Exception):
+    """A key cannot be had; `.reason` is "missing" or "corrupt" (audio_keys adds "destroyed")."""
+
+    def __init__(self, reason: str, message: str | None = None, *, name: str = ""):
+        self.reason = reason
+        self.name = name
+        if message is None:
+            sentence = _SENTENCES.get(reason, "The key {name} is unavailable.")
+            message = sentence.format(name=name or "").replace("  ", " ")
+        super().__init__(message)
+
+
+@runtime_checkable
+class KeyStore(Protocol):
+    """What Earshot needs of a key store (a directory now; an external KMS could do it later)."""
+
+    def create(self, name: str) -> bytes:
+        """A new random key under `name`, durably stored; FileExistsError if `name` exists."""
+        ...
+
+    def read(self, name: str) -> bytes:
+        """The key's bytes; KeyUnavailable("missing") or KeyUnavailable("corrupt")."""
+        ...
+
+    def destroy(self, name: str) -> None:
+        """Make the key unrecoverable and confirm it is gone; fine if it is already absent."""
+        ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def names(self) -> list[str]:
+        """Every key present, e.g. "12/3f2a…" (sorted)."""
+        ...
+
+
+def check_name(name: str) -> tuple[str, str]:
+    """(organisation folder, file name) of a valid key name; ValueError for anything else."""
+    match = _NAME.fullmatch(name) if isinstance(name, str) else None
+    if match is None:
+        raise ValueError(f"not a key name: {name!r}")
+    return match.group(1), match.group(2)
+
+
+def _checksum(name: str, body: bytes) -> bytes:
+    return hashlib.sha256(name.encode() + b"\0" + body).digest()[:_CHECK_BYTES]
+
+
+def encode_key_file(name: str, key: bytes) -> bytes:
+    body = MAGIC + bytes([VERSION]) + key
+    return body + _checksum(name, body)
+
+
+def decode_key_file(name: str, data: bytes) -> bytes:
+    """The key in a key file's bytes; KeyUnavailable("corrupt") unless every check passes."""
+    body, check = data[:-_CHECK_BYTES], data[-_CHECK_BYTES:]
+    if (
+        len(data) != FILE_BYTES
+        or not body.startswith(MAGIC)
+        or body[len(MAGIC)] != VERSION
+        or not secrets.compare_digest(check, _checksum(name, body))
+    ):
+        raise KeyUnavailable("corrupt", name=name)
+    return bytes(body[len(MAGIC) + 1 :])
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _shred(path: Path, *, shared: bool = True) -> bool:
+    """Overwrite a file's bytes with random ones, fsync, unlink. False if it was not there.
+
+    With shared=False a file that has another name (a temporary file already linked to its
+    key's name) is only unlinked: its bytes are that live key's."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return False
+    try:
+        status = os.fstat(fd)
+        if not shared and status.st_nlink > 1:
+            os.close(fd)
+            fd = -1
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            return True
+        size = status.st_size
+        noise = os.urandom(max(size, FILE_BYTES))
+        written = 0
+        while written < len(noise):
+            written += os.pwrite(fd, noise[written:], written)
+        os.fsync(fd)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    return True
+
+
+class DirectoryKeyStore:
+    """Keys as files under `root`: folders 0700, files 0600, one file per key."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"DirectoryKeyStore({str(self.root)!r})"
+
+    def path(self, name: str) -> Path:
+        folder, file = check_name(name)
+        return self.root / folder / file
+
+    def _folder(self, folder: str) -> Path:
+        if not self.root.is_dir():
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.root / folder
+        if not path.is_dir():
+            try:
+                path.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+            else:
+                _fsync_dir(self.root)
+        return path
+
+    def create(self, name: str) -> bytes:
+        folder, file = check_name(name)
+        final = self.root / folder / file
+        if os.path.lexists(final):
+            raise FileExistsError(f"key {name} exists already")
+        directory = self._folder(folder)
+        key = secrets.token_bytes(KEY_BYTES)
+        temp = directory / f".tmp-{file}-{secrets.token_hex(8)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            try:
+                os.fchmod(fd, 0o600)
+                os.write(fd, encode_key_file(name, key))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.link(temp, final)  # FileExistsError: never replaces a key
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            _fsync_dir(directory)
+        return key
+
+    def read(self, name: str) -> bytes:
+        path = self.path(name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            raise KeyUnavailable("missing", name=name) from None
+        except OSError as error:  # a symlink, a folder, no permission: there but unusable
+            raise KeyUnavailable(
+                "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
+            ) from None
+        try:
+            data = os.read(fd, FILE_BYTES + 1)
+        except OSError as error:
+            raise KeyUnavailable(
+                "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
+            ) from None
+        finally:
+            os.close(fd)
+        return decode_key_file(name, data)
+
+    def exists(self, name: str) -> bool:
+        return os.path.lexists(self.path(name))
+
+    def destroy(self, name: str) -> None:
+        path = self.path(name)
+        directory = path.parent
+        if not directory.is_dir():
+            return
+        _shred(path)
+        # A create that crashed before removing its temporary file left the key there too.
+        for leftover in directory.glob(f".tmp-{path.name}-*"):
+            _shred(leftover)
+        _fsync_dir(directory)
+        if os.path.lexists(path):
+            raise OSError(f"key file {name} is still present after destroying it")
+
+    def names(self) -> list[str]:
+        found = []
+        if not self.root.is_dir():
+            return found
+        for folder in os.scandir(self.root):
+            if not folder.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(folder.path):
+                name = f"{folder.name}/{entry.name}"
+                if _NAME.fullmatch(name) and entry.is_file(follow_symlinks=False):
+                    found.append(name)
+        return sorted(found)
+
+    def sweep_temporary(self, *, older_than: float = TEMP_GRACE_SECONDS) -> int:
+        """Shred temporary files left by crashed creates (older than `older_than` seconds)."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        swept = 0
+        for folder in self.root.iterdir():
+            if not _FOLDER.fullmatch(folder.name) or folder.is_symlink() or not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                if not _TEMP.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.lstat().st_mtime <= cutoff and _shred(entry, shared=False):
+                        swept += 1
+            _fsync_dir(folder)
+        return swept
+
+
+def key_store() -> KeyStore:
+    """The configured key store: a directory at `settings.AUDIO_KEY_DIR`."""
+    from django.conf import settings
+
+    root = getattr(settings, "AUDIO_KEY_DIR", None) or Path(settings.VAR_DIR) / "keys"
+    return DirectoryKeyStore(Path(root))
