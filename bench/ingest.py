@@ -76,14 +76,15 @@ def storage_settings(location: Path) -> dict:
     }
 
 
-def write_calls(folder: Path, count: int, tag: str) -> None:
-    """`count` distinct half-second WAVs (8 KB) with a sidecar each."""
+def write_calls(folder: Path, count: int, tag: str, seconds: float = 0.5) -> None:
+    """`count` distinct WAVs of `seconds` (half a second: 8 KB) with a sidecar each."""
     from recordings.tests.factories import wav_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     started = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
     for n in range(count):
-        (folder / f"{n}.wav").write_bytes(wav_bytes(seconds=0.5, seed=n) + f"{tag}-{n}".encode())
+        audio = wav_bytes(seconds=seconds, seed=n) + f"{tag}-{n}".encode()
+        (folder / f"{n}.wav").write_bytes(audio)
         (folder / f"{n}.json").write_text(
             json.dumps({"call_id": f"{tag}-{n}", "direction": "inbound", "started_at": started})
         )

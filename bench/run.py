@@ -10,6 +10,10 @@ Parts (each a module of bench/ with one function `bench_<part>() -> dict`):
   archive  `manage.py import` of a historic archive beside cp + sha256sum of the same tree
   purge    a night's and a backlog's purge beside find -delete + one SQL DELETE, peak memory
   scale    the list, call, register and coaching pages at ten million calls
+  crypto   sealed audio (issue 19): open and seal MB/s on one core beside bare AES-GCM and
+           SHA-256; ingest sealed beside plaintext; the gate's Range TTFB and whole-call
+           throughput of a sealed call beside the same bytes in plaintext; destroying a day key
+           of 100,000 purged calls beside deleting 100,000 files
 
 `BENCH_ONLY=gate,ingest make bench` runs only those parts. Every part runs on an empty database
 and again on a used one (earshot_bench unless DATABASE_URL says otherwise).
@@ -30,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-PARTS = ["gate", "ingest", "api", "archive", "purge", "scale"]
+PARTS = ["gate", "ingest", "api", "archive", "purge", "scale", "crypto"]
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
 os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)

@@ -1,0 +1,658 @@
+"""crypto: what sealing the audio at rest (issue 19) costs, each figure beside the same work
+without it, measured in the same run.
+
+1. Throughput on one core (this process, one thread) over a BENCH_CRYPTO_MB (256) MB buffer of
+   noise: recordings/sealed.py sealing it (`Sealer`, hash and encrypt in one pass) and opening
+   it (`iter_plain`, and `read_range` of 256 KiB pieces from start to end), beside the bare
+   `AESGCM.encrypt`/`decrypt` of the same bytes in one call per 64 KiB and `hashlib.sha256` of
+   them; and the time `read_range` takes for a 64 KiB range at a random offset (what one Range
+   request of the gate decrypts). Goal: >= 500 MB/s to open.
+2. Ingest, sealed beside plaintext: the drop-folder scan (as bench/ingest.py runs it) of the same
+   files into two organisations, once as the product does it (sealing) and once with
+   `recordings.sealed_storage.store_sealed` replaced, in this process only, by a plain
+   `storage.save` of the file (the path before issue 19; the data key is still made and
+   wrapped). Half-second calls (8 KB) and one-minute calls (960 KB); files/s and MB/s, best of
+   BENCH_CRYPTO_ROUNDS (2) rounds.
+3. Through the gate (gunicorn, as bench/gate.py runs it, PostgreSQL only): a BENCH_GATE_MB call
+   stored plaintext and a sealed copy of the same bytes (its last byte differs: an organisation
+   holds one live call per audio hash); Range TTFB p50/p95 of 64 KiB ranges of each beside the
+   /healthz floor, the first range of a listen of each, and the whole call read piece by piece
+   as a player does.
+4. Crypto-shredding: one day key that BENCH_CRYPTO_ROWS (100,000) purged calls refer to,
+   destroyed by `recordings.audio_keys.destroy_key` (and by the purge's
+   `retention.key_destruction.destroy_spent_keys` where that exists): seconds, queries and
+   files removed; beside deleting as many 8 KB files with `find -delete` (what erasing every
+   copy without a key would take, per copy; BENCH_CRYPTO_FILES=0 leaves it out).
+
+`python bench/crypto.py` runs it alone; `make bench` (bench/run.py) calls bench_crypto().
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUFFER_MB = int(os.environ.get("BENCH_CRYPTO_MB", "256"))
+PIECE = 256 * 1024
+SEGMENT = 64 * 1024
+RANGES = int(os.environ.get("BENCH_CRYPTO_RANGES", "2000"))
+SMALL_FILES = int(os.environ.get("BENCH_CRYPTO_SMALL_FILES", "500"))
+CALL_FILES = int(os.environ.get("BENCH_CRYPTO_CALL_FILES", "100"))
+ROUNDS = int(os.environ.get("BENCH_CRYPTO_ROUNDS", "2"))
+ROWS = int(os.environ.get("BENCH_CRYPTO_ROWS", "100000"))
+FILES_BASELINE = os.environ.get("BENCH_CRYPTO_FILES", "1") != "0"
+FIRST_LISTENS = int(os.environ.get("BENCH_CRYPTO_LISTENS", "30"))
+SLUG = "bench-crypto"
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
+os.environ.setdefault("EARSHOT_SECRET_KEY", "bench-only-" + "b" * 40)
+os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _rate(size: int, started: tuple[float, float]) -> dict[str, float]:
+    """MB/s by the wall clock and by this process's CPU time (less disturbed by a busy machine)."""
+    wall = time.perf_counter() - started[0]
+    cpu = time.process_time() - started[1]
+    return {
+        "seconds": round(wall, 3),
+        "mb_per_s": round(size / 1e6 / wall, 1),
+        "mb_per_s_cpu": round(size / 1e6 / cpu, 1) if cpu > 0 else None,
+    }
+
+
+# --- 1. sealed.py on one core ------------------------------------------------------------------
+
+
+def _bare_aesgcm(plain: bytes, key: bytes) -> dict:
+    """AESGCM.encrypt, then decrypt, of the same bytes in one call per 64 KiB."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    aead, view = AESGCM(key), memoryview(plain)
+    nonces = [n.to_bytes(12, "big") for n in range(0, len(plain), SEGMENT)]
+    started = _clock()
+    sealed = [
+        aead.encrypt(nonce, view[at : at + SEGMENT], None)
+        for nonce, at in zip(nonces, range(0, len(plain), SEGMENT), strict=True)
+    ]
+    encrypt = _rate(len(plain), started)
+    started = _clock()
+    opened = sum(len(aead.decrypt(nonce, c, None)) for nonce, c in zip(nonces, sealed, strict=True))
+    decrypt = _rate(len(plain), started)
+    assert opened == len(plain), opened
+    return {"encrypt": encrypt, "decrypt": decrypt}
+
+
+def bench_sealed() -> dict:
+    from recordings.sealed import Sealer, iter_plain, read_range, sealed_size
+
+    size = BUFFER_MB * 1024 * 1024
+    plain = os.urandom(size)
+    key, context = os.urandom(32), b"earshot-audio/v1/bench/crypto"
+
+    started = _clock()
+    expected = hashlib.sha256(plain).hexdigest()
+    sha256 = _rate(size, started)
+
+    out = io.BytesIO()
+    started = _clock()
+    sealer = Sealer(io.BytesIO(plain), size, key, context)
+    while chunk := sealer.read(PIECE):
+        out.write(chunk)
+    seal = _rate(size, started)
+    sealed = out.getvalue()
+    del out
+    assert len(sealed) == sealed_size(size) == sealer.size, (len(sealed), sealer.size)
+    assert sealer.sha256.hexdigest() == expected
+
+    started = _clock()
+    total = sum(len(chunk) for chunk in iter_plain(io.BytesIO(sealed), key, context))
+    whole = _rate(size, started)
+    assert total == size, total
+
+    source = io.BytesIO(sealed)
+    started = _clock()
+    for at in range(0, size, PIECE):
+        read_range(source, key, context, at, min(PIECE, size - at))
+    pieces = _rate(size, started)
+
+    # One Range request's worth: 64 KiB at a random (unaligned) offset, two segments opened.
+    offsets = random.Random(19).sample(range(size - SEGMENT), RANGES)
+    samples = []
+    for at in offsets:
+        start = time.perf_counter()
+        got = read_range(source, key, context, at, SEGMENT)
+        samples.append((time.perf_counter() - start) * 1e6)
+        if at == offsets[0]:
+            assert got == plain[at : at + SEGMENT]
+    samples.sort()
+    figures = {
+        "buffer_mb": round(size / 1e6, 1),
+        "sealed_overhead_bytes": len(sealed) - size,
+        "sealed_seal": seal,
+        "sealed_iter_plain": whole,
+        "sealed_read_range_256k": pieces,
+        "sealed_range_64k_us": {
+            "p50": round(statistics.median(samples), 1),
+            "p95": round(samples[int(len(samples) * 0.95) - 1], 1),
+        },
+        "hashlib_sha256": sha256,
+    }
+    del sealed, source
+    figures.update({f"bare_aesgcm_{k}": v for k, v in _bare_aesgcm(plain, key).items()})
+    return figures
+
+
+def _print_sealed(f: dict) -> None:
+    print(f"\nsealed.py on one core, {f['buffer_mb']} MB of noise (MB/s by wall clock / by CPU)")
+    rows = [
+        ("open: iter_plain (whole call)", f["sealed_iter_plain"]),
+        ("open: read_range, 256 KiB pieces", f["sealed_read_range_256k"]),
+        ("  baseline: bare AESGCM.decrypt per 64 KiB", f["bare_aesgcm_decrypt"]),
+        ("seal: Sealer.read (hash + encrypt)", f["sealed_seal"]),
+        ("  baseline: bare AESGCM.encrypt per 64 KiB", f["bare_aesgcm_encrypt"]),
+        ("  baseline: hashlib.sha256, one call", f["hashlib_sha256"]),
+    ]
+    for label, r in rows:
+        print(f"  {label:44} {r['mb_per_s']:9.1f} / {r['mb_per_s_cpu'] or 0:9.1f} MB/s")
+    best = max(f["sealed_iter_plain"]["mb_per_s"], f["sealed_iter_plain"]["mb_per_s_cpu"] or 0)
+    verdict = "met" if best >= 500 else "NOT met"
+    r = f["sealed_range_64k_us"]
+    print(f"  goal: open >= 500 MB/s on one core: {verdict}")
+    print(f"  read_range of 64 KiB at a random offset: p50 {r['p50']} us, p95 {r['p95']} us")
+
+
+# --- 2. ingest, sealed beside plaintext --------------------------------------------------------
+
+
+@contextmanager
+def plaintext_store():
+    """In this process: `store_sealed` replaced by a plain storage.save of the file, in every
+    module that imported it; yields the names of those modules."""
+    from django.core.files import File
+
+    from recordings import sealed_storage
+    from recordings.storage import audio_storage
+
+    sealing = sealed_storage.store_sealed
+
+    def plain_save(recording, source, *, data_key, expected_sha256=None):
+        if isinstance(source, str | Path):
+            with open(source, "rb") as handle:
+                return audio_storage().save(recording.storage_key, File(handle))
+        return audio_storage().save(recording.storage_key, File(source))
+
+    modules = [m for m in list(sys.modules.values()) if vars(m).get("store_sealed") is sealing]
+    for module in modules:
+        module.store_sealed = plain_save
+    try:
+        yield sorted(m.__name__ for m in modules)
+    finally:
+        for module in modules:
+            module.store_sealed = sealing
+
+
+def _ingest_round(work: Path, seconds: float, count: int, tag: str) -> dict:
+    """The same files, scanned once sealed and once stored plaintext."""
+    from bench.ingest import bench_organisation, drop_folder_rate, write_calls
+    from recordings.models import Recording
+
+    source = work / f"source-{tag}"
+    write_calls(source, count, f"{SLUG}-{tag}", seconds=seconds)
+    size = sum(p.stat().st_size for p in source.glob("*.wav"))
+    os.sync()
+    result = {"files": count, "mb": round(size / 1e6, 2)}
+    for mode in ("plaintext", "sealed"):
+        organisation = bench_organisation(f"{SLUG}-{mode}")
+        if mode == "plaintext":
+            with plaintext_store() as patched:
+                figures = drop_folder_rate(organisation, source, work, f"{mode}-{tag}")
+            result["patched"] = patched
+            # Their rows say what is stored: plaintext (sealing "", no wrapped key).
+            Recording.objects.filter(
+                organisation=organisation, call_id__startswith=f"{SLUG}-{tag}-"
+            ).update(sealing="", wrapped_key=None, audio_key=None)
+        else:
+            figures = drop_folder_rate(organisation, source, work, f"{mode}-{tag}")
+            result["sealed_rows"] = Recording.objects.filter(
+                organisation=organisation, call_id__startswith=f"{SLUG}-{tag}-", sealing="v1"
+            ).count()
+        figures["mb_per_s"] = round(size / 1e6 / figures["seconds"], 1)
+        result[mode] = figures
+    shutil.rmtree(source)
+    return result
+
+
+def bench_ingest_sealed() -> dict:
+    from django.test import override_settings
+
+    stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    sizes = {"half_second": (0.5, SMALL_FILES), "one_minute": (60.0, CALL_FILES)}
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="earshot-bench-crypto-ingest-") as tmp:
+        work = Path(tmp)
+        with override_settings(AUDIO_KEY_DIR=work / "keys"):  # drop_folder_rate sets STORAGES
+            for name, (seconds, count) in sizes.items():
+                rounds = [
+                    _ingest_round(work, seconds, count, f"{stamp}-{name}-{n}")
+                    for n in range(ROUNDS)
+                ]
+                best = {
+                    mode: min((r[mode] for r in rounds), key=lambda f: f["seconds"])
+                    for mode in ("plaintext", "sealed")
+                }
+                results[name] = {**rounds[0], **best, "rounds": rounds}
+                shutil.rmtree(work / "audio", ignore_errors=True)
+    return results
+
+
+def _print_ingest(results: dict) -> None:
+    print(f"\ndrop-folder ingest, sealed beside plaintext (best of {ROUNDS} rounds each)")
+    for name, r in results.items():
+        plain, sealed = r["plaintext"], r["sealed"]
+        print(
+            f"  {r['files']} {name.replace('_', '-')} calls ({r['mb']} MB): "
+            f"sealed {sealed['files_per_s']} files/s {sealed['mb_per_s']} MB/s; "
+            f"plaintext {plain['files_per_s']} files/s {plain['mb_per_s']} MB/s "
+            f"({sealed['files_per_s'] / plain['files_per_s']:.2f} x)"
+        )
+    first = next(iter(results.values()))
+    print(
+        f"  plaintext: store_sealed replaced by storage.save in {first['patched'] or 'no module'} "
+        f"(this process only); sealed rows: {first['sealed_rows']} of {first['files']}"
+    )
+
+
+# --- 3. through the gate -----------------------------------------------------------------------
+
+
+def build_gate(sessions: int, megabytes: int) -> dict:
+    """bench/gate.py's world (a plaintext call, a coach's sessions), and a sealed copy of the call's
+    bytes (the last byte changed). Runs with the server's settings."""
+    from django.db import transaction
+
+    from bench.gate import build
+    from recordings.audio_keys import day_key, new_data_key
+    from recordings.models import Recording
+    from recordings.sealed_storage import store_sealed
+    from recordings.storage import audio_storage, new_storage_key
+
+    world = build(sessions=sessions, megabytes=megabytes)
+    call = Recording.objects.get(storage_key=world["file"])
+    with tempfile.TemporaryDirectory() as work:
+        copy = Path(work) / "call.wav"
+        with audio_storage().open(call.storage_key, "rb") as handle, copy.open("wb") as out:
+            shutil.copyfileobj(handle, out, 1 << 20)
+        with copy.open("r+b") as out:
+            out.seek(-1, os.SEEK_END)
+            last = out.read(1)
+            out.seek(-1, os.SEEK_END)
+            out.write(bytes([last[0] ^ 1]))
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+        plain_id = call.pk
+        sealed = call
+        sealed.pk = uuid.uuid4()  # the context binds the ciphertext to the id: set it first
+        sealed._state.adding = True
+        sealed.call_id = f"{SLUG}-{plain_id.hex[:12]}"
+        sealed.sha256 = digest
+        sealed.storage_key = new_storage_key(organisation_id=call.organisation_id, container="wav")
+        data_key = new_data_key(sealed, day_key(call.organisation, call.purge_deadline))
+        with transaction.atomic():
+            sealed.save(force_insert=True)
+            sealed.storage_key = store_sealed(
+                sealed, copy, data_key=data_key, expected_sha256=digest
+            )
+            Recording.objects.filter(pk=sealed.pk).update(storage_key=sealed.storage_key)
+    world["sealed_audio"] = world["audio"].replace(str(plain_id), str(sealed.pk))
+    world["sealing"] = sealed.sealing
+    return world
+
+
+def _first_ranges(port: int, path: str, cookie: str, sessions: list[str]) -> list[float]:
+    from bench.gate import _get
+
+    samples = []
+    for session in sessions:
+        ranged = {"Cookie": f"{cookie}={session}", "Range": "bytes=0-65535"}
+        ttfb, status, _, _ = _get(port, path, ranged)
+        if status != 206:
+            raise RuntimeError(f"the first range of a listen answered {status}")
+        samples.append(ttfb)
+    return samples
+
+
+def bench_gate_sealed() -> dict:
+    from bench.gate import (
+        FILE_MB,
+        REQUESTS,
+        _cpu_per_request,
+        _figures,
+        _gate_read_all,
+        _get,
+        _gunicorn,
+        _ranges,
+        _server_env,
+        _stop,
+    )
+
+    work = Path(tempfile.mkdtemp(prefix="earshot-bench-crypto-gate-"))
+    server = None
+    try:
+        env = _server_env(os.environ["DATABASE_URL"], work / "var")
+        built = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--build", str(FIRST_LISTENS + 1)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if built.returncode != 0:
+            raise RuntimeError(f"building the crypto gate bench failed:\n{built.stderr[-3000:]}")
+        world = json.loads(built.stdout.strip().splitlines()[-1])
+        server, port = _gunicorn(env, work)
+        size, name = world["size"], world["cookie"]
+        cookie = {"Cookie": f"{name}={world['sessions'][0]}"}
+        paths = {"plaintext": world["audio"], "sealed": world["sealed_audio"]}
+        for _ in range(10):  # warm both workers; start the listen of each call
+            _get(port, "/healthz", {})
+            for path in paths.values():
+                _get(port, path, {**cookie, "Range": "bytes=0-65535"})
+        results: dict = {
+            "sealing": world["sealing"],
+            "file_mb": FILE_MB,
+            "requests": REQUESTS,
+            "floor": _figures(
+                *_cpu_per_request(
+                    server, lambda: [_get(port, "/healthz", {})[0] for _ in range(REQUESTS)]
+                )
+            ),
+        }
+        for mode, path in paths.items():
+            results[mode] = _figures(
+                *_cpu_per_request(server, lambda path=path: _ranges(port, path, size, cookie))
+            )
+            results[f"{mode}_first"] = _figures(
+                *_cpu_per_request(
+                    server,
+                    lambda path=path: _first_ranges(port, path, name, world["sessions"][1:]),
+                )
+            )
+            seconds, answers = _gate_read_all(port, path, size, cookie)
+            results[f"{mode}_whole"] = {
+                "seconds": round(seconds, 2),
+                "mb_per_s": round(size / 1e6 / seconds, 1),
+                "answers": answers,
+            }
+        return results
+    finally:
+        if server is not None:
+            _stop(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _print_gate(r: dict) -> None:
+    print(
+        f"\nthe gate (gunicorn, PostgreSQL): {r['requests']} Range requests of 64 KiB of a "
+        f"{r['file_mb']} MB call, plaintext beside a sealed copy (sealing {r['sealing']!r})"
+    )
+    rows = [
+        ("/healthz (floor)", r["floor"]),
+        ("plaintext, further ranges of a listen", r["plaintext"]),
+        ("sealed, further ranges of a listen", r["sealed"]),
+        (f"plaintext, first range of a listen ({FIRST_LISTENS})", r["plaintext_first"]),
+        (f"sealed, first range of a listen ({FIRST_LISTENS})", r["sealed_first"]),
+    ]
+    for label, f in rows:
+        cpu = f.get("server_cpu_ms")
+        print(
+            f"  {label:44} TTFB p50 {f['p50_ms']:7.2f} ms  p95 {f['p95_ms']:7.2f} ms"
+            + (f"  worker CPU {cpu:6.2f} ms/request" if cpu is not None else "")
+        )
+    added = r["sealed"]["p50_ms"] - r["plaintext"]["p50_ms"]
+    print(f"  sealing adds {added:.2f} ms p50 to a further range (goal: < 5 ms)")
+    for mode in ("plaintext", "sealed"):
+        w = r[f"{mode}_whole"]
+        print(f"  whole call, {mode}: {w['mb_per_s']} MB/s ({w['answers']} answers)")
+
+
+# --- 4. destroying a day key of 100,000 purged calls -------------------------------------------
+
+
+@contextmanager
+def _counting_unlinks():
+    """Counts os.unlink/os.remove calls (pathlib's unlink calls os.unlink) while inside."""
+    counted = {"unlinks": 0}
+    unlink, remove = os.unlink, os.remove
+
+    def counting(original):
+        def call(*args, **kwargs):
+            counted["unlinks"] += 1
+            return original(*args, **kwargs)
+
+        return call
+
+    os.unlink, os.remove = counting(unlink), counting(remove)
+    try:
+        yield counted
+    finally:
+        os.unlink, os.remove = unlink, remove
+
+
+def _timed_destroy(function, *args, **kwargs) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, _counting_unlinks() as files:
+        started = _clock()
+        outcome = function(*args, **kwargs)
+        wall = time.perf_counter() - started[0]
+    return {
+        "ms": round(wall * 1000, 2),
+        "queries": len(queries),
+        "files_unlinked": files["unlinks"],
+        "outcome": outcome if isinstance(outcome, bool | int | None) else repr(outcome)[:200],
+    }
+
+
+def _tombstones(organisation, audio_key, tag: str) -> None:
+    """ROWS purged calls of `organisation` that refer to `audio_key`: bench/purge.py's
+    INSERT … SELECT of due calls, then made tombstones as the purge leaves them."""
+    from django.db import connection
+
+    from bench.purge import _insert_rows, _reset
+
+    _reset(organisation)
+    _insert_rows(organisation, tag, ROWS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE recordings_recording SET status = 'purged', purged_at = now(),
+              call_id = id::text, storage_key = 'purged/' || id::text, queue = '',
+              customer_phone = '', customer_name = '', customer_address = '',
+              customer_postcode = '', announcement = '', audio_key_id = %s,
+              sealing = 'v1', wrapped_key = NULL
+            WHERE organisation_id = %s
+            """,
+            [audio_key.pk, organisation.pk],
+        )
+        assert cursor.rowcount == ROWS, cursor.rowcount
+        cursor.execute("VACUUM ANALYZE recordings_recording")
+
+
+def _destroy_spent(organisation, audio_key_dir: Path, tag: str) -> dict | None:
+    """The purge's destroy_spent_keys on a second such key, where it has landed."""
+    try:
+        from retention import key_destruction
+    except ImportError:
+        return None
+    from recordings.audio_keys import day_key
+
+    spent = getattr(key_destruction, "destroy_spent_keys", None)
+    if spent is None:
+        return None
+    audio_key = day_key(organisation, datetime.now(UTC) - timedelta(days=3))
+    _tombstones(organisation, audio_key, tag + "-spent")
+    try:
+        figures = _timed_destroy(spent, organisation)
+    except TypeError:  # another signature than (organisation): say so, measure nothing wrong
+        figures = _timed_destroy(spent)
+    audio_key.refresh_from_db()
+    figures["destroyed"] = audio_key.destroyed_at is not None
+    figures["keys_left"] = sum(1 for _ in audio_key_dir.rglob("*") if _.is_file())
+    return figures
+
+
+def _delete_files(work: Path, tag: str) -> dict:
+    """ROWS 8 KB files in the storage's fan-out layout (bench/purge.py's), deleted by find."""
+    from bench.purge import _relative_keys, _write_tree
+
+    tree = work / "files"
+    started = time.perf_counter()
+    _write_tree(tree, _relative_keys(tag, ROWS))
+    written = time.perf_counter() - started
+    os.sync()
+    started = time.perf_counter()
+    subprocess.run(["find", str(tree), "-type", "f", "-delete"], check=True)
+    seconds = time.perf_counter() - started
+    return {"files": ROWS, "write_s": round(written, 1), "find_delete_s": round(seconds, 2)}
+
+
+def bench_destroy() -> dict:
+    from django.test import override_settings
+
+    from bench.purge import _organisation, _reset
+    from recordings.audio_keys import day_key, destroy_key, key_name
+    from recordings.keystore import key_store
+
+    organisation = _organisation(f"{SLUG}-destroy")
+    tag = f"{SLUG}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    with tempfile.TemporaryDirectory(prefix="earshot-bench-crypto-destroy-") as tmp:
+        work = Path(tmp)
+        keys = work / "keys"
+        with override_settings(AUDIO_KEY_DIR=keys):
+            audio_key = day_key(organisation, datetime.now(UTC) - timedelta(days=2))
+            started = time.perf_counter()
+            _tombstones(organisation, audio_key, tag)
+            print(
+                f"  {ROWS:,} tombstones on one day key in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+            assert key_store().exists(key_name(audio_key))
+            figures = _timed_destroy(destroy_key, audio_key)
+            audio_key.refresh_from_db()
+            figures["destroyed"] = audio_key.destroyed_at is not None
+            figures["key_file_gone"] = not key_store().exists(key_name(audio_key))
+            result = {"recordings": ROWS, "destroy_key": figures}
+            result["destroy_spent_keys"] = _destroy_spent(organisation, keys, tag)
+            _reset(organisation)
+            if FILES_BASELINE:
+                result["files_baseline"] = _delete_files(work, tag)
+    return result
+
+
+def _print_destroy(r: dict) -> None:
+    d = r["destroy_key"]
+    print(f"\ncrypto-shredding: one day key that {r['recordings']:,} purged calls refer to")
+    print(
+        f"  destroy_key: {d['ms']} ms, {d['queries']} queries, {d['files_unlinked']} file "
+        f"unlinked; destroyed {d['destroyed']}, key file gone {d['key_file_gone']}"
+    )
+    spent = r["destroy_spent_keys"]
+    if spent is None:
+        print("  retention.key_destruction.destroy_spent_keys: not there yet, not measured")
+    else:
+        print(
+            f"  destroy_spent_keys (the purge's): {spent['ms']} ms, {spent['queries']} queries, "
+            f"{spent['files_unlinked']} file(s) unlinked; destroyed {spent['destroyed']}"
+        )
+    files = r.get("files_baseline")
+    if files:
+        print(
+            f"  baseline: find -delete of {files['files']:,} 8 KB files: "
+            f"{files['find_delete_s']} s ({files['files']:,} file operations, per copy)"
+        )
+
+
+# --- the part ----------------------------------------------------------------------------------
+
+
+def bench_crypto() -> dict:
+    """Run the four measurements (Django set up, the database migrated); print and return them."""
+    print(f"\ncrypto bench: {BUFFER_MB} MB on one core, ingest, the gate, a day key …", flush=True)
+    sealed = bench_sealed()
+    _print_sealed(sealed)
+    ingest = bench_ingest_sealed()
+    _print_ingest(ingest)
+    gate = bench_gate_sealed()
+    _print_gate(gate)
+    destroy = bench_destroy()
+    _print_destroy(destroy)
+    calls = ingest["one_minute"]
+    summary = {
+        "crypto_open_mb_per_s": sealed["sealed_iter_plain"]["mb_per_s"],
+        "crypto_open_range_mb_per_s": sealed["sealed_read_range_256k"]["mb_per_s"],
+        "crypto_bare_aesgcm_decrypt_mb_per_s": sealed["bare_aesgcm_decrypt"]["mb_per_s"],
+        "crypto_seal_mb_per_s": sealed["sealed_seal"]["mb_per_s"],
+        "crypto_sha256_mb_per_s": sealed["hashlib_sha256"]["mb_per_s"],
+        "crypto_ingest_sealed_mb_per_s": calls["sealed"]["mb_per_s"],
+        "crypto_ingest_plaintext_mb_per_s": calls["plaintext"]["mb_per_s"],
+        "crypto_gate_sealed_ttfb_p50_ms": gate["sealed"]["p50_ms"],
+        "crypto_gate_plaintext_ttfb_p50_ms": gate["plaintext"]["p50_ms"],
+        "crypto_gate_floor_ttfb_p50_ms": gate["floor"]["p50_ms"],
+        "crypto_gate_sealed_whole_mb_per_s": gate["sealed_whole"]["mb_per_s"],
+        "crypto_gate_plaintext_whole_mb_per_s": gate["plaintext_whole"]["mb_per_s"],
+        "crypto_destroy_key_ms": destroy["destroy_key"]["ms"],
+        "crypto_delete_files_s": (destroy.get("files_baseline") or {}).get("find_delete_s"),
+    }
+    return {
+        "sealed": sealed,
+        "ingest": ingest,
+        "gate": gate,
+        "destroy": destroy,
+        "summary": summary,
+    }
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--build"]:
+        import django
+
+        django.setup()
+        from bench.gate import FILE_MB
+
+        print(json.dumps(build_gate(sessions=int(sys.argv[2]), megabytes=FILE_MB)))
+        return
+    from bench.run import ensure_database
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(json.dumps(bench_crypto()["summary"], indent=2))
+
+
+if __name__ == "__main__":
+    main()
