@@ -114,6 +114,15 @@ def isolated_audit_checkpoints(settings, tmp_path_factory):
     return location
 
 
+@pytest.fixture(autouse=True)
+def isolated_key_store(settings, tmp_path_factory):
+    """Each test has its own key store (AUDIO_KEY_DIR): the rows of its keys are rolled back
+    after a test, their files are not."""
+    location = tmp_path_factory.mktemp("keys")
+    settings.AUDIO_KEY_DIR = location
+    return location
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     organisation = OrganisationFactory(slug="acme", name="Acme Klantcontact")
