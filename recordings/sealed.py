@@ -280,7 +280,10 @@ def read_range(sealed: BinaryIO, data_key: bytes, context: bytes, start: int, le
         raise ValueError("start and length must not be negative")
     aead, header, prefix = _open(sealed, data_key, context)
     if start + length > header.plain_size:
-        raise ValueError(f"range {start}+{length} past the end ({header.plain_size} bytes)")
+        # The caller's size (the recording's) and the file's disagree: the file is short.
+        raise SealedAudioError(
+            "truncated", f"range {start}+{length} past the end ({header.plain_size} bytes)"
+        )
     if length == 0:
         return b""
     first = start // header.segment
