@@ -58,6 +58,13 @@ EVENTS = {
     "recordings.archive_import.started": _("started importing an archive of recordings"),
     "recordings.archive_import.resumed": _("resumed an interrupted import of an archive"),
     "recordings.archive_import.finished": _("finished importing an archive of recordings"),
+    "recordings.sealing.started": _("started encrypting audio stored before encryption at rest"),
+    "recordings.sealing.finished": _(
+        "finished a run encrypting audio stored before encryption at rest"
+    ),
+    "recordings.audio_key.destroyed": _(
+        "destroyed an audio key: the calls it wrapped can no longer be read, in any copy"
+    ),
     "recordings.audio.unreadable": _("was given no audio: the stored recording could not be read"),
     "recordings.token.created": _("created an ingest API token"),
     "recordings.token.revoked": _("revoked an ingest API token"),

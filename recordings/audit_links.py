@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.links import register_target_link, resolver_for
-from recordings.models import IngestToken
+from recordings.constants import AudioKeyKind
+from recordings.models import AudioKey, IngestToken
 
 
 def register_audit_links() -> None:
@@ -19,3 +20,15 @@ def register_audit_links() -> None:
         ),
         noun=gettext_lazy("ingest token"),
     )
+    # An audio key has no page: the trail names its day or hold.
+    register_target_link(
+        "recordings.audiokey",
+        resolver_for(lambda org: AudioKey.objects.filter(organisation=org), label=_audio_key_label),
+        noun=gettext_lazy("audio key"),
+    )
+
+
+def _audio_key_label(audio_key: AudioKey) -> str:
+    if audio_key.kind == AudioKeyKind.DAY:
+        return _("key of deadline day %(day)s") % {"day": audio_key.day.isoformat()}
+    return _("key of legal hold %(hold)s") % {"hold": audio_key.hold_ref}
