@@ -170,7 +170,7 @@ class Sealer(io.RawIOBase):
         self._layout = _Header(header, segment, plain_size)
         self._prefix = bytes(context) + header
         self._next = 0  # next segment to seal
-        self._pending = header
+        self._pending = memoryview(header)
         self._produced = 0
         self.sha256 = hashlib.sha256()
         self.size = sealed_size(plain_size, segment)
@@ -211,25 +211,31 @@ class Sealer(io.RawIOBase):
     def read(self, size: int | None = -1) -> bytes:
         if self.closed:
             raise ValueError("read of a closed Sealer")
-        count = self._layout.count
         if size is None or size < 0:
-            parts = [self._pending]
-            while self._next < count:
-                parts.append(self._seal_next())
-            self._pending = b""
-            out = b"".join(parts)
-        else:
-            if len(self._pending) < size and self._next < count:
-                parts = [self._pending]
-                have = len(self._pending)
-                while have < size and self._next < count:
-                    parts.append(self._seal_next())
-                    have += len(parts[-1])
-                self._pending = b"".join(parts)
-            out = self._pending[:size]
-            self._pending = self._pending[size:]
-        self._produced += len(out)
-        return out
+            size = self.size - self._produced
+        # Whole sealed segments go into the answer as they are, the last one split by a view:
+        # each byte is copied once (by the join), whatever the read size.
+        parts: list[memoryview] = []
+        have = 0
+        pending = self._pending
+        count = self._layout.count
+        while have < size:
+            if not pending:
+                if self._next >= count:
+                    break
+                pending = memoryview(self._seal_next())
+            room = size - have
+            if len(pending) <= room:
+                parts.append(pending)
+                have += len(pending)
+                pending = memoryview(b"")
+            else:
+                parts.append(pending[:room])
+                pending = pending[room:]
+                have = size
+        self._pending = pending
+        self._produced += have
+        return b"".join(parts)
 
     def readall(self) -> bytes:
         return self.read(-1)
