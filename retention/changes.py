@@ -8,8 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ExpressionWrapper, F, Q, QuerySet
-from django.db.models.fields import DateTimeField
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from register.constants import DataCategory
 from register.selectors import retention_for_category
 from retention.constants import ChangeStatus, RunStatus, RunTrigger
 from retention.models import PurgeRun, RetentionChange
+from retention.rewrap import deadlines_apply
 
 
 def declared_recording_days(organisation: Organisation) -> int | None:
@@ -158,12 +158,12 @@ def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> R
         return change
     if declared_recording_days(membership.organisation) != change.retention_days:
         raise RequestError(_("The register changed after this proposal; propose again."))
-    updated = calls_on_earlier_period(membership.organisation).update(
-        retention_days=change.retention_days,
-        purge_deadline=ExpressionWrapper(
-            F("started_at") + timedelta(days=change.retention_days),
-            output_field=DateTimeField(),
-        ),
+    # New deadlines, and each sealed call under the day key of its new one (a shortening must
+    # not leave a call readable from backups until its old deadline), in this transaction.
+    updated, rewrapped = deadlines_apply(
+        membership.organisation,
+        calls_on_earlier_period(membership.organisation),
+        change.retention_days,
     )
     change.status, change.affected = ChangeStatus.APPLIED, updated
     # A shortening may put calls past their new deadline now: erase them at once rather than
@@ -176,6 +176,10 @@ def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> R
         action="retention.change.applied",
         organisation=membership.organisation,
         target=change,
-        detail={"retention_days": change.retention_days, "affected": updated},
+        detail={
+            "retention_days": change.retention_days,
+            "affected": updated,
+            "rewrapped": rewrapped,
+        },
     )
     return change

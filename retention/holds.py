@@ -22,9 +22,15 @@ from recordings.constants import RecordingStatus
 from recordings.models import Recording
 from retention.constants import HoldStatus
 from retention.models import LegalHold
+from retention.rewrap import (
+    SUSPENDING,
+    erase_released_on_commit,
+    rewrap_on_hold,
+    rewrap_on_release,
+)
+from retention.schedule import purge_horizon
 
 HoldError = RequestError
-SUSPENDING = (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING)
 
 
 def _may(membership: Membership, permission: str) -> bool:
@@ -149,7 +155,9 @@ def hold_decide(*, membership: Membership, hold_id: Any, approve: bool) -> Legal
         timezone.now(),
     )
     hold.save(update_fields=["status", "approved_by", "approved_at"])
-    _event(membership, "retention.hold.approved", hold)
+    # The calls' data keys go under this hold's key: the day key of their deadline may die.
+    rewrapped = rewrap_on_hold(hold)
+    _event(membership, "retention.hold.approved", hold, rewrapped=rewrapped)
     return hold
 
 
@@ -171,8 +179,9 @@ def hold_release_request(*, membership: Membership, hold_id: Any, reason: str) -
 
 @transaction.atomic
 def hold_release_decide(*, membership: Membership, hold_id: Any, approve: bool) -> LegalHold:
-    """Approved: the calls are no longer held (unless another hold keeps them) and the next
-    purge erases those past their deadline. Refused: the hold stays active."""
+    """Approved: the calls are no longer held (unless another hold keeps them); those past
+    their deadline are erased right after the commit, as the purge would (and if that fails,
+    by the next purge). Refused: the hold stays active."""
     hold = _locked(membership, hold_id)
     if hold.status != HoldStatus.RELEASE_PENDING:
         raise HoldError(_("No release of this hold is waiting for approval."))
@@ -192,7 +201,12 @@ def hold_release_decide(*, membership: Membership, hold_id: Any, approve: bool) 
     Recording.objects.filter(
         pk__in=hold.recordings.values("pk"), status=RecordingStatus.HELD
     ).exclude(pk__in=still_held).update(status=RecordingStatus.ACTIVE)
-    _event(membership, "retention.hold.released", hold)
+    # Calls still held by another hold move to its key, the others back to the day key of
+    # their deadline; those past it are erased right after the commit, and this hold's key
+    # is destroyed once unused.
+    rewrapped, due = rewrap_on_release(hold, horizon=purge_horizon(timezone.now()))
+    erase_released_on_commit(hold, due)
+    _event(membership, "retention.hold.released", hold, rewrapped=rewrapped, due=len(due))
     return hold
 
 
