@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -345,3 +346,35 @@ def test_wrapped_keys_use_a_fresh_nonce_each_time(cast):
     second = audio_keys._wrap(key_bytes, data_key, context)
     assert first[:12] != second[:12]
     assert audio_keys._unwrap(key_bytes, second, context) == data_key
+
+
+def test_the_sweep_destroys_keys_a_restore_brought_back_and_files_without_a_row(cast):
+    from django.core.management import call_command
+
+    from recordings.key_sweep import key_store_sweep
+
+    store = key_store()
+    erased = day_key(cast.organisation, DEADLINE)
+    copy = store.path(key_name(erased)).read_bytes()  # last night's copy of the key store
+    destroy_key(erased)
+    live = day_key(cast.organisation, DEADLINE + timedelta(days=1))
+    lost = day_key(cast.organisation, DEADLINE + timedelta(days=2))
+    os.unlink(store.path(key_name(lost)))
+    # The restore: the destroyed key's file is back; and a file no row stands for.
+    store.path(key_name(erased)).write_bytes(copy)
+    orphan = f"{cast.organisation.pk}/{'ab' * 16}"
+    store.create(orphan)
+    young = f"{cast.organisation.pk}/{'cd' * 16}"
+    store.create(young)
+    old = time.time() - 2 * 3600
+    os.utime(store.path(orphan), (old, old))
+
+    result = key_store_sweep()
+    assert result.resurrected == [key_name(erased)]
+    assert result.stray == [orphan]
+    assert result.missing == [key_name(lost)]
+    assert store.names() == sorted([key_name(live), young])
+    assert key_store_sweep().resurrected == []
+
+    with pytest.raises(SystemExit):
+        call_command("sweep_keys")
