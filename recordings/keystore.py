@@ -131,11 +131,10 @@ def _shred(path: Path, *, shared: bool = True) -> bool:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
             return True
-        size = status.st_size
-        noise = os.urandom(max(size, FILE_BYTES))
+        size = max(status.st_size, FILE_BYTES)
         written = 0
-        while written < len(noise):
-            written += os.pwrite(fd, noise[written:], written)
+        while written < size:  # in pieces: a damaged file may be any size
+            written += os.pwrite(fd, os.urandom(min(size - written, 65536)), written)
         os.fsync(fd)
     finally:
         if fd >= 0:

@@ -135,10 +135,18 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def plain_size_of(sealed: BinaryIO) -> int:
-    """The plaintext size the header states (the header is verified with the first segment)."""
-    if sealed.seekable():
+def _rewind(sealed: BinaryIO) -> None:
+    """To the start when the stream can seek; a stream that cannot is read from where it is."""
+    seekable = getattr(sealed, "seekable", None)
+    if seekable is not None and seekable():
         sealed.seek(0)
+
+
+def plain_size_of(sealed: BinaryIO) -> int:
+    """The plaintext size the header states. The header is authenticated only when a segment
+    is decrypted (it is in every segment's associated data): a caller that trusts this size
+    before read_range or iter_plain must still let those refuse the file."""
+    _rewind(sealed)
     return _read_header(sealed).plain_size
 
 
@@ -248,8 +256,7 @@ class Sealer(io.RawIOBase):
 
 def _open(sealed: BinaryIO, data_key: bytes, context: bytes) -> tuple[AESGCM, _Header, bytes]:
     aead = _check_key(data_key)
-    if sealed.seekable():
-        sealed.seek(0)
+    _rewind(sealed)
     header = _read_header(sealed)
     return aead, header, bytes(context) + header.raw
 

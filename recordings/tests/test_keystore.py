@@ -197,6 +197,21 @@ def test_destroy_finishes_after_a_kill_between_overwrite_and_unlink(store):
     assert not store.exists(name)
 
 
+def test_destroy_overwrites_a_damaged_file_of_any_size(store, tmp_path):
+    name = key_name()
+    store.create(name)
+    path = store.path(name)
+    path.write_bytes(b"k" * 200_000)
+    witness = tmp_path / "witness"
+    os.link(path, witness)
+
+    store.destroy(name)
+
+    assert not store.exists(name)
+    after = witness.read_bytes()
+    assert len(after) == 200_000 and after.count(b"k") < 2_000
+
+
 def test_destroy_also_shreds_a_temporary_file_a_crashed_create_left(store, tmp_path):
     name = key_name()
     store.create(name)

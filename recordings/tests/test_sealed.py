@@ -318,6 +318,14 @@ def test_a_source_that_returns_short_reads_is_read_in_full():
     assert sealer.read() == seal(plain)
 
 
+def test_iter_plain_reads_a_stream_that_cannot_seek_and_returns_short_reads():
+    """An object body streamed from S3, say: read from where it is, in pieces of any size."""
+    plain = plaintext(3 * SEGMENT + 17)
+    stream = Trickle(seal(plain))
+    stream.seekable = lambda: False
+    assert b"".join(iter_plain(stream, KEY, CONTEXT)) == plain
+
+
 def test_the_sealer_rewinds_only_before_it_is_read():
     sealer = Sealer(io.BytesIO(b"abc"), 3, KEY, CONTEXT)
     assert sealer.seek(0) == 0
