@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import ExpressionWrapper, F, QuerySet
 from django.db.models.fields import DateTimeField
@@ -30,7 +31,7 @@ from organisations.models import Organisation
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
 from recordings.models import AudioKey, Recording
-from retention.constants import HoldStatus
+from retention.constants import HoldStatus, RunTrigger
 from retention.models import LegalHold
 
 logger = logging.getLogger(__name__)
@@ -139,12 +140,18 @@ def erase_released(organisation_id: int, hold_id: Any, due: Iterable[UUID]) -> N
     """After a release committed: erase its calls that were past their deadline (each still
     ACTIVE and due: a hold placed meanwhile keeps it), as the purge does, then destroy the
     hold's key if nothing uses it any more. A call whose object would not go stays for the
-    purge, and the key for the destroy sweep."""
+    purge, and the key for the purge's key sweep. More than a batch is left to a purge queued
+    now (the person who released waits for one batch at most); it destroys the key too."""
     from retention.purge import due_recordings, erase_all
     from retention.schedule import purge_horizon
 
     organisation = Organisation.objects.get(pk=organisation_id)
     due = list(due)
+    if len(due) > settings.PURGE_BATCH_SIZE:
+        from retention.tasks import purge_organisation_task
+
+        purge_organisation_task.delay(organisation.slug, RunTrigger.REQUESTED)
+        return
     if due:
         queryset = due_recordings(organisation, purge_horizon(timezone.now())).filter(pk__in=due)
         outcome = erase_all(organisation, queryset, run=None, reason="retention")

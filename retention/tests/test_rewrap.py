@@ -247,3 +247,44 @@ def test_a_retention_change_moves_each_call_to_the_day_key_of_its_new_deadline(c
     assert _readable(held, held_plain)
     event = AuditEvent.objects.get(action="retention.change.applied")
     assert (event.detail["affected"], event.detail["rewrapped"]) == (5, 4)
+
+
+def test_a_call_left_under_a_released_hold_key_moves_to_the_next_hold(cast):
+    """The erasure after a release did not happen (the store was down): the call is ACTIVE
+    under the released hold's key; a new hold takes it under its own key."""
+    late, plain = _sealed_call(cast.organisation, age_days=29, seed=5)
+    first = _place(cast, [late])
+    first_key = live_hold_key(cast.organisation, first.pk)
+    hold_release_request(membership=_member(cast, "manager"), hold_id=first.pk, reason="Zaak af")
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the erasure never ran
+        hold_release_decide(
+            membership=_member(cast, "privacy_officer"), hold_id=first.pk, approve=True
+        )
+    assert Recording.objects.get(pk=late.pk).status == RecordingStatus.ACTIVE
+    assert _key(late) == first_key
+    second = _place(cast, [late])
+    assert _key(late) == live_hold_key(cast.organisation, second.pk)
+    assert _readable(late, plain)
+    assert audio_keys.destroy_key(first_key)
+    assert _readable(late, plain)
+
+
+def test_a_release_of_more_than_a_batch_past_the_deadline_leaves_them_to_a_purge(
+    cast, settings, monkeypatch
+):
+    from retention.purge import purge_organisation
+    from retention.tasks import purge_organisation_task
+
+    settings.PURGE_BATCH_SIZE = 1
+    queued = []
+    monkeypatch.setattr(purge_organisation_task, "delay", lambda *args: queued.append(args))
+    calls = [_sealed_call(cast.organisation, age_days=29, seed=seed) for seed in (1, 2)]
+    hold = _place(cast, [call for call, _ in calls])
+    hold_key = live_hold_key(cast.organisation, hold.pk)
+    _release(cast, hold)
+    assert queued == [("acme", "requested")]
+    assert Recording.objects.filter(status=RecordingStatus.ACTIVE).count() == 2
+    run = purge_organisation(cast.organisation)
+    assert run.purged == 2
+    hold_key.refresh_from_db()
+    assert hold_key.destroyed_at is not None  # by the purge's key sweep
