@@ -14,12 +14,13 @@ class RetentionConfig(AppConfig):
         from register.evidence import evidence_provider
         from retention.actions import hold_call_action, hold_selection_action
         from retention.checklist import purge_checklist
-        from retention.evidence import case_records_evidence, retention_evidence
+        from retention.evidence import case_records_evidence, key_evidence, retention_evidence
         from retention.signals import purge_if_due_before_next_run
         from retention.todo import destruction_waiting, holds_waiting, overdue_calls
 
         recording_stored.connect(purge_if_due_before_next_run, dispatch_uid="retention-late-call")
         evidence_provider(retention_evidence)
+        evidence_provider(key_evidence)
         evidence_provider(case_records_evidence)
         todo_provider(holds_waiting)
         todo_provider(destruction_waiting)

@@ -1,9 +1,12 @@
 """The retention lines of the register's evidence: declared against enforced, overdue, held,
-the last purge."""
+the last purge, and the audio keys (the oldest day key still present, keys destroyed, calls
+stored without encryption, and the key store read against its rows)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Min
@@ -13,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
-from recordings.constants import RecordingStatus
-from recordings.models import Recording
+from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.models import LIVE, AudioKey, Recording
 from register.constants import DataCategory
 from register.evidence import Evidence
 from retention.case_records import case_records_status
@@ -23,6 +26,8 @@ from retention.constants import RunStatus
 from retention.models import PurgeRun
 from retention.purge import overdue_recordings
 from retention.schedule import FALLBACK_INTERVAL, next_run_after, purge_horizon
+
+logger = logging.getLogger(__name__)
 
 # The register lines these stand beside: those declaring the retention of recordings.
 KEY = f"category:{DataCategory.RECORDING}"
@@ -166,3 +171,147 @@ def case_records_evidence(organisation: Organisation) -> list[Evidence]:
             key=f"category:{DataCategory.CASE}",
         )
     ]
+
+
+# Past this many, "calls stored without encryption" says "more than": the count stops there.
+PLAINTEXT_COUNT_CAP = 10_000
+# Keys destroyed counted over this many days.
+KEYS_DESTROYED_DAYS = 30
+
+
+def key_evidence(organisation: Organisation) -> list[Evidence]:
+    """The audio keys beside the recording lines: every backup of a call is readable only while
+    its day key exists, so the oldest day key still present shows how far back any copy can
+    still be read. It must be no older than the longest retention plus one day (the key of a day
+    goes at the first purge after that day has ended), unless it wraps calls under legal hold.
+
+    Live, and cheap: the key store is listed once (names()), the rows come from the partial
+    indexes of live day keys and of Recording.audio_key."""
+    from recordings import audio_keys
+    from recordings.keystore import key_store
+
+    url = reverse("retention:overview", kwargs={"org_slug": organisation.slug})
+    now = timezone.now()
+    declared = declared_recording_days(organisation)
+    live_keys = list(
+        AudioKey.objects.filter(organisation=organisation, destroyed_at__isnull=True).only(
+            "id", "organisation_id", "kind", "day", "hold_ref", "created_at"
+        )
+    )
+    day_keys = sorted(
+        (k for k in live_keys if k.kind == AudioKeyKind.DAY), key=lambda k: (k.day, k.created_at)
+    )
+    lines = [_oldest_day_key(organisation, day_keys, declared, now, url)]
+
+    since = now - timedelta(days=KEYS_DESTROYED_DAYS)
+    destroyed = AudioKey.objects.filter(organisation=organisation, destroyed_at__gte=since).count()
+    lines.append(
+        Evidence(
+            "retention",
+            _("Audio keys destroyed in the last %(days)d days") % {"days": KEYS_DESTROYED_DAYS},
+            str(destroyed),
+            url=url,
+            key=KEY,
+        )
+    )
+
+    # A call without a key is stored in plaintext (sealing ""): through the live-only index of
+    # audio_key (NULLs are in it), so once all are sealed this finds none at once.
+    plaintext = len(
+        Recording.objects.filter(
+            LIVE,
+            organisation=organisation,
+            status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD),
+            audio_key__isnull=True,
+            sealing="",
+        ).values_list("pk", flat=True)[: PLAINTEXT_COUNT_CAP + 1]
+    )
+    lines.append(
+        Evidence(
+            "retention",
+            _("Calls stored without encryption"),
+            (
+                _("more than %(n)d") % {"n": PLAINTEXT_COUNT_CAP}
+                if plaintext > PLAINTEXT_COUNT_CAP
+                else str(plaintext)
+            ),
+            ok=not plaintext,
+            url=url,
+            key=KEY,
+        )
+    )
+    lines.append(_key_store_line(organisation, live_keys, audio_keys.key_name, key_store, url))
+    return lines
+
+
+def _oldest_day_key(organisation, day_keys, declared, now, url) -> Evidence:
+    label = _("Oldest day key still present")
+    if not day_keys:
+        return Evidence("retention", label, _("none"), url=url, key=KEY)
+    oldest = day_keys[0]
+    today = now.astimezone(UTC).date()
+    # Too old: a day that ended more than a day ago (the purge after its midnight destroys it),
+    # or a key older than the longest retention declared plus one day.
+    limit = now - timedelta(days=declared + 1) if declared is not None else None
+    too_old = [
+        k
+        for k in day_keys
+        if k.day < today - timedelta(days=1) or (limit is not None and k.created_at < limit)
+    ]
+    held = set()
+    if too_old:
+        held = set(
+            Recording.objects.filter(
+                audio_key__in=[k.pk for k in too_old], status=RecordingStatus.HELD
+            )
+            .values_list("audio_key", flat=True)
+            .distinct()
+        )
+    unexplained = [k for k in too_old if k.pk not in held]
+    value = _("for calls due on %(day)s, made on %(made)s") % {
+        "day": date_format(oldest.day, "DATE_FORMAT"),
+        "made": date_format(timezone.localtime(oldest.created_at), "DATE_FORMAT"),
+    }
+    if unexplained:
+        value += " · " + _("%(n)d key(s) kept longer than the longest retention plus one day") % {
+            "n": len(unexplained)
+        }
+    elif too_old:
+        value += " · " + _("kept for calls under legal hold")
+    return Evidence("retention", label, value, ok=not unexplained, url=url, key=KEY)
+
+
+def _key_store_line(organisation, live_keys, key_name, key_store, url) -> Evidence:
+    """The key store read against the rows: a live key whose file is missing leaves its calls
+    unreadable before their deadline; a file still there for a destroyed key leaves every backup
+    of its calls readable after it. Either is a mismatch."""
+    label = _("Audio key store")
+    try:
+        prefix = f"{organisation.pk}/"
+        present = {name for name in key_store().names() if name.startswith(prefix)}
+    except OSError as error:
+        logger.error("key store of %s not readable: %s", organisation.slug, error)
+        return Evidence("retention", label, _("not readable"), ok=False, url=url, key=KEY)
+    live_names = {key_name(k) for k in live_keys}
+    missing = live_names - present
+    others = present - live_names
+    still_there = 0
+    if others:
+        ids = []
+        for name in others:
+            try:
+                ids.append(uuid.UUID(hex=name.split("/", 1)[1]))
+            except ValueError:
+                continue  # not a key of Earshot's naming: nothing a row could describe
+        still_there = AudioKey.objects.filter(
+            organisation=organisation, destroyed_at__isnull=False, pk__in=ids
+        ).count()
+    problems = []
+    if missing:
+        problems.append(_("key missing: %(n)d") % {"n": len(missing)})
+    if still_there:
+        problems.append(_("destroyed but still present: %(n)d") % {"n": still_there})
+    value = _("%(n)d key(s) present") % {"n": len(live_names & present)}
+    if problems:
+        value += " · " + " · ".join(problems)
+    return Evidence("retention", label, value, ok=not problems, url=url, key=KEY)

@@ -49,6 +49,10 @@ class PurgeRun(models.Model):
     )
     # Records of higher apps under the same period, by eraser name: {"subject_requests": 2}.
     others_erased = models.JSONField(default=dict, blank=True)
+    # Keys of ended days (or released holds) whose calls were all gone, destroyed by this run:
+    # from then on every backup of those calls is unreadable. Failed: still there, retried.
+    keys_destroyed = models.PositiveIntegerField(default=0)
+    keys_failed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -78,6 +82,7 @@ class PurgeRun(models.Model):
             or self.failed > 0
             or self.overdue > 0
             or self.records_failed > 0
+            or self.keys_failed > 0
         )
 
 

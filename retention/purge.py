@@ -1,5 +1,9 @@
 """The purge: erase recordings whose retention runs out before the next run, provably.
 
+After the batches, the keys of days that have ended and whose calls are all gone are
+destroyed (retention/key_destruction.py), so every backup of those calls is unreadable too;
+then the signed checkpoint.
+
 Per batch, in one transaction:
 1. lock up to PURGE_BATCH_SIZE due ACTIVE rows with SELECT … FOR UPDATE SKIP LOCKED (a second
    run at the same time takes other rows, never the same ones);
@@ -305,6 +309,7 @@ def purge_organisation(
         logger.exception("purge of %s failed", organisation.slug)
         run.status, run.error = RunStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
         run.refresh_from_db(fields=["purged", "bytes_freed", "failed"])  # what committed
+    _destroy_keys(run, organisation, now)
     _finish(run, organisation, horizon)
     _checkpoint(organisation)
     logger.info(
@@ -401,6 +406,25 @@ def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: date
         run.others_erased = dict(records.others)
 
 
+def _destroy_keys(run: PurgeRun, organisation: Organisation, now: datetime) -> None:
+    """After the tombstones, before the signed checkpoint: destroy the keys of days that have
+    ended and whose calls are all gone (retention/key_destruction.py). What cannot be destroyed
+    is counted and said on the run, never fails it; the next run tries again."""
+    from retention.key_destruction import destroy_spent_keys_reporting
+
+    try:
+        done = destroy_spent_keys_reporting(organisation, now=now)
+    except Exception as error:  # the key store or the database: the erasure itself is done
+        logger.exception("purge %s: audio keys not destroyed", organisation.slug)
+        run.keys_failed = max(run.keys_failed, 1)
+        problems = [f"audio keys not destroyed: {type(error).__name__}: {error}"[:500]]
+    else:
+        run.keys_destroyed, run.keys_failed = len(done.destroyed), len(done.failed)
+        problems = [f"audio key {key} not destroyed: {message}" for key, message in done.failed]
+    if problems:
+        run.error = "\n".join(filter(None, [run.error, *problems[:5]]))[:2000]
+
+
 # A run still "running" after this long was killed (a run of 100,000 calls takes minutes).
 INTERRUPTED_AFTER = timedelta(hours=3)
 
@@ -449,6 +473,8 @@ def _finish(run: PurgeRun, organisation: Organisation, horizon: datetime) -> Non
             "held": run.held,
             "failed": run.failed,
             "overdue": run.overdue,
+            "keys_destroyed": run.keys_destroyed,
+            "keys_failed": run.keys_failed,
             "status": run.status,
         },
     )

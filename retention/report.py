@@ -37,6 +37,7 @@ def purge_report_send(run) -> int:
             "overdue after the run: %(overdue)d\n"
             "cases, requests and disclosures erased: %(cases)d, %(requests)d, %(disclosures)d\n"
             "cases or requests kept because a disclosure copy would not go: %(records_failed)d\n"
+            "audio keys destroyed: %(keys_destroyed)d, not destroyed (retried): %(keys_failed)d\n"
             "%(others)s%(error)s\nDetails: %(url)s\n"
         ) % {
             "others": "".join(
@@ -47,6 +48,8 @@ def purge_report_send(run) -> int:
             "requests": run.requests_erased,
             "disclosures": run.disclosures_erased,
             "records_failed": run.records_failed,
+            "keys_destroyed": run.keys_destroyed,
+            "keys_failed": run.keys_failed,
             "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
             "status": run.get_status_display(),
             "purged": run.purged,

@@ -28,7 +28,7 @@ def _page(cast, client_for):
 
 def test_a_healthy_organisation_shows_no_mismatch_but_a_missing_purge_run(cast, client_for):
     register_for(cast.organisation, retention_days=28, case_retention_days=365)
-    recording_create(organisation=cast.organisation, retention_days=28)
+    recording_create(organisation=cast.organisation, retention_days=28, sealed=True)
     html = _page(cast, client_for)
     assert "data-evidence" in html
     # The only red lines: no purge has run yet, the trail was never verified and no recording
@@ -63,7 +63,7 @@ def test_each_mismatch_is_shown_in_red(cast, client_for):
     )
     html = _page(cast, client_for)
     # stamped ≠ declared, oldest older than declared, overdue, earlier period,
-    # undeclared purpose line, its count, the unverified audit trail and the unpublished
-    # recording policy.
-    assert html.count("data-mismatch") == 8
+    # undeclared purpose line, its count, the unverified audit trail, the unpublished
+    # recording policy and the call stored without encryption (the factory's plaintext).
+    assert html.count("data-mismatch") == 9
     assert "marketing" in html

@@ -1,0 +1,91 @@
+"""Destroying the keys whose calls are all gone: the step of the purge that reaches the backups.
+
+Every call's data key is stored only wrapped under a key of its deadline day (or, while a
+legal hold suspends its erasure, under a key of that hold; recordings/audio_keys.py). Once a
+day has fully ended (its next midnight, UTC, has passed) and no live call refers to its key any
+more, the key is destroyed: its file is overwritten, unlinked and confirmed gone, then the row
+says when. From then on every copy of those calls, in every backup of the database and of the
+object store, is unreadable. A hold's key goes the same way once the hold no longer suspends
+erasure and its calls were wrapped back or erased.
+
+One query finds the candidates (the unused check is an EXISTS on the live-only index of
+Recording.audio_key), and each key is one file operation and a couple of statements, however
+many calls it covered. `audio_keys.destroy_key` checks again under the key row's lock, so a
+call wrapped under a key while this runs keeps it.
+
+A key that cannot be destroyed (the key store's volume fails) does not fail the purge: it is
+logged, counted on the run and tried again by the next run; the register's evidence shows the
+key as still present past its day meanwhile."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from organisations.models import Organisation
+from recordings import audio_keys
+from recordings.constants import AudioKeyKind
+from recordings.models import LIVE, AudioKey, Recording
+from retention.holds import SUSPENDING
+from retention.models import LegalHold
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class KeyDestruction:
+    destroyed: list[AudioKey] = field(default_factory=list)
+    failed: list[tuple[AudioKey, str]] = field(default_factory=list)  # (key, error)
+
+
+def suspending_hold_refs(organisation: Organisation) -> list[str]:
+    """hold_ref of every hold of the organisation that still suspends erasure (str of its id)."""
+    ids = LegalHold.objects.filter(organisation=organisation, status__in=SUSPENDING).values_list(
+        "pk", flat=True
+    )
+    return [str(pk) for pk in ids]
+
+
+def spent_keys(organisation: Organisation, *, now: datetime) -> QuerySet[AudioKey]:
+    """The organisation's keys that may go: day keys of a day that has fully ended (day + 1 at
+    00:00 UTC <= now) and keys of holds that no longer suspend, that no live call uses."""
+    today = now.astimezone(UTC).date()
+    in_use = Recording.objects.filter(LIVE, audio_key=OuterRef("pk"))
+    return (
+        AudioKey.objects.filter(organisation=organisation, destroyed_at__isnull=True)
+        .filter(
+            Q(kind=AudioKeyKind.DAY, day__lt=today)
+            | (Q(kind=AudioKeyKind.HOLD) & ~Q(hold_ref__in=suspending_hold_refs(organisation)))
+        )
+        .exclude(Exists(in_use))
+        .order_by("kind", "day", "created_at")
+    )
+
+
+def destroy_spent_keys_reporting(organisation: Organisation, *, now: datetime) -> KeyDestruction:
+    """Destroy every spent key; a key whose file will not go is logged and left for the next
+    run (its row stays live, so the next run finds it again)."""
+    done = KeyDestruction()
+    for key in spent_keys(organisation, now=now):
+        try:
+            if audio_keys.destroy_key(key):
+                done.destroyed.append(key)
+        except OSError as error:
+            message = f"{type(error).__name__}: {error}"[:300]
+            logger.error(
+                "purge %s: audio key %s (%s) not destroyed, retried next run: %s",
+                organisation.slug,
+                key.pk,
+                key,
+                message,
+            )
+            done.failed.append((key, message))
+    return done
+
+
+def destroy_spent_keys(organisation: Organisation, *, now: datetime) -> list[AudioKey]:
+    """The keys destroyed now (see the module's text). Errors are logged, not raised."""
+    return destroy_spent_keys_reporting(organisation, now=now).destroyed

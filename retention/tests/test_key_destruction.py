@@ -1,0 +1,343 @@
+"""The purge destroys a day's key once the day has ended and all its calls are gone, and not
+before; a hold's key once the hold no longer suspends; never another organisation's; a kill
+in the middle is finished by the next run; a key store that fails does not fail the purge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from audit.models import AuditEvent
+from organisations.constants import Role
+from organisations.tests.factories import UserFactory, membership
+from recordings import audio_keys
+from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.keystore import DirectoryKeyStore, key_store
+from recordings.models import AudioKey, Recording
+from recordings.tests.factories import recording_create
+from retention.constants import HoldStatus, RunStatus
+from retention.evidence import key_evidence
+from retention.key_destruction import destroy_spent_keys, spent_keys
+from retention.models import LegalHold
+from retention.purge import purge_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Labels and pages in English, whatever the catalogue holds."""
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+
+
+def utc_day(days_from_today: int):
+    return timezone.now().astimezone(UTC).date() + timedelta(days=days_from_today)
+
+
+def at(day, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), UTC)
+
+
+def sealed_call(organisation, deadline: datetime, **fields) -> Recording:
+    """A call (its object is the factory's) wrapped under the key of its deadline's day."""
+    recording = recording_create(organisation=organisation, **fields)
+    recording.purge_deadline = deadline
+    audio_keys.new_data_key(recording, audio_keys.day_key(organisation, deadline))
+    recording.save(update_fields=["purge_deadline", "audio_key", "wrapped_key", "sealing"])
+    return recording
+
+
+def present(audio_key: AudioKey) -> bool:
+    return key_store().exists(audio_keys.key_name(audio_key))
+
+
+def fresh(audio_key: AudioKey) -> AudioKey:
+    return AudioKey.objects.get(pk=audio_key.pk)
+
+
+def test_a_days_key_goes_once_all_its_calls_are_gone_and_a_held_call_keeps_nothing_of_it(cast):
+    org = cast.organisation
+    day = utc_day(-2)
+    gone = sealed_call(org, at(day, 9))
+    held = sealed_call(org, at(day, 11), status=RecordingStatus.HELD)
+    key = gone.audio_key
+    assert held.audio_key_id == key.pk
+
+    # The held call still uses the day's key: erasing the other call leaves it.
+    run = purge_organisation(org)
+    assert (run.purged, run.held, run.keys_destroyed) == (1, 1, 0)
+    assert present(key) and fresh(key).destroyed_at is None
+
+    # A hold re-wraps its calls under a key of the hold: the day keeps nothing of them.
+    hold = LegalHold.objects.create(
+        organisation=org,
+        motivation="dispute",
+        review_on=utc_day(30),
+        placed_by=cast["privacy_officer"],
+        status=HoldStatus.ACTIVE,
+    )
+    hold.recordings.add(held)
+    moved = audio_keys.rewrap(
+        Recording.objects.filter(pk=held.pk), lambda r: audio_keys.hold_key(org, str(hold.pk))
+    )
+    assert moved == 1
+    hold_key = AudioKey.objects.get(kind=AudioKeyKind.HOLD, hold_ref=str(hold.pk))
+
+    run = purge_organisation(org)
+    assert run.keys_destroyed == 1 and run.status == RunStatus.FINISHED
+    assert not present(key) and fresh(key).destroyed_at is not None
+    # The hold suspends: its key stays while its call lives, and the call stays readable.
+    assert present(hold_key) and fresh(hold_key).destroyed_at is None
+    held.refresh_from_db()
+    assert audio_keys.data_key_of(held)
+    # The finished event of the run says how many keys went; the key's own event says which.
+    finished = AuditEvent.objects.filter(action="retention.purge.finished").last()
+    assert finished.detail["keys_destroyed"] == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="recordings.audio_key.destroyed", target_id=str(key.pk)
+        ).count()
+        == 1
+    )
+
+    # Released past its deadline: the call is erased, and the hold's key goes with it.
+    LegalHold.objects.filter(pk=hold.pk).update(status=HoldStatus.RELEASED)
+    Recording.objects.filter(pk=held.pk).update(status=RecordingStatus.ACTIVE)
+    run = purge_organisation(org)
+    assert (run.purged, run.keys_destroyed) == (1, 1)
+    assert not present(hold_key) and fresh(hold_key).destroyed_at is not None
+    # The tombstone keeps naming its key, so it can say when the key was destroyed.
+    tombstone = Recording.objects.get(pk=gone.pk)
+    assert tombstone.status == RecordingStatus.PURGED
+    assert tombstone.wrapped_key is None and tombstone.audio_key_id == key.pk
+
+
+def test_a_day_that_has_not_ended_keeps_its_key_until_its_midnight(cast):
+    org = cast.organisation
+    today = utc_day(0)
+    call = sealed_call(org, at(today, 0))  # due at today's midnight: erased by the next run
+    key = call.audio_key
+    run = purge_organisation(org)
+    assert (run.purged, run.keys_destroyed) == (1, 0)
+    assert present(key)
+    # Not even a moment before the day's end.
+    end = at(today + timedelta(days=1), 0)
+    assert destroy_spent_keys(org, now=end - timedelta(microseconds=1)) == []
+    assert present(key)
+    assert [k.pk for k in destroy_spent_keys(org, now=end)] == [key.pk]
+    assert not present(key)
+
+
+def test_a_live_call_keeps_its_key_even_past_its_day(cast):
+    """A call the purge could not erase (its object would not go) keeps its key: destroying
+    it would lose audio the purge still has to account for."""
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(-3)))
+    assert destroy_spent_keys(org, now=timezone.now()) == []
+    assert present(call.audio_key)
+    assert not audio_keys.key_is_unused(call.audio_key)
+
+
+def test_never_another_organisations_key(cast):
+    org, other = cast.organisation, cast.other_organisation
+    day = utc_day(-2)
+    ours = sealed_call(org, at(day))
+    theirs = sealed_call(other, at(day))
+    Recording.objects.filter(pk=theirs.pk).update(status=RecordingStatus.PURGED)
+    assert ours.audio_key_id != theirs.audio_key_id
+
+    run = purge_organisation(org)
+    assert run.keys_destroyed == 1
+    assert not present(ours.audio_key)
+    assert present(theirs.audio_key) and fresh(theirs.audio_key).destroyed_at is None
+    assert [k.pk for k in destroy_spent_keys(other, now=timezone.now())] == [theirs.audio_key_id]
+
+
+def test_a_kill_after_the_file_went_but_before_the_row_said_so_is_finished_once(cast):
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(-2)))
+    Recording.objects.filter(pk=call.pk).update(status=RecordingStatus.PURGED, wrapped_key=None)
+    key = call.audio_key
+    key_store().destroy(audio_keys.key_name(key))  # killed here: file gone, destroyed_at null
+    assert fresh(key).destroyed_at is None
+
+    assert [k.pk for k in destroy_spent_keys(org, now=timezone.now())] == [key.pk]
+    assert fresh(key).destroyed_at is not None
+    assert destroy_spent_keys(org, now=timezone.now()) == []
+    events = AuditEvent.objects.filter(action="recordings.audio_key.destroyed")
+    assert events.filter(target_id=str(key.pk)).count() == 1
+
+
+def test_a_kill_after_the_overwrite_but_before_the_unlink_is_finished(cast):
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(-2)))
+    Recording.objects.filter(pk=call.pk).update(status=RecordingStatus.PURGED, wrapped_key=None)
+    key = call.audio_key
+    store = key_store()
+    path = store.path(audio_keys.key_name(key))
+    path.write_bytes(b"\x00" * path.stat().st_size)  # overwritten, still there
+    assert present(key)
+
+    run = purge_organisation(org)
+    assert run.keys_destroyed == 1
+    assert not present(key) and fresh(key).destroyed_at is not None
+
+
+def test_a_key_store_that_fails_does_not_fail_the_purge_and_the_next_run_retries(
+    cast, monkeypatch, client_for
+):
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(-3)))
+    key = call.audio_key
+
+    def broken(self, name):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(DirectoryKeyStore, "destroy", broken)
+    run = purge_organisation(org)
+    assert run.status == RunStatus.FINISHED and run.purged == 1
+    assert (run.keys_destroyed, run.keys_failed) == (0, 1)
+    assert "not destroyed" in run.error and run.needs_attention
+    assert present(key) and fresh(key).destroyed_at is None
+    # The register shows the key still there past its day.
+    oldest = next(e for e in key_evidence(org) if e.label == "Oldest day key still present")
+    assert not oldest.ok
+    page = client_for(cast["privacy_officer"]).get(
+        reverse("retention:overview", kwargs={"org_slug": org.slug})
+    )
+    assert b"data-keys-failed" in page.content
+
+    monkeypatch.undo()
+    run = purge_organisation(org)
+    assert (run.keys_destroyed, run.keys_failed) == (1, 0)
+    assert not present(key)
+    oldest = next(e for e in key_evidence(org) if e.label == "Oldest day key still present")
+    assert oldest.ok
+
+
+def _spent_key_with_tombstones(org, n: int) -> AudioKey:
+    deadline = at(utc_day(-2))
+    key = audio_keys.day_key(org, deadline)
+    calls = [recording_create(organisation=org) for _ in range(n)]
+    Recording.objects.filter(pk__in=[c.pk for c in calls]).update(
+        status=RecordingStatus.PURGED, audio_key=key, purge_deadline=deadline
+    )
+    return key
+
+
+def test_destroying_a_days_key_costs_the_same_for_one_call_as_for_many(cast):
+    one = _spent_key_with_tombstones(cast.organisation, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert [k.pk for k in destroy_spent_keys(cast.organisation, now=timezone.now())] == [one.pk]
+    many = _spent_key_with_tombstones(cast.other_organisation, 60)
+    with CaptureQueriesContext(connection) as lots:
+        assert [k.pk for k in destroy_spent_keys(cast.other_organisation, now=timezone.now())] == [
+            many.pk
+        ]
+    assert len(lots.captured_queries) == len(few.captured_queries) <= 15
+
+
+def test_the_unused_check_can_use_the_live_index_of_audio_key(cast):
+    """The candidates' NOT EXISTS matches the partial index's predicate (LIVE), so at a day
+    of 100,000 tombstones it probes the index instead of reading them."""
+    _spent_key_with_tombstones(cast.organisation, 3)
+    sql, params = spent_keys(cast.organisation, now=timezone.now()).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "rec_audio_key_live" in plan, plan
+
+
+def _line(org, label):
+    return next(e for e in key_evidence(org) if e.label == label)
+
+
+def test_register_evidence_shows_the_oldest_key_and_each_mismatch(cast, client_for):
+    from access.tests.conftest import register_for
+
+    org = cast.organisation
+    register_for(org, retention_days=28)
+    fine = sealed_call(org, at(utc_day(20)))
+    line = _line(org, "Oldest day key still present")
+    assert line.ok and str(utc_day(20).year) in line.value
+    store_line = _line(org, "Audio key store")
+    assert store_line.ok and store_line.value.startswith("1 key(s) present")
+    assert _line(org, "Calls stored without encryption").value == "0"
+
+    # A key older than the retention plus one day: a mismatch.
+    AudioKey.objects.filter(pk=fine.audio_key_id).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    line = _line(org, "Oldest day key still present")
+    assert not line.ok and "kept longer" in line.value
+    # ... unless it wraps calls under legal hold.
+    Recording.objects.filter(pk=fine.pk).update(status=RecordingStatus.HELD)
+    line = _line(org, "Oldest day key still present")
+    assert line.ok and "legal hold" in line.value
+    Recording.objects.filter(pk=fine.pk).update(status=RecordingStatus.ACTIVE)
+
+    # A day that ended two days ago whose key is still there: a mismatch.
+    late = sealed_call(org, at(utc_day(-3)))
+    line = _line(org, "Oldest day key still present")
+    assert not line.ok
+
+    # A live key whose file is gone: its calls are unreadable before their deadline.
+    key_store().destroy(audio_keys.key_name(fine.audio_key))
+    line = _line(org, "Audio key store")
+    assert not line.ok and "key missing: 1" in line.value
+
+    # A destroyed key whose file is still there: its backups are readable after their deadline.
+    AudioKey.objects.filter(pk=late.audio_key_id).update(destroyed_at=timezone.now())
+    line = _line(org, "Audio key store")
+    assert "destroyed but still present: 1" in line.value and not line.ok
+
+    # Plaintext calls (before the migration) are counted.
+    recording_create(organisation=org)
+    line = _line(org, "Calls stored without encryption")
+    assert line.value == "1" and not line.ok
+
+    # The privacy officer sees them on the register page, in red.
+    page = client_for(cast["privacy_officer"]).get(
+        reverse("register:overview", kwargs={"org_slug": org.slug})
+    )
+    html = page.content.decode()
+    assert "Oldest day key still present" in html and "key missing: 1" in html
+
+
+def test_another_organisations_privacy_officer_sees_none_of_these_keys(cast, client_for):
+    from access.tests.conftest import register_for
+
+    org, other = cast.organisation, cast.other_organisation
+    register_for(org)
+    register_for(other)
+    for days in (-3, 5, 9):
+        sealed_call(org, at(utc_day(days)))
+    recording_create(organisation=org)  # a plaintext call of ours
+    done = _spent_key_with_tombstones(org, 2)
+    assert done.pk in {k.pk for k in destroy_spent_keys(org, now=timezone.now())}
+
+    officer = UserFactory(username="other-privacy")
+    membership(officer, other, Role.PRIVACY_OFFICER)
+    assert _line(other, "Oldest day key still present").value == "none"
+    assert _line(other, "Audio key store").value == "0 key(s) present"
+    assert _line(other, "Calls stored without encryption").value == "0"
+    assert _line(other, "Audio keys destroyed in the last 30 days").value == "0"
+    html = (
+        client_for(officer)
+        .get(reverse("register:overview", kwargs={"org_slug": other.slug}))
+        .content.decode()
+    )
+    assert "Oldest day key still present" in html
+    assert date_format(utc_day(-3), "DATE_FORMAT") not in html
+    assert "key(s) present" in html and "1 key(s) present" not in html
+    # And ours cannot be opened from there at all.
+    ours = client_for(officer).get(reverse("register:overview", kwargs={"org_slug": org.slug}))
+    assert ours.status_code in (403, 404)
