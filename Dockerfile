@@ -27,6 +27,8 @@ COPY . .
 # shared audio volume (a fresh named volume takes over this ownership and mode). 0755 lets the
 # nginx container, which mounts the volume read-only, read files for X-Accel-Redirect.
 RUN install -d -o earshot -g earshot -m 0755 /var/lib/earshot /var/lib/earshot/audio
+# The key store's mount point (the keys volume, docs/keys.md): only Earshot's user may enter it.
+RUN install -d -o earshot -g earshot -m 0700 /var/lib/earshot/keys
 
 # Static files are collected at build time into /var/lib/earshot/static, owned by root and
 # read-only for the runtime user. The secret key here is a build-only dummy given to this
