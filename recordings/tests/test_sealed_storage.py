@@ -192,3 +192,17 @@ def test_every_reason_has_a_sentence():
             assert message and "%(" not in message
     with pytest.raises(ValueError):
         AudioUnreadable("something else")
+
+
+def test_the_checks_warn_about_a_key_store_inside_the_audio_and_offloaded_delivery(settings):
+    from recordings.checks import delivery_of_sealed_audio, key_store_outside_audio
+
+    location = settings.STORAGES["audio"]["OPTIONS"]["location"]
+    assert key_store_outside_audio() == []
+    settings.AUDIO_KEY_DIR = os.path.join(location, "keys")
+    assert [w.id for w in key_store_outside_audio()] == ["recordings.W001"]
+
+    assert delivery_of_sealed_audio() == []
+    for mode in ("nginx", "s3"):
+        settings.AUDIO_DELIVERY = mode
+        assert [w.id for w in delivery_of_sealed_audio()] == ["recordings.W002"]
