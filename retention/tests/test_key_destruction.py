@@ -341,3 +341,33 @@ def test_another_organisations_privacy_officer_sees_none_of_these_keys(cast, cli
     # And ours cannot be opened from there at all.
     ours = client_for(officer).get(reverse("register:overview", kwargs={"org_slug": org.slug}))
     assert ours.status_code in (403, 404)
+
+
+def test_the_evaluation_of_a_purged_call_says_when_its_key_was_destroyed(
+    world, published_form, client_for
+):
+    """The tombstone keeps naming its key: beside "purged on" stands "key destroyed on"."""
+    from coaching.evaluations import evaluation_start
+    from organisations.models import Membership
+
+    cast = world.cast
+    coach = Membership.objects.get(user=cast["coach"], organisation=cast.organisation)
+    call = world.team_a_call
+    evaluation = evaluation_start(
+        membership=coach, recording=call, version=published_form, purpose_code="coaching"
+    )
+    deadline = at(utc_day(-2))
+    call.purge_deadline = deadline
+    audio_keys.new_data_key(call, audio_keys.day_key(cast.organisation, deadline))
+    call.save(update_fields=["purge_deadline", "audio_key", "wrapped_key", "sealing"])
+    url = reverse(
+        "coaching:evaluation",
+        kwargs={"org_slug": cast.organisation.slug, "evaluation_id": evaluation.pk},
+    )
+
+    run = purge_organisation(cast.organisation)
+    assert run.keys_destroyed >= 1
+    html = client_for(cast["coach"]).get(url).content.decode()
+    assert "data-purged" in html and "data-key-destroyed" in html
+    destroyed = fresh(call.audio_key).destroyed_at
+    assert "Its key destroyed on " + date_format(timezone.localtime(destroyed), "DATE_FORMAT") in html
