@@ -73,4 +73,6 @@ class Command(BaseCommand):
             f"{run.requests_erased}, disclosures {run.disclosures_erased}, kept because a "
             f"copy would not go {run.records_failed}"
             + "".join(f", {label} erased {n}" for label, n in run.others_erased_list)
+            + f"; audio keys destroyed {run.keys_destroyed}"
+            + (f", NOT destroyed {run.keys_failed} (retried)" if run.keys_failed else "")
         )
