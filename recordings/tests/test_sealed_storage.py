@@ -24,6 +24,7 @@ from recordings.services import IngestRejected
 from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create, wav_bytes
 from recordings.tests.sealing import sealed_recording_create
+from tests.s3 import moto_s3, s3_audio_storage  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,15 @@ def test_the_checks_warn_about_a_key_store_inside_the_audio_and_offloaded_delive
     for mode in ("nginx", "s3"):
         settings.AUDIO_DELIVERY = mode
         assert [w.id for w in delivery_of_sealed_audio()] == ["recordings.W002"]
+
+
+@pytest.mark.usefixtures("s3_audio_storage")
+def test_sealed_audio_on_s3_reads_back_and_a_missing_object_says_so(cast):
+    recording = sealed_recording_create(organisation=cast.organisation, audio=AUDIO)
+    assert read_range(recording, 65_530, 20) == AUDIO[65_530:65_550]
+    assert b"".join(iter_plain(recording)) == AUDIO
+
+    audio_storage().delete(recording.storage_key)
+    with pytest.raises(AudioUnreadable) as caught:
+        read_range(recording, 0, 4)
+    assert caught.value.reason == "missing_object"
