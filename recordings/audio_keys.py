@@ -240,8 +240,12 @@ def destroy_key(audio_key: AudioKey, *, actor: object | None = None) -> bool:
     only a call whose deadline day has passed can do (ingest refuses those), and such a call is
     due for erasure anyway."""
     with transaction.atomic():
+        # FOR UPDATE of the key row only, not the organisation's: it conflicts with the share
+        # lock that a recording's insert takes on the key it names.
         locked = (
-            AudioKey.objects.select_for_update().select_related("organisation").get(pk=audio_key.pk)
+            AudioKey.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=audio_key.pk)
         )
         if locked.destroyed_at is None:
             if not key_is_unused(locked):
