@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -215,17 +215,8 @@ def key_evidence(organisation: Organisation) -> list[Evidence]:
         )
     )
 
-    # A call without a key is stored in plaintext (sealing ""): through the live-only index of
-    # audio_key (NULLs are in it), so once all are sealed this finds none at once.
-    plaintext = len(
-        Recording.objects.filter(
-            LIVE,
-            organisation=organisation,
-            status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD),
-            audio_key__isnull=True,
-            sealing="",
-        ).values_list("pk", flat=True)[: PLAINTEXT_COUNT_CAP + 1]
-    )
+    found = plaintext_calls(organisation).values_list("pk", flat=True)
+    plaintext = len(found[: PLAINTEXT_COUNT_CAP + 1])
     lines.append(
         Evidence(
             "retention",
@@ -242,6 +233,17 @@ def key_evidence(organisation: Organisation) -> list[Evidence]:
     )
     lines.append(_key_store_line(organisation, live_keys, audio_keys.key_name, key_store, url))
     return lines
+
+
+def plaintext_calls(organisation: Organisation) -> QuerySet[Recording]:
+    """Live calls stored without encryption (sealing "", before the sealing migration), through
+    the partial index of exactly those (rec_org_plaintext): empty once all are sealed."""
+    return Recording.objects.filter(
+        LIVE,
+        organisation=organisation,
+        status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD),
+        sealing="",
+    )
 
 
 def _oldest_day_key(organisation, day_keys, declared, now, url) -> Evidence:

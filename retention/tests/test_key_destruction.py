@@ -369,5 +369,26 @@ def test_the_evaluation_of_a_purged_call_says_when_its_key_was_destroyed(
     assert run.keys_destroyed >= 1
     html = client_for(cast["coach"]).get(url).content.decode()
     assert "data-purged" in html and "data-key-destroyed" in html
-    destroyed = fresh(call.audio_key).destroyed_at
-    assert "Its key destroyed on " + date_format(timezone.localtime(destroyed), "DATE_FORMAT") in html
+    destroyed = timezone.localtime(fresh(call.audio_key).destroyed_at)
+    assert "Its key destroyed on " + date_format(destroyed, "DATE_FORMAT") in html
+
+
+def test_the_key_evidence_costs_the_same_however_many_keys_and_counts_through_indexes(cast):
+    from retention.evidence import plaintext_calls
+
+    org = cast.organisation
+    sealed_call(org, at(utc_day(3)))
+    with CaptureQueriesContext(connection) as few:
+        key_evidence(org)
+    for days in range(4, 24):
+        sealed_call(org, at(utc_day(days)))
+    with CaptureQueriesContext(connection) as lots:
+        key_evidence(org)
+    assert len(lots.captured_queries) == len(few.captured_queries) <= 8
+
+    sql, params = plaintext_calls(org).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "rec_org_plaintext" in plan, plan
