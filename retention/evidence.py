@@ -99,20 +99,23 @@ def retention_evidence(organisation: Organisation) -> list[Evidence]:
         )
     else:
         fresh = timezone.now() <= _next_run_due_by(last.started_at)
+        value = _("%(when)s: %(status)s, %(purged)d erased, %(failed)d failed") % {
+            "when": date_format(timezone.localtime(last.started_at), "SHORT_DATETIME_FORMAT"),
+            "status": last.get_status_display(),
+            "purged": last.purged,
+            "failed": last.failed,
+        }
+        if last.keys_failed:  # the key of an ended day is still there: its backups readable
+            value += ", " + _("%(n)d audio key(s) not destroyed") % {"n": last.keys_failed}
         lines.append(
             Evidence(
                 "retention",
                 _("Last purge"),
-                _("%(when)s: %(status)s, %(purged)d erased, %(failed)d failed")
-                % {
-                    "when": date_format(
-                        timezone.localtime(last.started_at), "SHORT_DATETIME_FORMAT"
-                    ),
-                    "status": last.get_status_display(),
-                    "purged": last.purged,
-                    "failed": last.failed,
-                },
-                ok=fresh and last.status == RunStatus.FINISHED and not last.failed,
+                value,
+                ok=fresh
+                and last.status == RunStatus.FINISHED
+                and not last.failed
+                and not last.keys_failed,
                 url=url,
                 key=KEY,
             )

@@ -22,7 +22,7 @@ from recordings.keystore import DirectoryKeyStore, key_store
 from recordings.models import AudioKey, Recording
 from recordings.tests.factories import recording_create
 from retention.constants import HoldStatus, RunStatus
-from retention.evidence import key_evidence
+from retention.evidence import key_evidence, retention_evidence
 from retention.key_destruction import destroy_spent_keys, spent_keys
 from retention.models import LegalHold
 from retention.purge import purge_organisation
@@ -206,9 +206,10 @@ def test_a_key_store_that_fails_does_not_fail_the_purge_and_the_next_run_retries
     assert (run.keys_destroyed, run.keys_failed) == (0, 1)
     assert "not destroyed" in run.error and run.needs_attention
     assert present(key) and fresh(key).destroyed_at is None
-    # The register shows the key still there past its day.
-    oldest = next(e for e in key_evidence(org) if e.label == "Oldest day key still present")
-    assert not oldest.ok
+    # The register shows the key still there past its day, and the last purge as failing it.
+    assert not _line(org, "Oldest day key still present").ok
+    last = next(e for e in retention_evidence(org) if e.label == "Last purge")
+    assert not last.ok and "1 audio key(s) not destroyed" in last.value
     page = client_for(cast["privacy_officer"]).get(
         reverse("retention:overview", kwargs={"org_slug": org.slug})
     )
@@ -218,8 +219,9 @@ def test_a_key_store_that_fails_does_not_fail_the_purge_and_the_next_run_retries
     run = purge_organisation(org)
     assert (run.keys_destroyed, run.keys_failed) == (1, 0)
     assert not present(key)
-    oldest = next(e for e in key_evidence(org) if e.label == "Oldest day key still present")
-    assert oldest.ok
+    assert _line(org, "Oldest day key still present").ok
+    last = next(e for e in retention_evidence(org) if e.label == "Last purge")
+    assert "audio key" not in last.value
 
 
 def _spent_key_with_tombstones(org, n: int) -> AudioKey:
