@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 import audit
@@ -218,8 +218,34 @@ def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioK
         recording.audio_key = new_key
         recording.wrapped_key = _wrap(new_bytes, data_key, context)
         changed.append(recording)
-    Recording.objects.bulk_update(changed, ["audio_key", "wrapped_key"], batch_size=500)
+    _write_wrapped(changed)
     return len(changed)
+
+
+def _write_wrapped(changed: list[Recording]) -> None:
+    """Save audio_key and wrapped_key of each: one UPDATE per row, sent as one executemany
+    (psycopg pipelines it). Django's bulk_update builds a CASE expression per row and cost
+    about 1.5 ms a call, most of a retention change's time (100,000 calls took minutes)."""
+    if not changed:
+        return
+    meta = Recording._meta
+    quote = connection.ops.quote_name
+    pk, key, wrapped = meta.pk, meta.get_field("audio_key"), meta.get_field("wrapped_key")
+    table, pk_column = quote(meta.db_table), quote(pk.column)
+    assign = f"{quote(key.column)} = %s, {quote(wrapped.column)} = %s"
+    sql = f"UPDATE {table} SET {assign} WHERE {pk_column} = %s"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (
+                    key.get_db_prep_value(recording.audio_key_id, connection),
+                    wrapped.get_db_prep_value(recording.wrapped_key, connection),
+                    pk.get_db_prep_value(recording.pk, connection),
+                )
+                for recording in changed
+            ],
+        )
 
 
 def key_is_unused(audio_key: AudioKey) -> bool:
