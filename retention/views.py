@@ -30,7 +30,7 @@ from organisations.confirm import irreversible_confirmed
 from organisations.decorators import organisation_view
 from organisations.widgets import DateInput
 from recordings.constants import RecordingStatus
-from recordings.models import Recording
+from recordings.models import AudioKey, Recording
 from retention.archive import due_records
 from retention.case_records import case_records_status
 from retention.changes import (
@@ -90,6 +90,10 @@ def overview(request: HttpRequest) -> HttpResponse:
                 organisation=organisation, status=ChangeStatus.PENDING
             ).first(),
             "runs": PurgeRun.objects.filter(organisation=organisation)[:30],
+            # The last keys destroyed: from then on no backup of their calls can be read.
+            "destroyed_keys": AudioKey.objects.filter(
+                organisation=organisation, destroyed_at__isnull=False
+            ).order_by("-destroyed_at")[:14],
             "holds": LegalHold.objects.filter(organisation=organisation)
             .exclude(status__in=(HoldStatus.RELEASED, HoldStatus.DENIED))
             .select_related("case", "placed_by"),

@@ -222,6 +222,12 @@ def test_a_key_store_that_fails_does_not_fail_the_purge_and_the_next_run_retries
     assert _line(org, "Oldest day key still present").ok
     last = next(e for e in retention_evidence(org) if e.label == "Last purge")
     assert "audio key" not in last.value
+    # The retention page lists the key with the day of its calls.
+    page = client_for(cast["privacy_officer"]).get(
+        reverse("retention:overview", kwargs={"org_slug": org.slug})
+    )
+    html = page.content.decode()
+    assert "Calls due on " + date_format(utc_day(-3), "DATE_FORMAT") + ": key destroyed on" in html
 
 
 def _spent_key_with_tombstones(org, n: int) -> AudioKey:
