@@ -41,7 +41,7 @@ SUSPENDING = (HoldStatus.ACTIVE, HoldStatus.RELEASE_PENDING)
 CHUNK = 1000
 # What audio_keys.rewrap needs of a call (its context, its wrapped key) and what picks its
 # target key (the deadline).
-_FIELDS = ("id", "organisation_id", "audio_key_id", "wrapped_key", "sealing", "purge_deadline")
+_FIELDS = ("id", "organisation", "audio_key", "wrapped_key", "sealing", "purge_deadline")
 
 
 def _hold_keys(organisation: Organisation) -> Callable[[Any], AudioKey]:
