@@ -288,3 +288,37 @@ def test_a_release_of_more_than_a_batch_past_the_deadline_leaves_them_to_a_purge
     assert run.purged == 2
     hold_key.refresh_from_db()
     assert hold_key.destroyed_at is not None  # by the purge's key sweep
+
+
+def test_calls_sealed_by_ingest_outlive_their_day_keys_under_a_hold(cast, tmp_path):
+    """Through the real ingest: sealed under the day key of their deadline, held, the day
+    keys destroyed, released: back under new keys of those days, every byte as ingested."""
+    from access.tests.conftest import register_for
+    from recordings.constants import IngestChannel
+    from recordings.services import recording_ingest
+    from recordings.tests.audio import make_wav
+
+    register_for(cast.organisation, retention_days=28)
+    calls = []
+    for n, age in enumerate((20, 10)):
+        source = make_wav(tmp_path / f"call{n}.wav", seconds=5.0 + n)  # two 64 KiB segments
+        started = timezone.now() - timedelta(days=age)
+        recording = recording_ingest(
+            organisation=cast.organisation,
+            source=source,
+            metadata={"call_id": f"c{n}", "started_at": started.isoformat(), "direction": "in"},
+            channel=IngestChannel.UPLOAD,
+        )
+        assert recording.sealing == "v1"
+        calls.append((recording, source.read_bytes()))
+    day_keys = [_key(call) for call, _ in calls]
+    hold = _place(cast, [call for call, _ in calls])
+    for key in day_keys:
+        assert audio_keys.destroy_key(key)
+    for call, plain in calls:
+        assert b"".join(sealed_storage.iter_plain(Recording.objects.get(pk=call.pk))) == plain
+    _release(cast, hold)
+    for (call, plain), old in zip(calls, day_keys, strict=True):
+        key = _key(call)
+        assert key.kind == AudioKeyKind.DAY and key.day == old.day and key != old
+        assert _readable(call, plain)
