@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from recordings import sealed
+from recordings import s3_objects, sealed
 from recordings.storage import HASH_CHUNK, audio_storage
 
 if TYPE_CHECKING:
@@ -141,14 +141,21 @@ def _source(source: Path | BinaryIO) -> Iterator[BinaryIO]:
 
 
 @contextmanager
-def _opened(recording: Recording) -> Iterator[BinaryIO]:
-    """The stored object, open for reading; AudioUnreadable("missing_object") when absent."""
+def _opened(recording: Recording, plain_range: tuple[int, int] | None = None) -> Iterator[BinaryIO]:
+    """The stored object, open for reading; AudioUnreadable("missing_object") when absent.
+    On S3 only what is read is fetched (recordings/s3_objects.py): `plain_range` (start,
+    length) says which plaintext range will be read, None the whole call."""
     storage = audio_storage()
     try:
         try:
             path = storage.path(recording.storage_key)
         except NotImplementedError:  # not on local disk (S3)
-            handle = storage.open(recording.storage_key, "rb")
+            handle = s3_objects.open_stored(
+                storage,
+                recording.storage_key,
+                sealed_object=recording.sealing != "",
+                plain_range=plain_range,
+            )
         else:
             handle = open(path, "rb")  # noqa: SIM115
     except FileNotFoundError as error:
@@ -158,7 +165,10 @@ def _opened(recording: Recording) -> Iterator[BinaryIO]:
             raise AudioUnreadable("missing_object") from error
         raise
     with handle:
-        yield handle
+        try:
+            yield handle
+        except FileNotFoundError as error:  # S3: found absent by the first ranged read
+            raise AudioUnreadable("missing_object") from error
 
 
 def _is_missing(error: Exception) -> bool:
@@ -185,14 +195,14 @@ def _from_sealed(error: sealed.SealedAudioError) -> AudioUnreadable:
 def read_range(recording: Recording, start: int, length: int) -> bytes:
     """Plaintext bytes start..start+length-1 of the call's audio, sealed or not."""
     if recording.sealing == "":
-        with _opened(recording) as handle:
+        with _opened(recording, (start, length)) as handle:
             handle.seek(start)
             data = _read_up_to(handle, length)
         if len(data) != length:
             raise AudioUnreadable("truncated")
         return data
     data_key = _data_key(recording)
-    with _opened(recording) as handle:
+    with _opened(recording, (start, length)) as handle:
         try:
             return sealed.read_range(handle, data_key, recording_context(recording), start, length)
         except sealed.SealedAudioError as error:

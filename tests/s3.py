@@ -8,6 +8,7 @@ EARSHOT_S3_* variables, and empties the bucket afterwards. tests/conftest.py reg
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,9 +99,12 @@ def moto_s3() -> Iterator[MotoS3]:
         host, port = server.get_host_and_port()
         endpoint_url = f"http://{host}:{port}"
         client = s3_client(endpoint_url)
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
+        # moto keeps its buckets per process, not per server: a test module that imports this
+        # fixture gets a server of its own, and the first one made the bucket.
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+            client.create_bucket(
+                Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
         yield MotoS3(endpoint_url=endpoint_url, bucket=BUCKET, client=client)
     finally:
         server.stop()
