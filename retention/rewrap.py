@@ -77,6 +77,23 @@ def live_hold_key(organisation: Organisation, hold_id: Any) -> AudioKey | None:
     ).first()
 
 
+def suspending_hold_of(recordings: Any, *, excluding: Any = None) -> dict[UUID, UUID]:
+    """{recording id: id of the hold whose key it belongs under}: of the holds that suspend
+    its erasure (but `excluding`), the one approved first. `recordings`: ids or a query of
+    ids. Calls no hold suspends are left out."""
+    pairs = LegalHold.recordings.through.objects.filter(
+        recording__in=recordings, legalhold__status__in=SUSPENDING
+    )
+    if excluding is not None:
+        pairs = pairs.exclude(legalhold_id=excluding)
+    first: dict[UUID, UUID] = {}
+    for recording_id, hold_id in pairs.order_by(
+        "legalhold__approved_at", "legalhold_id"
+    ).values_list("recording_id", "legalhold_id"):
+        first.setdefault(recording_id, hold_id)
+    return first
+
+
 def rewrap_on_hold(hold: LegalHold) -> int:
     """The hold is now active (its calls HELD, their rows locked by the caller): its calls go
     under this hold's key, except those already under the key of another hold that suspends
@@ -113,18 +130,9 @@ def rewrap_on_release(hold: LegalHold, *, horizon) -> tuple[int, list[UUID]]:
     if own_key is None:  # nothing sealed was ever put under this hold
         return 0, due
     under_own = released.filter(audio_key=own_key).exclude(pk__in=due)
-    other: dict[UUID, Any] = {}
-    pairs = (
-        LegalHold.recordings.through.objects.filter(
-            recording__in=under_own.filter(status=RecordingStatus.HELD).values("pk"),
-            legalhold__status__in=SUSPENDING,
-        )
-        .exclude(legalhold_id=hold.pk)
-        .order_by("legalhold__approved_at", "legalhold_id")
-        .values_list("recording_id", "legalhold_id")
+    other = suspending_hold_of(
+        under_own.filter(status=RecordingStatus.HELD).values("pk"), excluding=hold.pk
     )
-    for recording_id, hold_id in pairs:
-        other.setdefault(recording_id, hold_id)
     hold_key_for = _hold_keys(hold.organisation)
     day_key_for = _day_key_for(hold.organisation)
 
