@@ -27,8 +27,9 @@ from typing import Any, BinaryIO
 from recordings import sealed
 
 # A miss within this many bytes before an expected span fetches through the span: on S3 a
-# request costs tens of milliseconds before its first byte, 256 KiB far less.
-MERGE_GAP = 256 * 1024
+# request costs tens of milliseconds before its first byte, 128 KiB a millisecond or two. (A
+# range in the first two segments of a sealed call costs one request, not two.)
+MERGE_GAP = 128 * 1024
 # Reading a whole object in order: one request per this many bytes (bounded memory, and no
 # connection held open while a slow consumer, such as an export, takes its time).
 SEQUENTIAL_READ_AHEAD = 8 * 1024 * 1024

@@ -96,7 +96,8 @@ def _object_key(s3, recording) -> str:
         (0, 44),  # the WAV header
         (0, PIECE),  # the first piece a player asks for
         (SEGMENT - 1, 2),  # across a segment boundary
-        (3 * SEGMENT + 100, PIECE),  # near the start: merged with the header's request
+        (SEGMENT + 100, PIECE),  # near the start: fetched with the header, one request
+        (3 * SEGMENT + 100, PIECE),  # further: the header, then the segments
         (LONG // 2, PIECE),  # the middle
         (LONG - PIECE, PIECE),  # the end, the last (short) segment included
         (LONG - 1, 1),
