@@ -4,6 +4,7 @@ because a shortening erases calls, a second person must approve it."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,9 @@ from register.constants import DataCategory
 from register.selectors import retention_for_category
 from retention.constants import ChangeStatus, RunStatus, RunTrigger
 from retention.models import PurgeRun, RetentionChange
-from retention.rewrap import deadlines_apply
+from retention.rewrap import KEY_STORE_ERRORS, deadlines_apply
+
+logger = logging.getLogger(__name__)
 
 
 def declared_recording_days(organisation: Organisation) -> int | None:
@@ -160,11 +163,20 @@ def change_decide(*, membership: Membership, change_id: Any, approve: bool) -> R
         raise RequestError(_("The register changed after this proposal; propose again."))
     # New deadlines, and each sealed call under the day key of its new one (a shortening must
     # not leave a call readable from backups until its old deadline), in this transaction.
-    updated, rewrapped = deadlines_apply(
-        membership.organisation,
-        calls_on_earlier_period(membership.organisation),
-        change.retention_days,
-    )
+    try:
+        updated, rewrapped = deadlines_apply(
+            membership.organisation,
+            calls_on_earlier_period(membership.organisation),
+            change.retention_days,
+        )
+    except KEY_STORE_ERRORS as error:  # the whole decision is rolled back
+        logger.exception("retention change %s not applied: the key store failed", change.pk)
+        raise RequestError(
+            _(
+                "The audio key store could not be read or written, so nothing was changed. "
+                "Ask the administrator to check it, then approve again."
+            )
+        ) from error
     change.status, change.affected = ChangeStatus.APPLIED, updated
     # A shortening may put calls past their new deadline now: erase them at once rather than
     # at the next scheduled run.

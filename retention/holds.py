@@ -25,8 +25,10 @@ from retention.models import LegalHold
 from retention.rewrap import (
     SUSPENDING,
     erase_released_on_commit,
+    released_due,
     rewrap_on_hold,
     rewrap_on_release,
+    rewrap_or_log,
 )
 from retention.schedule import purge_horizon
 
@@ -156,7 +158,7 @@ def hold_decide(*, membership: Membership, hold_id: Any, approve: bool) -> Legal
     )
     hold.save(update_fields=["status", "approved_by", "approved_at"])
     # The calls' data keys go under this hold's key: the day key of their deadline may die.
-    rewrapped = rewrap_on_hold(hold)
+    rewrapped = rewrap_or_log("approval", hold, lambda: rewrap_on_hold(hold))
     _event(membership, "retention.hold.approved", hold, rewrapped=rewrapped)
     return hold
 
@@ -204,9 +206,17 @@ def hold_release_decide(*, membership: Membership, hold_id: Any, approve: bool) 
     # Calls still held by another hold move to its key, the others back to the day key of
     # their deadline; those past it are erased right after the commit, and this hold's key
     # is destroyed once unused.
-    rewrapped, due = rewrap_on_release(hold, horizon=purge_horizon(timezone.now()))
+    horizon = purge_horizon(timezone.now())
+    rewrapped = rewrap_or_log("release", hold, lambda: rewrap_on_release(hold, horizon=horizon))
+    due = released_due(hold, horizon=horizon)
     erase_released_on_commit(hold, due)
-    _event(membership, "retention.hold.released", hold, rewrapped=rewrapped, due=len(due))
+    _event(
+        membership,
+        "retention.hold.released",
+        hold,
+        rewrapped=rewrapped,  # None: the key store failed (logged)
+        due=len(due),
+    )
     return hold
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.keystore import KeyUnavailable
 from recordings.models import AudioKey, Recording
 from retention.constants import HoldStatus, RunTrigger
 from retention.models import LegalHold
@@ -113,23 +114,31 @@ def rewrap_on_hold(hold: LegalHold) -> int:
     return audio_keys.rewrap(moving, lambda recording: key_for(hold.pk))
 
 
-def rewrap_on_release(hold: LegalHold, *, horizon) -> tuple[int, list[UUID]]:
-    """The hold is released (its status saved, its calls no other hold suspends set ACTIVE).
-    Returns (re-wrapped, due): the calls no hold suspends any more whose deadline falls before
-    `horizon` (what the purge would erase now) are left where they are, to be erased at once
-    after the commit (erase_released); its other calls under its key go under the key of
-    another hold that still suspends them (the one approved first), or under the day key of
-    their deadline."""
-    released = Recording.objects.filter(pk__in=hold.recordings.values("pk"))
-    due = list(
-        released.filter(status=RecordingStatus.ACTIVE, purge_deadline__lte=horizon)
+def released_due(hold: LegalHold, *, horizon) -> list[UUID]:
+    """The released hold's calls no hold suspends any more whose deadline falls before
+    `horizon` (what the purge would erase now): erased at once after the commit."""
+    return list(
+        Recording.objects.filter(
+            pk__in=hold.recordings.values("pk"),
+            status=RecordingStatus.ACTIVE,
+            purge_deadline__lte=horizon,
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def rewrap_on_release(hold: LegalHold, *, horizon) -> int:
+    """The hold is released (its status saved, its calls no other hold suspends set ACTIVE):
+    its calls under its key go under the key of another hold that still suspends them (the one
+    approved first), or under the day key of their deadline. Those due before `horizon`
+    (released_due) stay where they are until they are erased."""
     own_key = live_hold_key(hold.organisation, hold.pk)
     if own_key is None:  # nothing sealed was ever put under this hold
-        return 0, due
-    under_own = released.filter(audio_key=own_key).exclude(pk__in=due)
+        return 0
+    under_own = Recording.objects.filter(
+        pk__in=hold.recordings.values("pk"), audio_key=own_key
+    ).exclude(status=RecordingStatus.ACTIVE, purge_deadline__lte=horizon)
     other = suspending_hold_of(
         under_own.filter(status=RecordingStatus.HELD).values("pk"), excluding=hold.pk
     )
@@ -141,7 +150,26 @@ def rewrap_on_release(hold: LegalHold, *, horizon) -> tuple[int, list[UUID]]:
             return hold_key_for(other[recording.pk])
         return day_key_for(recording)
 
-    return audio_keys.rewrap(_sealed(under_own).select_for_update(), target), due
+    return audio_keys.rewrap(_sealed(under_own).select_for_update(), target)
+
+
+#: What a key store that cannot be read or written raises (a missing or damaged key file, a
+#: volume that fails).
+KEY_STORE_ERRORS = (OSError, KeyUnavailable)
+
+
+def rewrap_or_log(what: str, hold: LegalHold, step: Callable[[], Any]) -> Any:
+    """Run a re-wrap step of a hold in a savepoint; when the key store fails, log it and go on
+    without it (None). A hold must take effect, and its release too: a call left under its
+    day key keeps that key alive (a key is destroyed only when no live call uses it) and a
+    call left under a released hold's key keeps that one, so nothing becomes unreadable; the
+    key just lives longer than it should, which the register's key evidence shows."""
+    try:
+        with transaction.atomic():
+            return step()
+    except KEY_STORE_ERRORS:
+        logger.exception("hold %s: calls not re-wrapped on %s; the key store failed", hold.pk, what)
+        return None
 
 
 def erase_released(organisation_id: int, hold_id: Any, due: Iterable[UUID]) -> None:

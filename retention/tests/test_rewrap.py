@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from organisations.models import Membership
@@ -321,4 +321,63 @@ def test_calls_sealed_by_ingest_outlive_their_day_keys_under_a_hold(cast, tmp_pa
     for (call, plain), old in zip(calls, day_keys, strict=True):
         key = _key(call)
         assert key.kind == AudioKeyKind.DAY and key.day == old.day and key != old
+        assert _readable(call, plain)
+
+
+def _key_store_down(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_hold_takes_effect_when_the_key_store_fails_and_its_calls_keep_their_day_keys(
+    cast, spread, monkeypatch
+):
+    monkeypatch.setattr(audio_keys, "hold_key", _key_store_down)
+    day_keys = [_key(call) for call, _ in spread]
+    hold = _place(cast, [call for call, _ in spread])
+    hold.refresh_from_db()
+    assert hold.status == "active"
+    assert AuditEvent.objects.get(action="retention.hold.approved").detail["rewrapped"] is None
+    for (call, plain), key in zip(spread, day_keys, strict=True):
+        assert Recording.objects.get(pk=call.pk).status == RecordingStatus.HELD
+        assert _key(call) == key
+        # A held call keeps its day key alive: it is not destroyed under it.
+        assert not audio_keys.destroy_key(key)
+        assert _readable(call, plain)
+
+
+def test_a_release_goes_through_when_the_key_store_fails_and_calls_keep_the_hold_key(
+    cast, spread, monkeypatch
+):
+    hold = _place(cast, [call for call, _ in spread])
+    hold_key = live_hold_key(cast.organisation, hold.pk)
+    monkeypatch.setattr(audio_keys, "day_key", _key_store_down)
+    _release(cast, hold)
+    hold.refresh_from_db()
+    assert hold.status == "released"
+    assert AuditEvent.objects.get(action="retention.hold.released").detail["rewrapped"] is None
+    hold_key.refresh_from_db()
+    assert hold_key.destroyed_at is None  # still used
+    for call, plain in spread:
+        assert Recording.objects.get(pk=call.pk).status == RecordingStatus.ACTIVE
+        assert _key(call) == hold_key
+        assert _readable(call, plain)
+
+
+def test_a_retention_change_is_refused_whole_when_the_key_store_fails(cast, monkeypatch):
+    from access.four_eyes import RequestError
+    from access.tests.conftest import register_for
+    from retention.constants import ChangeStatus
+    from retention.models import RetentionChange
+
+    register_for(cast.organisation, retention_days=28)
+    calls = [_sealed_call(cast.organisation, age_days=age, seed=age) for age in (1, 9)]
+    before = {call.pk: (call.purge_deadline, _key(call)) for call, _ in calls}
+    _set_declared(cast, 10)
+    change = change_propose(membership=_member(cast, "privacy_officer"))
+    monkeypatch.setattr(audio_keys, "day_key", _key_store_down)
+    with translation.override("en"), pytest.raises(RequestError, match="key store"):
+        change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
+    assert RetentionChange.objects.get(pk=change.pk).status == ChangeStatus.PENDING
+    for call, plain in calls:
+        assert (Recording.objects.get(pk=call.pk).purge_deadline, _key(call)) == before[call.pk]
         assert _readable(call, plain)
