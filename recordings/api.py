@@ -6,6 +6,7 @@ serializers below also describe the request and the metadata object in the OpenA
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recordings.constants import Direction, IngestChannel
+from recordings.keystore import KeyUnavailable
 from recordings.metadata import (
     DIRECTION_ALIASES,
     MAX_CALL_SECONDS,
@@ -36,10 +38,13 @@ from recordings.metadata import (
 from recordings.services import (
     METADATA_MAX_BYTES,
     IngestRejected,
+    ingest_unavailable_message,
     recording_ingest,
     recording_metadata_parse,
 )
 from recordings.tokens import ingest_token_authenticate
+
+logger = logging.getLogger(__name__)
 
 
 class IngestTokenAuthentication(authentication.BaseAuthentication):
@@ -265,7 +270,15 @@ class RecordingIngestView(APIView):
             400: OpenApiResponse(RefusalSchema, description="Refused; nothing stored."),
             401: OpenApiResponse(RefusalSchema, description="Missing, unknown or revoked token."),
             409: OpenApiResponse(
-                RefusalSchema, description="The call or its audio is already in Earshot."
+                RefusalSchema,
+                description="The call or its audio is already in Earshot "
+                "(duplicate_call, duplicate_audio), or the audio changed while it was stored "
+                "(changed_while_reading: send it again).",
+            ),
+            503: OpenApiResponse(
+                RefusalSchema,
+                description="Earshot cannot store calls now (key store or storage); nothing "
+                "was stored, send it again later (Retry-After).",
             ),
         },
     )
@@ -285,10 +298,18 @@ class RecordingIngestView(APIView):
         except IngestRejected as exc:
             code = (
                 status.HTTP_409_CONFLICT
-                if exc.code.startswith("duplicate")
+                if exc.code.startswith("duplicate") or exc.code == "changed_while_reading"
                 else status.HTTP_400_BAD_REQUEST
             )
             return _refusal(exc.code, exc.message, code)
+        except (KeyUnavailable, OSError):
+            # Not the call's fault: the recorder keeps it and sends it again.
+            logger.exception("Ingest API: could not store a call")
+            response = _refusal(
+                "unavailable", ingest_unavailable_message(), status.HTTP_503_SERVICE_UNAVAILABLE
+            )
+            response["Retry-After"] = "60"
+            return response
         zone = ZoneInfo(request.auth.organisation.timezone)
         reading = getattr(recording, "started_at_reading", "")
         warnings = [{"code": reading, "detail": str(START_READINGS[reading])}] if reading else []

@@ -58,6 +58,7 @@ from recordings.ingest_batch import (
     IngestOutcome,
     recordings_ingest_batch,
 )
+from recordings.keystore import KeyUnavailable
 from recordings.metadata import declared_customer_fields
 from recordings.models import Recording
 from recordings.services import IngestRejected
@@ -94,6 +95,7 @@ REASONS = {
     "symlink": gettext_lazy("symbolic link"),
     "not_a_file": gettext_lazy("not a regular file"),
     "unreadable": gettext_lazy("unreadable file"),
+    "changed_while_reading": gettext_lazy("changed while it was read (run the import again)"),
 }
 _AUDIO_CODES = {"empty", "corrupt", "truncated", "no_audio", "unknown_format"}
 
@@ -456,7 +458,7 @@ def _outcome_of(
     error = outcome.error
     if isinstance(error, IngestRejected):
         return _Outcome(REFUSED, error.code, error.message)
-    if isinstance(error, DatabaseError) or (
+    if isinstance(error, DatabaseError | KeyUnavailable) or (
         isinstance(error, OSError) and _is_system_error(error, item)
     ):
         return None

@@ -75,6 +75,7 @@ from recordings.dropfolder_files import (
     unchanged,
 )
 from recordings.ingest_batch import BATCH_SIZE, WORKERS, IngestItem, recordings_ingest_batch
+from recordings.keystore import KeyUnavailable
 from recordings.services import (
     IngestRejected,
 )
@@ -83,8 +84,19 @@ logger = logging.getLogger(__name__)
 
 # A day of hourly tries: longer than an outage that nobody notices, short enough to end.
 MAX_ATTEMPTS = 24
-# Errors of the system, not of the file: the claim is tried again later.
-_SYSTEM_ERRORS = (OperationalError, InterfaceError, InternalError, ProgrammingError, OSError)
+# Errors of the system, not of the file: the claim is tried again later. (KeyUnavailable: the
+# key store has a day key it cannot read; an operator restores it.)
+_SYSTEM_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    InternalError,
+    ProgrammingError,
+    OSError,
+    KeyUnavailable,
+)
+# A refusal that says "not now" rather than "never": the file changed while it was sealed
+# (its recorder is still writing). It goes back into the folder for a scan once it settled.
+_NOT_NOW = {"changed_while_reading"}
 # Storage clients, the broker, and a worker's soft time limit (billiard) are never the file's fault.
 _SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu", "billiard", "celery"}
 
@@ -354,6 +366,15 @@ def _finish(claimed: _Claimed, report: ScanReport, error: BaseException | None) 
             if path is not None:
                 path.unlink(missing_ok=True)
         report.ingested += 1
+        return
+    if isinstance(error, IngestRejected) and error.code in _NOT_NOW:
+        put_back(folder, [p for p in (audio, sidecar) if p is not None])
+        report.waiting += 1
+        logger.warning(
+            "Drop folder %s: %s changed while it was read; back for a later scan",
+            folder,
+            display_name(audio.name),
+        )
         return
     if isinstance(error, IngestRejected):
         code, message = error.code, error.message

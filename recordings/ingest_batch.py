@@ -5,8 +5,11 @@ Per batch, instead of three transactions and a chain-head lock per call:
 1. probe and hash every file in a thread pool (hashlib and file reads release the GIL);
 2. validate the metadata, and refuse duplicates with one query for the whole batch;
 3. one transaction inserts the batch's rows as INCOMING (ON CONFLICT DO NOTHING: a call that a
-   concurrent ingest claimed first is refused alone, the rest of the batch goes on);
-4. store the audio objects, again in the thread pool;
+   concurrent ingest claimed first is refused alone, the rest of the batch goes on), each with
+   its data key wrapped under its deadline day's key (one DayKeys memo for the batch: one read
+   of each day's key);
+4. store the audio objects sealed (encrypted while hashed again, in one pass; a file that
+   changed since its first hash is refused with "changed_while_reading"), in the thread pool;
 5. one transaction marks the stored rows ACTIVE and appends their audit events as one batch
    under one chain-head lock (audit.record_many, as the purge does).
 A crash between 3 and 5 leaves INCOMING rows that recordings_sweep_incomplete() removes with
@@ -29,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import translation
@@ -37,7 +39,10 @@ from django.utils.translation import gettext as _
 
 import audit
 from organisations.models import Organisation
+from recordings import sealed_storage
+from recordings.audio_keys import DayKeys
 from recordings.constants import IngestChannel, RecordingStatus
+from recordings.keystore import KeyUnavailable
 from recordings.metadata import RecordingMetadataForm, declared_customer_fields
 from recordings.models import Recording
 from recordings.probe import AudioInfo
@@ -137,6 +142,8 @@ class _Work:
     size_bytes: int = 0
     validated: _Metadata | None = None
     recording: Recording | None = None
+    # The call's data key between building its row and sealing its audio; never stored.
+    data_key: bytes = field(default=b"", repr=False)
     stored_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -207,8 +214,9 @@ def _ingest(
             work.fail(refusal)
         return
     _refuse_duplicates(organisation, live)
+    day_keys = DayKeys(organisation)
     for work in [w for w in live if w.outcome.error is None and w.outcome.recording is None]:
-        _guard(work, lambda w=work: _build(organisation, w, retention, channel))
+        _guard(work, lambda w=work: _build(organisation, w, retention, channel, day_keys))
     fresh = [w for w in live if w.recording is not None and w.outcome.error is None]
     if not fresh:
         return
@@ -355,10 +363,14 @@ def _refuse_duplicates(organisation: Organisation, works: list[_Work]) -> None:
 
 
 def _build(
-    organisation: Organisation, work: _Work, retention: timedelta, channel: IngestChannel
+    organisation: Organisation,
+    work: _Work,
+    retention: timedelta,
+    channel: IngestChannel,
+    day_keys: DayKeys,
 ) -> None:
     deadline = _deadline_after(retention, work.validated.fields["started_at"])
-    work.recording = ingest_new_recording(
+    work.recording, work.data_key = ingest_new_recording(
         organisation=organisation,
         info=work.info,
         sha256=work.sha256,
@@ -367,6 +379,7 @@ def _build(
         deadline=deadline,
         retention_days=retention.days,
         channel=channel,
+        day_keys=day_keys,
     )
     # bulk_create does not call save(), which sets the search digests.
     work.recording.set_identifier_digests()
@@ -388,8 +401,15 @@ def _insert(works: list[_Work]) -> None:
 
 
 def _store(work: _Work) -> None:
-    with open(work.item.source, "rb") as handle:
-        work.stored_name = audio_storage().save(work.recording.storage_key, File(handle))
+    try:
+        work.stored_name = sealed_storage.store_sealed(
+            work.recording,
+            Path(work.item.source),
+            data_key=work.data_key,
+            expected_sha256=work.sha256,
+        )
+    finally:
+        work.data_key = b""  # sealed or not, it is not needed again
 
 
 def _activate(
@@ -439,8 +459,9 @@ class IngestRowsVanished(OperationalError):
 
 
 def _is_system_error(exc: BaseException) -> bool:
-    # Worth no retry call by call: every call would fail the same way.
-    return isinstance(exc, OperationalError | InterfaceError | OSError)
+    # Worth no retry call by call: every call would fail the same way. A key store that
+    # cannot be read or written is the system's fault, never a call's.
+    return isinstance(exc, OperationalError | InterfaceError | OSError | KeyUnavailable)
 
 
 __all__ = ["BATCH_SIZE", "IngestItem", "IngestOutcome", "recordings_ingest_batch"]

@@ -2,11 +2,16 @@
 
 Order of work, so that no stored object is ever without its row:
 1. probe and validate everything that can be checked before storing (nothing is written);
-2. insert the row as INCOMING (it claims the call id and the audio hash);
-3. store the audio under a random key;
+2. insert the row as INCOMING (it claims the call id and the audio hash), with the call's data
+   key wrapped under the key of its deadline day (recordings/audio_keys.py);
+3. store the audio sealed (encrypted in one pass with its hash, recordings/sealed_storage.py)
+   under a random key; a file that changed since it was hashed is refused
+   ("changed_while_reading") and nothing of it stays;
 4. mark the row ACTIVE and write the audit event, in one transaction.
 A failure in 3 or 4 removes the object and the row. A crash (kill -9) between 2 and 4 leaves an
 INCOMING row, never shown or played, that recordings_sweep_incomplete() removes with its object.
+A key store that cannot be written (OSError, KeyUnavailable) is an error of the system, raised
+as it is: the caller tries again later, the call is not refused.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -28,6 +32,8 @@ from django.utils.translation import gettext as _
 
 import audit
 from organisations.models import Organisation
+from recordings import sealed_storage
+from recordings.audio_keys import DayKeys, new_data_key
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.metadata import FUTURE_TOLERANCE, RecordingMetadataForm, metadata_errors
 from recordings.models import Recording
@@ -52,6 +58,15 @@ class IngestRejected(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def ingest_unavailable_message() -> str:
+    """For a person or recorder whose call met an error of the system (the key store or the
+    audio storage cannot be written): nothing was stored, and trying later will do."""
+    return _(
+        "Earshot cannot store calls right now (its key store or audio storage cannot be "
+        "written). Nothing was stored; try again later."
+    )
 
 
 class _Refused(ValueError):
@@ -239,8 +254,13 @@ def ingest_new_recording(
     deadline: datetime,
     retention_days: int,
     channel: IngestChannel,
-) -> Recording:
-    """The INCOMING row (unsaved, validated) for a probed, hashed and validated call."""
+    day_keys: DayKeys,
+) -> tuple[Recording, bytes]:
+    """The INCOMING row (unsaved, validated) for a probed, hashed and validated call, sealed:
+    with its data key wrapped under the key of its deadline day (`day_keys`, one memo per
+    batch, creates that key when it is the day's first call), and the data key itself, to seal
+    the audio with and then forget (it is never stored unwrapped). OSError or KeyUnavailable
+    when the key store cannot be read or written: an error of the system."""
     fields = dict(validated.fields)
     if fields.get("duration_seconds") is None:
         fields["duration_seconds"] = round(info.duration_seconds, 3)
@@ -265,7 +285,9 @@ def ingest_new_recording(
     recording.full_clean(
         exclude=["organisation", "employee"], validate_unique=False, validate_constraints=False
     )
-    return recording
+    audio_key, key_bytes = day_keys.for_deadline(deadline)
+    data_key = new_data_key(recording, audio_key, key_bytes)
+    return recording, data_key
 
 
 def ingested_detail(
@@ -310,7 +332,7 @@ def recording_ingest(
     sha256 = file_sha256(source)
     _refuse_duplicates(organisation, validated.fields["call_id"], sha256)
     deadline, retention_days = _deadline(organisation, validated.fields["started_at"])
-    recording = ingest_new_recording(
+    recording, data_key = ingest_new_recording(
         organisation=organisation,
         info=info,
         sha256=sha256,
@@ -319,6 +341,7 @@ def recording_ingest(
         deadline=deadline,
         retention_days=retention_days,
         channel=channel,
+        day_keys=DayKeys(organisation),
     )
     try:
         if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable
@@ -329,10 +352,13 @@ def recording_ingest(
     except IntegrityError as exc:  # a concurrent ingest of the same call won the race
         raise IngestRejected("duplicate_call", _("This call is already being stored.")) from exc
 
-    storage = audio_storage()
     try:
-        with source.open("rb") as handle:
-            stored_name = storage.save(recording.storage_key, File(handle))
+        # Sealed while hashed, in one pass; a file that changed since its hash above is
+        # refused (IngestRejected "changed_while_reading") and its object deleted.
+        stored_name = sealed_storage.store_sealed(
+            recording, source, data_key=data_key, expected_sha256=recording.sha256
+        )
+        del data_key
         with transaction.atomic():
             Recording.objects.filter(pk=recording.pk).update(
                 status=RecordingStatus.ACTIVE, storage_key=stored_name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -14,12 +15,16 @@ from django.views.decorators.http import require_POST
 from organisations import roles
 from organisations.decorators import organisation_view
 from recordings.constants import Direction, IngestChannel
+from recordings.keystore import KeyUnavailable
 from recordings.services import (
     METADATA_MAX_BYTES,
     IngestRejected,
+    ingest_unavailable_message,
     recording_ingest,
     recording_metadata_parse,
 )
+
+logger = logging.getLogger(__name__)
 
 # Form fields that apply to every file of one upload; call_id defaults to the file's name.
 SHARED_FIELDS = ("started_at", "direction", "queue", "agent_id", "announcement")
@@ -59,7 +64,14 @@ def upload_file(request: HttpRequest) -> JsonResponse:
             actor=request.user,
         )
     except IngestRejected as exc:
-        return JsonResponse({"ok": False, "code": exc.code, "error": exc.message}, status=400)
+        status = 409 if exc.code == "changed_while_reading" else 400
+        return JsonResponse({"ok": False, "code": exc.code, "error": exc.message}, status=status)
+    except (KeyUnavailable, OSError):
+        logger.exception("Upload: could not store a call")
+        return JsonResponse(
+            {"ok": False, "code": "unavailable", "error": ingest_unavailable_message()},
+            status=503,
+        )
     return JsonResponse(
         {
             "ok": True,

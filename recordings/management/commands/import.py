@@ -21,6 +21,7 @@ from recordings.archive_import import (
     ArchiveSummary,
     archive_import,
 )
+from recordings.keystore import KeyUnavailable
 from recordings.progress import ProgressBar
 
 # Control characters of file names (a newline, a terminal escape) shown as escapes: whoever
@@ -91,7 +92,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         except ArchiveImportError as exc:
             raise CommandError(str(exc), returncode=3) from None
-        except (DatabaseError, OSError) as exc:
+        except (DatabaseError, OSError, KeyUnavailable) as exc:
             raise CommandError(
                 _(
                     "The import stopped: %(error)s. Every call imported so far is kept; run the "
