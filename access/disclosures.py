@@ -31,6 +31,7 @@ import audit
 from access.constants import DisclosureContents
 from access.models import AccessRequest, Disclosure
 from access.rules import rule_for
+from access.subject_audio import read_whole_call
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
 from recordings.storage import audio_storage
@@ -48,12 +49,18 @@ def token_digest(token: str) -> str:
 
 
 def _audio_files(request: AccessRequest) -> list[tuple[str, bytes]]:
+    """The calls' audio as recorded (decrypted when sealed). A call that cannot be read refuses
+    the approval (RequestError, which the decision page shows): no copy without all its calls."""
+    from access.four_eyes import RequestError
+
     files = []
     for recording in request.recordings.order_by("started_at"):
         stamp = f"{recording.started_at:%Y%m%d-%H%M%S}"
         name = f"{stamp}-{recording.pk.hex[:8]}.{recording.container}"
-        with audio_storage().open(recording.storage_key, "rb") as handle:
-            files.append((name, handle.read()))
+        try:
+            files.append((name, read_whole_call(recording)))
+        except DisclosureError as error:
+            raise RequestError(str(error)) from error
     return files
 
 

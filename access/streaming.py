@@ -8,12 +8,20 @@ piece; see docs/listening.md for how quickly a revoke reaches a playing player.
 
 The bytes of a piece come from `open_piece`, the one place that reads stored audio: from local
 storage it hands the WSGI server the open file (FileResponse, `wsgi.file_wrapper`), so gunicorn
-sends the piece with sendfile; from S3 it is read in CHUNKs. Audio encrypted at rest would be
-decrypted segment by segment here, as a reader without a file descriptor."""
+sends the piece with sendfile; from S3 it is read in CHUNKs. That is for plaintext calls (stored
+before encryption at rest, not yet migrated). A sealed call (`sealing` "v1") is decrypted here:
+the piece (at most MAX_ANSWER_BYTES) is read and verified with sealed_storage.read_range, which
+decrypts only the 64 KiB segments it touches, BEFORE the answer is built, so a tampered segment
+or a missing key is refused with 409 and its reason, never half sent. Sizes, ranges and the
+ETag are the plaintext's. Nginx or S3 cannot decrypt: with those delivery modes a sealed call
+is still served by the app, only plaintext calls are handed off."""
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -27,8 +35,13 @@ from django.http import (
 )
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
+import audit
+from organisations.client_ip import client_ip
+from recordings import sealed_storage
 from recordings.models import Recording
 from recordings.storage import audio_storage
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 # The most one answer hands over: about CHUNK_SECONDS of audio, within these bounds.
@@ -45,6 +58,10 @@ CONTENT_TYPES = {
     "aiff": "audio/aiff",
 }
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+UNREADABLE = "recordings.audio.unreadable"
+# A call that cannot be read is logged once per call and session in this window: a player asks
+# again when the user presses play again, and that is the same failure, not a new one.
+UNREADABLE_WINDOW_SECONDS = 60
 
 
 def _position(digits: str) -> int:
@@ -148,7 +165,7 @@ def _chunks(recording: Recording, start: int, length: int) -> Iterator[bytes]:
         piece.close()
 
 
-def _common_headers(response: HttpResponse, recording: Recording) -> HttpResponse:
+def _common_headers(response: HttpResponse, recording: Recording | None) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
@@ -182,14 +199,71 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}
 
 
+def is_sealed(recording: Recording) -> bool:
+    return bool(recording.sealing)
+
+
+def audio_unreadable_notice(recording: Recording) -> str:
+    """Why the call's audio cannot be played, for its page; "" when it can (as far as a look at
+    its key tells: a tampered object shows only when it is read). A plaintext call: ""."""
+    if not is_sealed(recording):
+        return ""
+    reason = sealed_storage.readable(recording)
+    if reason is None:
+        return ""
+    # readable() read the key's row: its destruction date is on the recording already.
+    destroyed_at = recording.audio_key.destroyed_at if reason == "key_destroyed" else None
+    return sealed_storage.AudioUnreadable(reason, destroyed_at=destroyed_at).message
+
+
+def unreadable_response(
+    request: HttpRequest, recording: Recording, error: sealed_storage.AudioUnreadable
+) -> HttpResponse:
+    """409 with the reason, and the event `recordings.audio.unreadable` (once per call and
+    session in UNREADABLE_WINDOW_SECONDS). Not a 500: nothing is wrong with the request or the
+    server, the stored call is in a state (key destroyed or missing, object tampered) that
+    conflicts with playing it; not a 404/410 either: the call exists and its page says why."""
+    logger.warning("Recording %s is unreadable: %s", recording.pk, error.reason)
+    session = getattr(request, "session", None)
+    now = time.time()
+    seen = {}
+    if session is not None:
+        seen = {
+            key: at
+            for key, at in session.get("unreadable", {}).items()
+            if isinstance(at, int | float) and now - at <= UNREADABLE_WINDOW_SECONDS
+        }
+    key = f"{recording.pk}:{error.reason}"
+    if key not in seen:
+        seen[key] = now
+        audit.record(
+            actor=getattr(request, "user", None),
+            action=UNREADABLE,
+            organisation=getattr(request, "organisation", None) or recording.organisation,
+            target=recording,
+            purpose=request.GET.get("purpose", "")[:64],
+            detail={"reason": error.reason, "where": "gate"},
+            ip_address=client_ip(request),
+        )
+    if session is not None:
+        session["unreadable"] = seen
+    response = HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
+    response.audio_unreadable = True  # the gate counts no play for it
+    return _common_headers(response, None)
+
+
 def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
-    """The answer to a GET (or a HEAD: the same status and headers, no body) the gate allowed."""
+    """The answer to a GET (or a HEAD: the same status and headers, no body) the gate allowed.
+
+    A sealed call is answered from its decrypted piece, whatever the delivery mode; a piece
+    that cannot be decrypted answers 409 (unreadable_response) and hands over no byte."""
     content_type = CONTENT_TYPES.get(recording.container, "application/octet-stream")
-    if settings.AUDIO_DELIVERY == "nginx":
+    sealed = is_sealed(recording)
+    if settings.AUDIO_DELIVERY == "nginx" and not sealed:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"/protected-audio/{recording.storage_key}"
         return _common_headers(response, recording)
-    if settings.AUDIO_DELIVERY == "s3":
+    if settings.AUDIO_DELIVERY == "s3" and not sealed:
         return _common_headers(
             HttpResponseRedirect(audio_storage().url(recording.storage_key)), recording
         )
@@ -210,7 +284,20 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
     start, end, partial = bounded(wanted, size, limit)
     length = end - start + 1
     status = 206 if partial else 200
-    if request.method == "HEAD":
+    if sealed:
+        # Decrypted and verified before a header goes out; a HEAD too, so that it answers the
+        # status a GET would.
+        try:
+            plain = sealed_storage.read_range(recording, start, length)
+        except sealed_storage.AudioUnreadable as error:
+            return unreadable_response(request, recording, error)
+        if request.method == "HEAD":
+            response = HttpResponse(content_type=content_type, status=status)
+        else:
+            # A file object without a descriptor: the server reads it, no sendfile.
+            response = FileResponse(io.BytesIO(plain), content_type=content_type, status=status)
+            response.block_size = CHUNK
+    elif request.method == "HEAD":
         response = HttpResponse(content_type=content_type, status=status)
     else:
         response = FileResponse(

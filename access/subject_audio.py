@@ -9,14 +9,18 @@ past its deadline without a legal hold) is never read, whatever the caller asks.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import audit
+from recordings import sealed_storage
 from recordings.constants import RecordingStatus
 from recordings.models import Recording
-from recordings.storage import audio_storage
+
+logger = logging.getLogger(__name__)
 
 DISCLOSED = "access.recording.disclosed_to_subject"
 
@@ -55,9 +59,25 @@ def subject_copy_audio(
             detail={"subject_request": str(subject_request_id), "what": "audio"},
             ip_address=ip_address,
         )
-        with audio_storage().open(recording.storage_key, "rb") as handle:
-            data = handle.read()
+        data = read_whole_call(recording)
         if hashlib.sha256(data).hexdigest() != recording.sha256:
             raise OSError(f"the audio of call {recording.pk} does not match its checksum")
         found.append((recording, audio_file_name(recording), data))
     return found
+
+
+def read_whole_call(recording: Recording) -> bytes:
+    """The call's audio as it was recorded (decrypted and verified when sealed). Raises
+    DisclosureError, with the reason for the person, when it cannot be read (key missing or
+    destroyed, object tampered or gone): a copy is then not made, and the caller's transaction
+    rolls back what it wrote."""
+    from access.disclosures import DisclosureError
+
+    try:
+        return b"".join(sealed_storage.iter_plain(recording))
+    except sealed_storage.AudioUnreadable as error:
+        logger.warning("Recording %s is unreadable for a copy: %s", recording.pk, error.reason)
+        raise DisclosureError(
+            _("Call %(call_id)s: %(reason)s")
+            % {"call_id": recording.call_id, "reason": error.message}
+        ) from error

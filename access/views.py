@@ -31,7 +31,7 @@ from access.policy import (
 )
 from access.presence import employee_confirm, employee_confirmed, presence_key
 from access.selectors import Cursor, recording_get_for_user, recordings_page
-from access.streaming import audio_response
+from access.streaming import audio_response, audio_unreadable_notice
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -99,6 +99,11 @@ def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespo
         purpose_code=code,
         employee_present=employee_confirmed(request, presence_key(recording.pk, code)),
     )
+    unreadable = ""
+    if (options and decision.allowed) or decision.awaits_employee:
+        # Where a player would be shown: whether its audio can be read (a key check, no audio
+        # read), so that a missing or destroyed key is said here, not by a silent player.
+        unreadable = audio_unreadable_notice(recording)
     return render(
         request,
         "access/recording_detail.html",
@@ -106,6 +111,7 @@ def recording_detail(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespo
             "recording": recording,
             "purposes": options,
             "decision": decision,
+            "unreadable": unreadable,
             "may_ask": bool(requestable_rules(request.membership)),
             "actions": recording_actions(request.membership, recording),
         },
@@ -269,11 +275,22 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
     # A play is a listening session: its further byte ranges (seeking, the browser's own
     # follow-up requests) within the window are not a new play, unless another grant pays.
     if charged_to is None or (grant is not None and str(grant.pk) != charged_to):
-        if not _play_count(request, recording, purpose, decision, key):
+        # The answer first: a sealed call is decrypted here, and one that cannot be read (409)
+        # uses up no play of a grant and is no listen.
+        response = audio_response(request, recording)
+        if getattr(response, "audio_unreadable", False):
+            return response
+        try:
+            counted = _play_count(request, recording, purpose, decision, key)
+        except BaseException:
+            response.close()
+            raise
+        if not counted:
+            response.close()
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
-    else:
-        _listen_keep_open(request, key)
+        return response
+    _listen_keep_open(request, key)
     return audio_response(request, recording)
 
 
