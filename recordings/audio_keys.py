@@ -61,14 +61,24 @@ def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> A
     """The live key of `fields`, or a new one. The key file is written before its row, so a
     row never names a file that was not there; when another process inserted the row first
     (the unique constraint on live keys), our unused file is destroyed and theirs is used.
-    On PostgreSQL the losing insert waits for the winner's transaction and then fails."""
+    On PostgreSQL the losing insert waits for the winner's transaction and then fails.
+
+    Only that IntegrityError destroys the new file: any other error (a lost connection, even a
+    lost reply to a COMMIT that did happen) leaves it, since its row may be committed; a file
+    without a row is left to `manage.py sweep_keys`. A live key whose file is missing and that
+    no live call uses (its file was lost) is replaced: its row is marked destroyed, with an
+    audit event, and a new key is made, so the day (or hold) is not blocked by a dead key."""
+    store = key_store()
     for _attempt in range(3):
         existing = _live(organisation, kind=kind, **fields)
         if existing is not None:
-            return existing
+            if store.exists(key_name(existing)):
+                return existing
+            if not destroy_key(existing, reason="file_missing"):
+                return existing  # in use: its calls report "key_missing" until it is restored
+            continue
         audio_key = AudioKey(id=uuid.uuid4(), organisation=organisation, kind=kind, **fields)
         name = key_name(audio_key)
-        store = key_store()
         store.create(name)
         try:
             with transaction.atomic():  # a savepoint keeps the caller's transaction usable
@@ -76,9 +86,6 @@ def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> A
         except IntegrityError:
             store.destroy(name)
             continue
-        except BaseException:
-            store.destroy(name)
-            raise
         return audio_key
     raise RuntimeError(f"no live {kind} key for {fields} after three attempts")
 
@@ -142,6 +149,7 @@ def new_data_key(
 ) -> bytes:
     """A random data key for `recording`, wrapped under `audio_key` (whose bytes the caller may
     pass, e.g. from DayKeys). Sets audio_key, wrapped_key and sealing="v1"; does not save."""
+    _same_organisation(recording, audio_key)
     if key_bytes is None:
         key_bytes = key_material(audio_key)
     data_key = os.urandom(DATA_KEY_BYTES)
@@ -149,6 +157,16 @@ def new_data_key(
     recording.wrapped_key = _wrap(key_bytes, data_key, recording_context(recording))
     recording.sealing = SEALING
     return data_key
+
+
+def _same_organisation(recording: Recording, audio_key: AudioKey) -> None:
+    """Tenancy in the code, not only in the callers: a key wraps only its own organisation's
+    recordings. ValueError (a programming error) otherwise."""
+    if audio_key.organisation_id != recording.organisation_id:
+        raise ValueError(
+            f"audio key {audio_key.pk} of organisation {audio_key.organisation_id} cannot wrap "
+            f"recording {recording.pk} of organisation {recording.organisation_id}"
+        )
 
 
 def _unreadable(audio_key: AudioKey | None, error: KeyUnavailable) -> AudioUnreadable:
@@ -163,6 +181,9 @@ def data_key_of(recording: Recording, key_bytes: bytes | None = None) -> bytes:
         raise AudioUnreadable("key_destroyed", destroyed_at=audio_key.destroyed_at)
     if audio_key is None or recording.wrapped_key is None:
         raise AudioUnreadable("key_missing")
+    if audio_key.organisation_id != recording.organisation_id:
+        # Another organisation's key never opens a recording, even one whose row names it.
+        raise AudioUnreadable("key_corrupt")
     if key_bytes is None:
         try:
             key_bytes = key_material(audio_key)
@@ -195,15 +216,20 @@ def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioK
             keys[key_id] = AudioKey.objects.get(pk=key_id)
         return keys[key_id]
 
-    changed: list[Recording] = []
+    changed: list[tuple[Recording, bytes]] = []
     for recording in recordings:
         if recording.sealing == "" or recording.wrapped_key is None:
             continue
         new_key = target(recording)
+        _same_organisation(recording, new_key)
         keys.setdefault(new_key.pk, new_key)
         if new_key.pk == recording.audio_key_id:
             continue
-        old_bytes = bytes_of(key_by_id(recording.audio_key_id))
+        old_key = key_by_id(recording.audio_key_id)
+        if old_key.organisation_id != recording.organisation_id:
+            logger.warning("recording %s not re-wrapped: its key is another's", recording.pk)
+            continue
+        old_bytes = bytes_of(old_key)
         new_bytes = bytes_of(new_key)
         if new_bytes is None:
             raise KeyUnavailable("missing", f"the target key {new_key.pk} is not in the key store")
@@ -217,9 +243,93 @@ def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioK
             continue
         recording.audio_key = new_key
         recording.wrapped_key = _wrap(new_bytes, data_key, context)
-        changed.append(recording)
-    _write_wrapped(changed)
+        changed.append((recording, data_key))
+    _rewrap_under_live_keys(changed, bytes_of)
+    _write_wrapped([recording for recording, _data_key in changed])
     return len(changed)
+
+
+def _rewrap_under_live_keys(
+    changed: list[tuple[Recording, bytes]], bytes_of: Callable[[AudioKey], bytes | None]
+) -> None:
+    """Just before the UPDATE that names them, lock the target keys (lock_for_writing); a
+    target destroyed meanwhile (a purge took it as unused) is replaced by a new live key of
+    the same day or hold, and its recordings are wrapped under that one instead."""
+    for _attempt in range(3):
+        destroyed = lock_for_writing({recording.audio_key_id for recording, _ in changed})
+        if not destroyed:
+            return
+        fresh: dict[uuid.UUID, AudioKey] = {}
+        for recording, data_key in changed:
+            old = recording.audio_key
+            if old.pk not in destroyed:
+                continue
+            if old.pk not in fresh:
+                if old.kind == AudioKeyKind.HOLD:
+                    fields: dict[str, object] = {"hold_ref": old.hold_ref}
+                else:
+                    fields = {"day": old.day}
+                fresh[old.pk] = _get_or_create(old.organisation, old.kind, **fields)
+                logger.warning(
+                    "audio key %s was destroyed meanwhile; using %s", old.pk, fresh[old.pk].pk
+                )
+            new_key = fresh[old.pk]
+            new_bytes = bytes_of(new_key)
+            if new_bytes is None:
+                message = f"the target key {new_key.pk} is not in the key store"
+                raise KeyUnavailable("missing", message)
+            recording.audio_key = new_key
+            recording.wrapped_key = _wrap(new_bytes, data_key, recording_context(recording))
+    raise RuntimeError("the target keys of a re-wrap kept being destroyed")
+
+
+def lock_for_writing(audio_key_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Lock the rows of the keys a writer is about to name (an INSERT or UPDATE of recordings
+    with these audio_key ids), in the writer's transaction, and return the ids of those that
+    are destroyed: the writer must then take a new key (or fail, to be retried).
+
+    Why: Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED, so the share
+    lock a writer takes on the key row through its foreign key comes only at COMMIT, and
+    destroy_key (which holds the row FOR UPDATE while it checks that no live call uses the
+    key) would neither wait for nor see a writer that has not committed. With FOR KEY SHARE
+    taken here, before the write: a writer that comes first makes destroy_key wait until it
+    commits and then see the key in use; a destruction that comes first makes the writer wait
+    and then read destroyed_at (READ COMMITTED re-reads a row it waited for). Rows are locked
+    in id order (no deadlock between two writers). On SQLite writers are serialised by the
+    database lock: a plain read suffices."""
+    ids = sorted(set(audio_key_ids), key=str)
+    if not ids:
+        return set()
+    if connection.vendor != "postgresql":
+        return set(
+            AudioKey.objects.filter(pk__in=ids, destroyed_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+    table = connection.ops.quote_name(AudioKey._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT id, destroyed_at FROM {table} WHERE id IN ({placeholders}) "  # noqa: S608
+        "ORDER BY id FOR KEY SHARE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    found = {row[0]: row[1] for row in rows}
+    # A row that is not there at all cannot be written under either.
+    return {key_id for key_id in ids if found.get(key_id, True) is not None}
+
+
+def check_writable(audio_key_ids: Iterable[uuid.UUID]) -> None:
+    """lock_for_writing for a writer that cannot take another key itself (ingest: the call's
+    data key is wrapped already): KeyUnavailable("destroyed") when one of the keys was
+    destroyed meanwhile, an error of the system, so the call is tried again (and then gets a
+    live key). Call it in the transaction that inserts the rows, just before the insert."""
+    destroyed = lock_for_writing(audio_key_ids)
+    if destroyed:
+        raise KeyUnavailable(
+            "destroyed", f"audio key {sorted(map(str, destroyed))[0]} was destroyed meanwhile"
+        )
 
 
 def _write_wrapped(changed: list[Recording]) -> None:
@@ -257,14 +367,15 @@ def key_is_unused(audio_key: AudioKey) -> bool:
     )
 
 
-def destroy_key(audio_key: AudioKey, *, actor: object | None = None) -> bool:
+def destroy_key(audio_key: AudioKey, *, actor: object | None = None, reason: str = "") -> bool:
     """Destroy the key's file and record it, when no live recording uses the key; False when
     one does. Safe to run again after a kill: a file already gone is fine, and the row is then
-    marked. The row stays locked from the check to the commit, so a recording written under
-    the key meanwhile (which takes a share lock on the row through its foreign key) either
-    comes first and keeps the key, or waits; a call that waited names a destroyed key, which
-    only a call whose deadline day has passed can do (ingest refuses those), and such a call is
-    due for erasure anyway."""
+    marked. The row stays locked (FOR UPDATE) from the check to the commit. A writer about to
+    name the key locks its row FOR KEY SHARE first (lock_for_writing; the foreign key's own
+    share lock comes only at its COMMIT, the constraint being deferred): a writer that came
+    first makes this wait and then see the key in use; one that comes later waits and then
+    sees the key destroyed and takes another. `reason` goes into the audit event's detail
+    (e.g. "file_missing" when a key whose file was lost is replaced)."""
     with transaction.atomic():
         # FOR UPDATE of the key row only, not the organisation's: it conflicts with the share
         # lock that a recording's insert takes on the key it names.
@@ -290,7 +401,8 @@ def destroy_key(audio_key: AudioKey, *, actor: object | None = None) -> bool:
                 target=locked,
                 # The day as the UTC midnight it starts at: the trail refuses a bare date
                 # (eight digits read as a possible BSN or phone number).
-                detail={"kind": locked.kind, "day": _day_start(locked.day)},
+                detail={"kind": locked.kind, "day": _day_start(locked.day)}
+                | ({"reason": reason} if reason else {}),
             )
     audio_key.destroyed_at = locked.destroyed_at
     return True

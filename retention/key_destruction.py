@@ -2,16 +2,19 @@
 
 Every call's data key is stored only wrapped under a key of its deadline day (or, while a
 legal hold suspends its erasure, under a key of that hold; recordings/audio_keys.py). Once a
-day has fully ended (its next midnight, UTC, has passed) and no live call refers to its key any
-more, the key is destroyed: its file is overwritten, unlinked and confirmed gone, then the row
-says when. From then on every copy of those calls, in every backup of the database and of the
-object store, is unreadable. A hold's key goes the same way once the hold no longer suspends
+day has fully ended (its next midnight, UTC, has passed), or lies beyond any deadline a call
+can still get (today + the longest retention + 1 day: the keys of old deadlines after a
+shortened retention), and no live call refers to its key any more, the key is destroyed:
+its file is overwritten, unlinked and confirmed gone, then the row says when. From then on
+every copy of those calls, in every backup of the database and of the object store, is
+unreadable. A hold's key goes the same way once the hold no longer suspends
 erasure and its calls were wrapped back or erased.
 
 One query finds the candidates (the unused check is an EXISTS on the live-only index of
 Recording.audio_key), and each key is one file operation and a couple of statements, however
-many calls it covered. `audio_keys.destroy_key` checks again under the key row's lock, so a
-call wrapped under a key while this runs keeps it.
+many calls it covered. `audio_keys.destroy_key` checks again under the key row's lock, and
+every writer locks the key row it names first (audio_keys.lock_for_writing), so a call wrapped
+under a key while this runs either keeps the key or is wrapped under a new one.
 
 A key that cannot be destroyed (the key store's volume fails) does not fail the purge: it is
 logged, counted on the run and tried again by the next run; the register's evidence shows the
@@ -21,14 +24,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from organisations.models import Organisation
 from recordings import audio_keys
-from recordings.constants import AudioKeyKind
+from recordings.constants import AudioKeyKind, RecordingStatus
 from recordings.models import LIVE, AudioKey, Recording
+from register.constants import DataCategory
+from register.selectors import retention_for_category
 from retention.holds import SUSPENDING
 from retention.models import LegalHold
 
@@ -49,15 +54,47 @@ def suspending_hold_refs(organisation: Organisation) -> list[str]:
     return [str(pk) for pk in ids]
 
 
+def longest_retention_days(organisation: Organisation) -> int:
+    """The longest retention a call of the organisation can have from today on: the declared
+    period for recordings (whole days, rounded up) and the retention applied to any live call
+    (a held call goes back under the day key of its own deadline on release), the larger."""
+    period = retention_for_category(organisation=organisation, category=DataCategory.RECORDING)
+    declared = 0
+    if period is not None:
+        declared = period.days + (1 if period.seconds or period.microseconds else 0)
+    live = (
+        Recording.objects.filter(
+            organisation=organisation,
+            status__in=[RecordingStatus.ACTIVE, RecordingStatus.HELD, RecordingStatus.INCOMING],
+        )
+        .aggregate(longest=Max("retention_days"))
+        .get("longest")
+    )
+    return max(declared, live or 0)
+
+
+def last_usable_day(organisation: Organisation, *, now: datetime) -> date:
+    """The last UTC day whose key a call may still be wrapped under: today plus the longest
+    retention plus one day (a start up to minutes in the future, a day's rounding). No ingest,
+    release or retention change can wrap a call under a later day's key, so such a key that no
+    live call uses may go at once: after a shortening, the keys of the old (later) deadlines
+    go with the purge that the change triggers, and a backup taken before the change, which
+    holds the calls' keys wrapped under those days, is unreadable from then on."""
+    today = now.astimezone(UTC).date()
+    return today + timedelta(days=longest_retention_days(organisation) + 1)
+
+
 def spent_keys(organisation: Organisation, *, now: datetime) -> QuerySet[AudioKey]:
-    """The organisation's keys that may go: day keys of a day that has fully ended (day + 1 at
-    00:00 UTC <= now) and keys of holds that no longer suspend, that no live call uses."""
+    """The organisation's keys that may go, when no live call uses them: day keys of a day that
+    has fully ended (day + 1 at 00:00 UTC <= now) or that lies beyond the last usable day
+    (last_usable_day), and keys of holds that no longer suspend."""
     today = now.astimezone(UTC).date()
     in_use = Recording.objects.filter(LIVE, audio_key=OuterRef("pk"))
     return (
         AudioKey.objects.filter(organisation=organisation, destroyed_at__isnull=True)
         .filter(
             Q(kind=AudioKeyKind.DAY, day__lt=today)
+            | Q(kind=AudioKeyKind.DAY, day__gt=last_usable_day(organisation, now=now))
             | (Q(kind=AudioKeyKind.HOLD) & ~Q(hold_ref__in=suspending_hold_refs(organisation)))
         )
         .exclude(Exists(in_use))

@@ -348,9 +348,25 @@ def test_wrapped_keys_use_a_fresh_nonce_each_time(cast):
     assert audio_keys._unwrap(key_bytes, second, context) == data_key
 
 
-def test_the_sweep_destroys_keys_a_restore_brought_back_and_files_without_a_row(cast):
+def _sweep_command(*args):
+    from io import StringIO
+
     from django.core.management import call_command
 
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("sweep_keys", *args, stdout=out, stderr=err)
+    except SystemExit as exit:
+        return exit.code, out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
+
+
+def _age_file(path, hours):
+    old = time.time() - hours * 3600
+    os.utime(path, (old, old))
+
+
+def test_the_sweep_reports_only_and_destroys_with_destroy(cast):
     from recordings.key_sweep import key_store_sweep
 
     store = key_store()
@@ -360,21 +376,96 @@ def test_the_sweep_destroys_keys_a_restore_brought_back_and_files_without_a_row(
     live = day_key(cast.organisation, DEADLINE + timedelta(days=1))
     lost = day_key(cast.organisation, DEADLINE + timedelta(days=2))
     os.unlink(store.path(key_name(lost)))
-    # The restore: the destroyed key's file is back; and a file no row stands for.
+    # The restore: the destroyed key's file is back; and files no row stands for.
     store.path(key_name(erased)).write_bytes(copy)
     orphan = f"{cast.organisation.pk}/{'ab' * 16}"
     store.create(orphan)
+    _age_file(store.path(orphan), 25)
     young = f"{cast.organisation.pk}/{'cd' * 16}"
     store.create(young)
-    old = time.time() - 2 * 3600
-    os.utime(store.path(orphan), (old, old))
+    _age_file(store.path(young), 2)  # an hour past the old grace: still left alone
+    everything = sorted([key_name(erased), key_name(live), orphan, young])
 
+    # By default it reports and changes nothing; the exit status says both problems (1 | 2).
     result = key_store_sweep()
     assert result.resurrected == [key_name(erased)]
-    assert result.stray == [orphan]
-    assert result.missing == [key_name(lost)]
+    assert result.stray == [orphan] and result.young_strays == [young]
+    assert result.missing == [key_name(lost)] and result.destroyed == []
+    assert store.names() == everything
+    code, text = _sweep_command()
+    assert code == 3 and "--destroy" in text
+    assert store.names() == everything
+
+    # --destroy: the brought-back key and the day-old stray go; the young one stays.
+    code, text = _sweep_command("--destroy")
+    assert code == 1  # the missing key remains
     assert store.names() == sorted([key_name(live), young])
     assert key_store_sweep().resurrected == []
+    # With the lost file back (restored), all is well: exit 0.
+    store.create(key_name(lost))
+    code, text = _sweep_command()
+    assert code == 0 and "Every live key is in the key store" in text
 
-    with pytest.raises(SystemExit):
-        call_command("sweep_keys")
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_keeps_the_key_of_a_transaction_still_running(cast):
+    """A hold approval or retention change over many calls creates its keys inside its
+    transaction: a file without a committed row, for as long as the transaction runs. The
+    sweep leaves such a file for a day, and touches nothing without --destroy."""
+    import threading as _threading
+
+    from django.db import transaction
+
+    from recordings.key_sweep import key_store_sweep
+
+    created, go, errors, holder = _threading.Event(), _threading.Event(), [], {}
+
+    def long_transaction():
+        try:
+            with transaction.atomic():
+                holder["key"] = day_key(cast.organisation, timezone.now() + timedelta(days=20))
+                created.set()
+                assert go.wait(20)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = _threading.Thread(target=long_transaction)
+    thread.start()
+    assert created.wait(20)
+    try:
+        _age_file(key_store().path(key_name(holder["key"])), 3)  # running for three hours
+        reported = key_store_sweep()
+        destroyed = key_store_sweep(destroy=True)
+    finally:
+        go.set()
+        thread.join(30)
+    assert not errors, errors
+    name = key_name(holder["key"])
+    assert reported.young_strays == [name] and destroyed.destroyed == []
+    assert key_store().exists(name)
+    assert AudioKey.objects.get(pk=holder["key"].pk).destroyed_at is None
+
+
+def test_the_sweep_refuses_to_destroy_strays_against_an_older_database(cast):
+    """A database restored from an older backup (or the wrong one) lacks the rows of keys
+    made since: their files look like strays, but live calls may need them. When the newest
+    key row is more than a day older than the newest key file, --destroy leaves strays and
+    says why; --force overrides. Keys whose row says destroyed still go."""
+    store = key_store()
+    erased = day_key(cast.organisation, DEADLINE)
+    copy = store.path(key_name(erased)).read_bytes()
+    destroy_key(erased)
+    store.path(key_name(erased)).write_bytes(copy)
+    AudioKey.objects.update(created_at=timezone.now() - timedelta(days=5))
+    newer = f"{cast.organisation.pk}/{'ef' * 16}"  # a key made after the database's backup
+    store.create(newer)
+    _age_file(store.path(newer), 48)  # two days old, the database five
+
+    code, text = _sweep_command("--destroy")
+    assert code == 2 and "looks older than the key store" in text and "--force" in text
+    assert store.exists(newer)
+    assert not store.exists(key_name(erased))  # destroyed again regardless
+    code, text = _sweep_command("--destroy", "--force")
+    assert code == 0 and not store.exists(newer)
