@@ -230,9 +230,6 @@ def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioK
             logger.warning("recording %s not re-wrapped: its key is another's", recording.pk)
             continue
         old_bytes = bytes_of(old_key)
-        new_bytes = bytes_of(new_key)
-        if new_bytes is None:
-            raise KeyUnavailable("missing", f"the target key {new_key.pk} is not in the key store")
         context = recording_context(recording)
         try:
             if old_bytes is None:
@@ -242,29 +239,25 @@ def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioK
             logger.warning("recording %s not re-wrapped: %s", recording.pk, error.reason)
             continue
         recording.audio_key = new_key
-        recording.wrapped_key = _wrap(new_bytes, data_key, context)
         changed.append((recording, data_key))
-    _rewrap_under_live_keys(changed, bytes_of)
+    _wrap_under_live_keys(changed, bytes_of)
     _write_wrapped([recording for recording, _data_key in changed])
     return len(changed)
 
 
-def _rewrap_under_live_keys(
+def _wrap_under_live_keys(
     changed: list[tuple[Recording, bytes]], bytes_of: Callable[[AudioKey], bytes | None]
 ) -> None:
-    """Just before the UPDATE that names them, lock the target keys (lock_for_writing); a
-    target destroyed meanwhile (a purge took it as unused) is replaced by a new live key of
-    the same day or hold, and its recordings are wrapped under that one instead."""
+    """Wrap each data key under its recording's target key, after locking the target keys just
+    before the UPDATE that names them (lock_for_writing). A target destroyed meanwhile (a purge
+    took it as unused; its file is gone) is replaced by a new live key of the same day or hold.
+    KeyUnavailable when a live target's file cannot be read."""
     for _attempt in range(3):
         destroyed = lock_for_writing({recording.audio_key_id for recording, _ in changed})
-        if not destroyed:
-            return
         fresh: dict[uuid.UUID, AudioKey] = {}
-        for recording, data_key in changed:
+        for recording, _data_key in changed:
             old = recording.audio_key
-            if old.pk not in destroyed:
-                continue
-            if old.pk not in fresh:
+            if old.pk in destroyed and old.pk not in fresh:
                 if old.kind == AudioKeyKind.HOLD:
                     fields: dict[str, object] = {"hold_ref": old.hold_ref}
                 else:
@@ -273,14 +266,18 @@ def _rewrap_under_live_keys(
                 logger.warning(
                     "audio key %s was destroyed meanwhile; using %s", old.pk, fresh[old.pk].pk
                 )
-            new_key = fresh[old.pk]
-            new_bytes = bytes_of(new_key)
-            if new_bytes is None:
-                message = f"the target key {new_key.pk} is not in the key store"
-                raise KeyUnavailable("missing", message)
-            recording.audio_key = new_key
-            recording.wrapped_key = _wrap(new_bytes, data_key, recording_context(recording))
-    raise RuntimeError("the target keys of a re-wrap kept being destroyed")
+            if old.pk in fresh:
+                recording.audio_key = fresh[old.pk]
+        if not destroyed:
+            break
+    else:
+        raise RuntimeError("the target keys of a re-wrap kept being destroyed")
+    for recording, data_key in changed:
+        key_bytes = bytes_of(recording.audio_key)
+        if key_bytes is None:
+            message = f"the target key {recording.audio_key_id} is not in the key store"
+            raise KeyUnavailable("missing", message)
+        recording.wrapped_key = _wrap(key_bytes, data_key, recording_context(recording))
 
 
 def lock_for_writing(audio_key_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
