@@ -192,6 +192,35 @@ def data_key_of(recording: Recording, key_bytes: bytes | None = None) -> bytes:
     return _unwrap(key_bytes, recording.wrapped_key, recording_context(recording))
 
 
+def wrap_data_key(
+    audio_key: AudioKey, data_key: bytes, context: bytes, key_bytes: bytes | None = None
+) -> bytes:
+    """`data_key` wrapped under `audio_key`, bound to `context`: for sealed objects other than
+    recordings (a disclosure's copy, access/disclosure_copy.py). KeyUnavailable when the key
+    cannot be read. The caller checks that the key is its organisation's."""
+    if key_bytes is None:
+        key_bytes = key_material(audio_key)
+    return _wrap(key_bytes, data_key, context)
+
+
+def unwrap_data_key(
+    audio_key: AudioKey | None, wrapped: bytes | None, context: bytes, *, organisation_id: object
+) -> bytes:
+    """The data key wrap_data_key wrapped; AudioUnreadable with the reason when it cannot be
+    had (key destroyed, missing or damaged; another organisation's key; altered bytes)."""
+    if audio_key is not None and audio_key.destroyed_at is not None:
+        raise AudioUnreadable("key_destroyed", destroyed_at=audio_key.destroyed_at)
+    if audio_key is None or wrapped is None:
+        raise AudioUnreadable("key_missing")
+    if audio_key.organisation_id != organisation_id:
+        raise AudioUnreadable("key_corrupt")
+    try:
+        key_bytes = key_material(audio_key)
+    except KeyUnavailable as error:
+        raise _unreadable(audio_key, error) from error
+    return _unwrap(key_bytes, wrapped, context)
+
+
 def rewrap(recordings: Iterable[Recording], target: Callable[[Recording], AudioKey]) -> int:
     """Wrap each sealed recording's data key under `target(recording)` instead of its present
     key; returns how many moved. Plaintext rows (sealing "") and rows already under their
@@ -355,13 +384,26 @@ def _write_wrapped(changed: list[Recording]) -> None:
         )
 
 
+# What else keeps a key in use besides recordings: rows of higher apps whose sealed objects
+# are wrapped under it (access/: a disclosure's copy while its link is open). Each is a
+# callable(audio_key) -> bool, registered from the app's ready() with key_user().
+_KEY_USERS: list[Callable[[AudioKey], bool]] = []
+
+
+def key_user(in_use: Callable[[AudioKey], bool]) -> None:
+    """Register a check that a key still wraps something of a higher app (key_is_unused)."""
+    if in_use not in _KEY_USERS:
+        _KEY_USERS.append(in_use)
+
+
 def key_is_unused(audio_key: AudioKey) -> bool:
-    """No live (not PURGED) recording refers to the key; tombstones keep naming it."""
-    return (
-        not Recording.objects.filter(audio_key=audio_key)
+    """No live (not PURGED) recording refers to the key, nor anything a key_user() reports;
+    tombstones keep naming it."""
+    return not (
+        Recording.objects.filter(audio_key=audio_key)
         .exclude(status=RecordingStatus.PURGED)
         .exists()
-    )
+    ) and not any(in_use(audio_key) for in_use in _KEY_USERS)
 
 
 def destroy_key(audio_key: AudioKey, *, actor: object | None = None, reason: str = "") -> bool:
