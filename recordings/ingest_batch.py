@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 import audit
 from organisations.models import Organisation
 from recordings import sealed_storage
-from recordings.audio_keys import DayKeys
+from recordings.audio_keys import DayKeys, check_writable
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.keystore import KeyUnavailable
 from recordings.metadata import RecordingMetadataForm, declared_customer_fields
@@ -389,6 +389,10 @@ def _insert(works: list[_Work]) -> None:
     """Insert the rows INCOMING; a call that a concurrent ingest claimed first (its id or
     audio, between our duplicate check and now) is refused alone."""
     with transaction.atomic():
+        # The day keys the rows name, locked FOR KEY SHARE first (the foreign key's own lock
+        # comes only at COMMIT): a purge destroying one now waits and then sees it in use, or
+        # came first and this raises KeyUnavailable, an error of the system (tried again later).
+        check_writable({w.recording.audio_key_id for w in works})
         Recording.objects.bulk_create([w.recording for w in works], ignore_conflicts=True)
     present = set(
         Recording.objects.filter(pk__in=[w.recording.pk for w in works]).values_list(

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 import audit
 from organisations.models import Organisation
 from recordings import sealed_storage
-from recordings.audio_keys import DayKeys, new_data_key
+from recordings.audio_keys import DayKeys, check_writable, new_data_key
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.metadata import FUTURE_TOLERANCE, RecordingMetadataForm, metadata_errors
 from recordings.models import Recording
@@ -344,10 +344,11 @@ def recording_ingest(
         day_keys=DayKeys(organisation),
     )
     try:
-        if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable
-            with transaction.atomic():
-                recording.save(force_insert=True)
-        else:  # one statement, committed on its own: no BEGIN and COMMIT round trips
+        with transaction.atomic():  # a savepoint keeps the caller's transaction usable
+            # Its day key locked FOR KEY SHARE first (the foreign key's own lock comes only at
+            # COMMIT): a purge destroying it now waits and then sees it in use, or came first
+            # and this raises KeyUnavailable, an error of the system (tried again later).
+            check_writable([recording.audio_key_id])
             recording.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent ingest of the same call won the race
         raise IngestRejected("duplicate_call", _("This call is already being stored.")) from exc
