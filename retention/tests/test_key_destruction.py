@@ -400,3 +400,62 @@ def test_the_key_evidence_costs_the_same_however_many_keys_and_counts_through_in
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "rec_org_plaintext" in plan, plan
+
+
+def test_a_shortened_retention_destroys_the_old_deadlines_keys_with_the_purge_it_triggers(cast):
+    """90 -> 10 days: a backup taken before the change holds the calls' data keys wrapped under
+    the day keys of their old deadlines (70 and 85 days ahead). No call can be wrapped under a
+    day later than today + the longest retention + 1 any more, so the purge the change queues
+    destroys those keys at once, and the backup no longer opens, with everything Earshot has.
+    An unused key within reach of the new retention is kept (ingest may still need it)."""
+    import io
+
+    from django.test import TestCase
+
+    from access.tests.conftest import register_for
+    from recordings import sealed
+    from recordings.sealed_storage import AudioUnreadable, read_range, recording_context
+    from recordings.storage import audio_storage
+    from retention.changes import change_decide, change_propose
+    from retention.key_destruction import last_usable_day
+    from retention.tasks import purge_organisation_task
+    from retention.tests.test_rewrap import _member, _sealed_call, _set_declared
+
+    org = cast.organisation
+    register_for(org, retention_days=90)
+    erased, erased_plain = _sealed_call(org, age_days=20, retention_days=90, seed=7)
+    kept, kept_plain = _sealed_call(org, age_days=5, retention_days=90, seed=8)
+    near = audio_keys.day_key(org, timezone.now() + timedelta(days=8))  # unused, within reach
+    backup = {}  # "the backup": each row's wrapped key and sealed object, before the change
+    for call in (erased, kept):
+        row = Recording.objects.select_related("audio_key").get(pk=call.pk)
+        with audio_storage().open(row.storage_key, "rb") as handle:
+            backup[call.pk] = (row, handle.read())
+    old_keys = {pk: row.audio_key for pk, (row, _object) in backup.items()}
+
+    _set_declared(cast, 10)
+    change = change_propose(membership=_member(cast, "privacy_officer"))
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
+    assert queued, "the change queues a purge"
+    assert last_usable_day(org, now=timezone.now()) == utc_day(11)
+    purge_organisation_task(org.slug)  # what the queued callback runs
+
+    assert Recording.objects.get(pk=erased.pk).status == RecordingStatus.PURGED
+    live = Recording.objects.get(pk=kept.pk)
+    assert read_range(live, 0, len(kept_plain)) == kept_plain  # under its new day's key
+    for pk, old_key in old_keys.items():
+        assert fresh(old_key).destroyed_at is not None and not present(old_key)
+        row, stored = backup[pk]
+        with pytest.raises(AudioUnreadable) as caught:
+            audio_keys.data_key_of(row)  # the backup's row (its key row not yet destroyed)
+        assert caught.value.reason == "key_missing"
+        # Not even around Earshot: no key in the store opens the backup's wrapped key.
+        for name in key_store().names():
+            material = key_store().read(name)
+            with pytest.raises(AudioUnreadable):
+                audio_keys._unwrap(material, row.wrapped_key, recording_context(row))
+        with pytest.raises(sealed.SealedAudioError):
+            b"".join(sealed.iter_plain(io.BytesIO(stored), b"\0" * 32, recording_context(row)))
+    assert fresh(near).destroyed_at is None and present(near)
+    del erased_plain
