@@ -8,16 +8,20 @@ without it, measured in the same run.
    them; and the time `read_range` takes for a 64 KiB range at a random offset (what one Range
    request of the gate decrypts). Goal: >= 500 MB/s to open.
 2. Ingest, sealed beside plaintext: the drop-folder scan (as bench/ingest.py runs it) of the same
-   files into two organisations, once as the product does it (sealing) and once with
+   files, once as the product does it (sealing) and once with
    `recordings.sealed_storage.store_sealed` replaced, in this process only, by a plain
    `storage.save` of the file (the path before issue 19; the data key is still made and
-   wrapped). Half-second calls (8 KB) and one-minute calls (960 KB); files/s and MB/s, best of
-   BENCH_CRYPTO_ROUNDS (2) rounds.
+   wrapped, the rows are marked plaintext afterwards). BENCH_CRYPTO_SMALL_FILES (500)
+   half-second calls (8 KB) and BENCH_CRYPTO_CALL_FILES (200) one-minute calls (960 KB);
+   files/s and MB/s, best of BENCH_CRYPTO_ROUNDS (3) rounds, each round into organisations of
+   its own, the order alternating. Also, in process, one Range request's audio work (the row
+   read, then sealed_storage.read_range of 64 KiB): microseconds and queries.
 3. Through the gate (gunicorn, as bench/gate.py runs it, PostgreSQL only): a BENCH_GATE_MB call
    stored plaintext and a sealed copy of the same bytes (its last byte differs: an organisation
-   holds one live call per audio hash); Range TTFB p50/p95 of 64 KiB ranges of each (in the
-   order A B B A) beside the /healthz floor, with the workers' CPU per request; the first range
-   of a listen of each; the whole call read piece by piece as a player does (best of two).
+   holds one live call per audio hash); Range TTFB p50/p95 of 64 KiB ranges of each, every
+   offset asked of both in turn, beside the /healthz floor, with the workers' CPU per request;
+   the first range of a listen of each; the whole call read piece by piece as a player does
+   (A B B A, the best of two each).
 4. Crypto-shredding: one day key that BENCH_CRYPTO_ROWS (100,000) purged calls refer to,
    destroyed by `recordings.audio_keys.destroy_key` (and by the purge's
    `retention.key_destruction.destroy_spent_keys` where that exists): seconds, queries and
@@ -55,9 +59,9 @@ BEST_OF = int(os.environ.get("BENCH_CRYPTO_BEST_OF", "3"))
 # Ingest: (seconds of audio, files) per size.
 SIZES = {
     "half_second": (0.5, int(os.environ.get("BENCH_CRYPTO_SMALL_FILES", "500"))),
-    "one_minute": (60.0, int(os.environ.get("BENCH_CRYPTO_CALL_FILES", "100"))),
+    "one_minute": (60.0, int(os.environ.get("BENCH_CRYPTO_CALL_FILES", "200"))),
 }
-ROUNDS = int(os.environ.get("BENCH_CRYPTO_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_CRYPTO_ROUNDS", "3"))
 ROWS = int(os.environ.get("BENCH_CRYPTO_ROWS", "100000"))
 # find -delete of this many 8 KB files, scaled to ROWS (0: not measured); all ROWS on a quiet
 # machine, where it takes seconds (bench/purge.py measures 100,000 there).
@@ -241,8 +245,9 @@ def plaintext_store():
             module.store_sealed = sealing
 
 
-def _ingest_round(work: Path, seconds: float, count: int, tag: str) -> dict:
-    """The same files, scanned once sealed and once stored plaintext."""
+def _ingest_size(work: Path, seconds: float, count: int, tag: str) -> dict:
+    """The same files, ROUNDS times scanned sealed and stored plaintext (the order alternating),
+    each round into organisations of its own (an organisation holds a call's audio once)."""
     from bench.ingest import bench_organisation, drop_folder_rate, write_calls
     from recordings.models import Recording
 
@@ -250,24 +255,29 @@ def _ingest_round(work: Path, seconds: float, count: int, tag: str) -> dict:
     write_calls(source, count, f"{SLUG}-{tag}", seconds=seconds)
     size = sum(p.stat().st_size for p in source.glob("*.wav"))
     os.sync()
-    result = {"files": count, "mb": round(size / 1e6, 2)}
-    for mode in ("plaintext", "sealed"):
-        organisation = bench_organisation(f"{SLUG}-{mode}")
-        if mode == "plaintext":
-            with plaintext_store() as patched:
-                figures = drop_folder_rate(organisation, source, work, f"{mode}-{tag}")
-            result["patched"] = patched
-            # Their rows say what is stored: plaintext (sealing "", no wrapped key).
-            Recording.objects.filter(
+    result: dict = {"files": count, "mb": round(size / 1e6, 2), "rounds": []}
+    for n in range(ROUNDS):
+        figures: dict[str, dict] = {}
+        for mode in ("plaintext", "sealed") if n % 2 == 0 else ("sealed", "plaintext"):
+            organisation = bench_organisation(f"{SLUG}-{mode}-{n}")
+            calls = Recording.objects.filter(
                 organisation=organisation, call_id__startswith=f"{SLUG}-{tag}-"
-            ).update(sealing="", wrapped_key=None, audio_key=None)
-        else:
-            figures = drop_folder_rate(organisation, source, work, f"{mode}-{tag}")
-            result["sealed_rows"] = Recording.objects.filter(
-                organisation=organisation, call_id__startswith=f"{SLUG}-{tag}-", sealing="v1"
-            ).count()
-        figures["mb_per_s"] = round(size / 1e6 / figures["seconds"], 1)
-        result[mode] = figures
+            )
+            if mode == "plaintext":
+                with plaintext_store() as patched:
+                    figures[mode] = drop_folder_rate(organisation, source, work, f"{mode}{n}-{tag}")
+                result["patched"] = patched
+                # Their rows say what is stored: plaintext (sealing "", no wrapped key).
+                calls.update(sealing="", wrapped_key=None, audio_key=None)
+            else:
+                figures[mode] = drop_folder_rate(organisation, source, work, f"{mode}{n}-{tag}")
+                result["sealed_rows"] = calls.filter(sealing="v1").count()
+            figures[mode]["mb_per_s"] = round(size / 1e6 / figures[mode]["seconds"], 1)
+        result["rounds"].append(figures)
+    for mode in ("plaintext", "sealed"):
+        result[mode] = min((r[mode] for r in result["rounds"]), key=lambda f: f["seconds"])
+        median = statistics.median(r[mode]["seconds"] for r in result["rounds"])
+        result[f"{mode}_median_mb_per_s"] = round(size / 1e6 / median, 1)
     shutil.rmtree(source)
     return result
 
@@ -289,7 +299,7 @@ def _request_cost(location: Path, tag: str) -> dict:
         for mode in ("plaintext", "sealed"):
             call = (
                 Recording.objects.filter(
-                    organisation__slug=f"{SLUG}-{mode}", call_id__startswith=f"{SLUG}-{tag}-"
+                    organisation__slug=f"{SLUG}-{mode}-0", call_id__startswith=f"{SLUG}-{tag}-"
                 )
                 .values("pk", "size_bytes")
                 .first()
@@ -317,14 +327,8 @@ def bench_ingest_sealed() -> dict:
         work = Path(tmp)
         with override_settings(AUDIO_KEY_DIR=KEY_DIR):  # drop_folder_rate sets STORAGES
             for name, (seconds, count) in SIZES.items():
-                tags = [f"{stamp}-{name}-{n}" for n in range(ROUNDS)]
-                rounds = [_ingest_round(work, seconds, count, tag) for tag in tags]
-                best = {
-                    mode: min((r[mode] for r in rounds), key=lambda f: f["seconds"])
-                    for mode in ("plaintext", "sealed")
-                }
-                results[name] = {**rounds[0], **best, "rounds": rounds}
-            results["request"] = _request_cost(work / "audio", tags[-1])
+                results[name] = _ingest_size(work, seconds, count, f"{stamp}-{name}")
+            results["request"] = _request_cost(work / "audio", f"{stamp}-{name}")
     return results
 
 
@@ -337,7 +341,8 @@ def _print_ingest(results: dict) -> None:
             f"  {r['files']} {name.replace('_', '-')} calls ({r['mb']} MB): "
             f"sealed {sealed['files_per_s']} files/s {sealed['mb_per_s']} MB/s; "
             f"plaintext {plain['files_per_s']} files/s {plain['mb_per_s']} MB/s "
-            f"({sealed['files_per_s'] / plain['files_per_s']:.2f} x)"
+            f"({sealed['files_per_s'] / plain['files_per_s']:.2f} x; medians "
+            f"{r['sealed_median_mb_per_s']} / {r['plaintext_median_mb_per_s']} MB/s)"
         )
     first = results[next(iter(SIZES))]
     print(
@@ -411,6 +416,33 @@ def _first_ranges(port: int, path: str, cookie: str, sessions: list[str]) -> lis
     return samples
 
 
+def _interleaved(server, port: int, paths: dict[str, str], size: int, headers: dict) -> tuple:
+    """bench/gate.py's Range requests (64 KiB at seeded random offsets), each offset asked of
+    every path in turn (the order alternating), so that a busy machine's drift weighs on all
+    alike: {path name: TTFB samples}, {path name: the workers' CPU ms per request or None}."""
+    from bench.gate import PIECE, REQUESTS, _get, _worker_cpu_ms
+
+    offsets = random.Random(18).sample(range(0, size - PIECE, 4096), REQUESTS)
+    samples: dict[str, list[float]] = {mode: [] for mode in paths}
+    cpu: dict[str, float | None] = dict.fromkeys(paths, 0.0)
+    for n, offset in enumerate(offsets):
+        for mode in list(paths) if n % 2 == 0 else list(reversed(paths)):
+            ranged = {**headers, "Range": f"bytes={offset}-{offset + PIECE - 1}"}
+            before = _worker_cpu_ms(server)
+            ttfb, status, _, length = _get(port, paths[mode], ranged)
+            after = _worker_cpu_ms(server)
+            if status != 206 or length != PIECE:
+                raise RuntimeError(f"{mode} answered {status} with {length} bytes")
+            samples[mode].append(ttfb)
+            if before is None or after is None or cpu[mode] is None:
+                cpu[mode] = None
+            else:
+                cpu[mode] += after - before
+    return samples, {
+        mode: None if used is None else round(used / REQUESTS, 2) for mode, used in cpu.items()
+    }
+
+
 def bench_gate_sealed() -> dict:
     from bench.gate import (
         FILE_MB,
@@ -420,7 +452,6 @@ def bench_gate_sealed() -> dict:
         _gate_read_all,
         _get,
         _gunicorn,
-        _ranges,
         _server_env,
         _stop,
         _worker_cpu_ms,
@@ -460,28 +491,16 @@ def bench_gate_sealed() -> dict:
                 )
             ),
         }
-        # A B B A: the drift of a busy machine weighs on both alike.
-        order = ["plaintext", "sealed", "sealed", "plaintext"]
-        samples: dict[str, list[float]] = {mode: [] for mode in paths}
-        cpu: dict[str, list[float | None]] = {mode: [] for mode in paths}
-        for mode in order:
-            got, per_request = _cpu_per_request(
-                server, lambda path=paths[mode]: _ranges(port, path, size, cookie)
-            )
-            samples[mode] += got
-            cpu[mode].append(per_request)
+        samples, cpu = _interleaved(server, port, paths, size, cookie)
         for mode, path in paths.items():
-            known = [c for c in cpu[mode] if c is not None]
-            results[mode] = _figures(
-                samples[mode], round(statistics.mean(known), 2) if known else None
-            )
+            results[mode] = _figures(samples[mode], cpu[mode])
             results[f"{mode}_first"] = _figures(
                 *_cpu_per_request(
                     server,
                     lambda path=path: _first_ranges(port, path, name, world["sessions"][1:]),
                 )
             )
-        for mode in order:
+        for mode in ["plaintext", "sealed", "sealed", "plaintext"]:  # A B B A
             before = _worker_cpu_ms(server)
             seconds, answers = _gate_read_all(port, paths[mode], size, cookie)
             after = _worker_cpu_ms(server)
@@ -768,6 +787,8 @@ def bench_crypto() -> dict:
         "gate": gate,
         "destroy": destroy,
         "stage_seconds": stages,
+        "cpus": os.cpu_count(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "summary": summary,
     }
 
