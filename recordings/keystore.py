@@ -114,13 +114,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _shred(path: Path, *, shared: bool = True) -> bool:
+def _shred(path: Path | str, *, shared: bool = True, dir_fd: int | None = None) -> bool:
     """Overwrite a file's bytes with random ones, fsync, unlink. False if it was not there.
+    `path` is relative to `dir_fd` when that is given (an organisation folder opened without
+    following symlinks).
 
     With shared=False a file that has another name (a temporary file already linked to its
     key's name) is only unlinked: its bytes are that live key's."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW, dir_fd=dir_fd)
     except FileNotFoundError:
         return False
     try:
@@ -129,7 +131,7 @@ def _shred(path: Path, *, shared: bool = True) -> bool:
             os.close(fd)
             fd = -1
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+                os.unlink(path, dir_fd=dir_fd)
             return True
         size = max(status.st_size, FILE_BYTES)
         written = 0
@@ -140,8 +142,21 @@ def _shred(path: Path, *, shared: bool = True) -> bool:
         if fd >= 0:
             os.close(fd)
     with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+        os.unlink(path, dir_fd=dir_fd)
     return True
+
+
+def _present(file: str, dir_fd: int) -> bool:
+    try:
+        os.lstat(file, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+# An organisation's folder is opened with these: a folder replaced by a symlink to elsewhere
+# is never followed (ELOOP), so no key is read from, written to or "destroyed" in another place.
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 
 class DirectoryKeyStore:
@@ -157,77 +172,122 @@ class DirectoryKeyStore:
         folder, file = check_name(name)
         return self.root / folder / file
 
-    def _folder(self, folder: str) -> Path:
+    def _open_folder(self, folder: str) -> int | None:
+        """A descriptor of the organisation's folder, opened without following a symlink;
+        None when absent; OSError (ELOOP, ENOTDIR) when it is a symlink or not a folder."""
+        try:
+            return os.open(self.root / folder, _FOLDER_FLAGS)
+        except FileNotFoundError:
+            return None
+
+    def _make_folder(self, folder: str) -> None:
         if not self.root.is_dir():
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = self.root / folder
-        if not path.is_dir():
-            try:
-                path.mkdir(mode=0o700)
-            except FileExistsError:
-                pass
-            else:
-                _fsync_dir(self.root)
-        return path
+        try:
+            os.mkdir(self.root / folder, 0o700)
+        except FileExistsError:
+            pass
+        else:
+            _fsync_dir(self.root)
 
     def create(self, name: str) -> bytes:
         folder, file = check_name(name)
-        final = self.root / folder / file
-        if os.path.lexists(final):
-            raise FileExistsError(f"key {name} exists already")
-        directory = self._folder(folder)
-        key = secrets.token_bytes(KEY_BYTES)
-        temp = directory / f".tmp-{file}-{secrets.token_hex(8)}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        self._make_folder(folder)
+        dir_fd = self._open_folder(folder)
+        if dir_fd is None:
+            raise FileNotFoundError(f"the key folder of {name} vanished")
         try:
+            if _present(file, dir_fd):
+                raise FileExistsError(f"key {name} exists already")
+            key = secrets.token_bytes(KEY_BYTES)
+            temp = f".tmp-{file}-{secrets.token_hex(8)}"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            fd = os.open(temp, flags, 0o600, dir_fd=dir_fd)
             try:
-                os.fchmod(fd, 0o600)
-                os.write(fd, encode_key_file(name, key))
-                os.fsync(fd)
+                try:
+                    os.fchmod(fd, 0o600)
+                    os.write(fd, encode_key_file(name, key))
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                # FileExistsError: never replaces a key.
+                os.link(temp, file, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
             finally:
-                os.close(fd)
-            os.link(temp, final)  # FileExistsError: never replaces a key
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp, dir_fd=dir_fd)
+                os.fsync(dir_fd)
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            _fsync_dir(directory)
+            os.close(dir_fd)
         return key
 
     def read(self, name: str) -> bytes:
-        path = self.path(name)
+        folder, file = check_name(name)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        except FileNotFoundError:
-            raise KeyUnavailable("missing", name=name) from None
-        except OSError as error:  # a symlink, a folder, no permission: there but unusable
+            dir_fd = self._open_folder(folder)
+        except OSError as error:  # the folder is a symlink, or not a folder
             raise KeyUnavailable(
-                "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
+                "corrupt", f"The key folder of {name} cannot be used ({error.strerror}).", name=name
             ) from None
+        if dir_fd is None:
+            raise KeyUnavailable("missing", name=name)
         try:
-            data = os.read(fd, FILE_BYTES + 1)
-        except OSError as error:
-            raise KeyUnavailable(
-                "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
-            ) from None
+            try:
+                fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+            except FileNotFoundError:
+                raise KeyUnavailable("missing", name=name) from None
+            except OSError as error:  # a symlink, a folder, no permission: there but unusable
+                raise KeyUnavailable(
+                    "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
+                ) from None
+            try:
+                data = os.read(fd, FILE_BYTES + 1)
+            except OSError as error:
+                raise KeyUnavailable(
+                    "corrupt", f"The key file {name} cannot be read ({error.strerror}).", name=name
+                ) from None
+            finally:
+                os.close(fd)
         finally:
-            os.close(fd)
+            os.close(dir_fd)
         return decode_key_file(name, data)
 
     def exists(self, name: str) -> bool:
-        return os.path.lexists(self.path(name))
+        """Whether anything is under the key's name; False when the organisation's folder is
+        missing or is a symlink (never followed)."""
+        folder, file = check_name(name)
+        try:
+            dir_fd = self._open_folder(folder)
+        except OSError:
+            return False
+        if dir_fd is None:
+            return False
+        try:
+            return _present(file, dir_fd)
+        finally:
+            os.close(dir_fd)
 
     def destroy(self, name: str) -> None:
-        path = self.path(name)
-        directory = path.parent
-        if not directory.is_dir():
+        folder, file = check_name(name)
+        try:
+            dir_fd = self._open_folder(folder)
+        except OSError as error:
+            raise OSError(
+                f"the key folder of {name} is not a plain folder ({error.strerror}); it is not "
+                "followed: replace the symlink by the folder itself"
+            ) from None
+        if dir_fd is None:
             return
-        _shred(path)
-        # A create that crashed before removing its temporary file left the key there too.
-        for leftover in directory.glob(f".tmp-{path.name}-*"):
-            _shred(leftover)
-        _fsync_dir(directory)
-        if os.path.lexists(path):
-            raise OSError(f"key file {name} is still present after destroying it")
+        try:
+            _shred(file, dir_fd=dir_fd)
+            # A create that crashed before removing its temporary file left the key there too.
+            for leftover in os.listdir(dir_fd):
+                if leftover.startswith(f".tmp-{file}-"):
+                    _shred(leftover, dir_fd=dir_fd)
+            os.fsync(dir_fd)
+            if _present(file, dir_fd):
+                raise OSError(f"key file {name} is still present after destroying it")
+        finally:
+            os.close(dir_fd)
 
     def names(self) -> list[str]:
         found = []

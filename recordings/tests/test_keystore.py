@@ -81,11 +81,11 @@ def test_create_loses_a_race_to_another_writer_without_touching_its_key(store, m
     real_link = os.link
     theirs = {}
 
-    def link_after_the_other(source, target):
+    def link_after_the_other(source, target, **kwargs):
         if "key" not in theirs:
             theirs["key"] = None
             theirs["key"] = other.create(name)
-        return real_link(source, target)
+        return real_link(source, target, **kwargs)
 
     monkeypatch.setattr(keystore.os, "link", link_after_the_other)
     with pytest.raises(FileExistsError):
@@ -231,7 +231,8 @@ def test_destroy_also_shreds_a_temporary_file_a_crashed_create_left(store, tmp_p
 def test_destroy_raises_when_the_file_is_still_there(store, monkeypatch):
     name = key_name()
     store.create(name)
-    monkeypatch.setattr(keystore.os, "unlink", lambda path: None)  # an unlink that did nothing
+    # An unlink that did nothing.
+    monkeypatch.setattr(keystore.os, "unlink", lambda path, **kwargs: None)
 
     with pytest.raises(OSError, match="still present"):
         store.destroy(name)
@@ -314,3 +315,31 @@ def test_the_message_of_key_unavailable_is_a_sentence():
     assert str(KeyUnavailable("destroyed")) == "The key was destroyed."
     error = KeyUnavailable("corrupt", "Custom words.")
     assert (error.reason, str(error)) == ("corrupt", "Custom words.")
+
+
+def test_a_symlinked_organisation_folder_is_never_followed(store, tmp_path):
+    """An organisation's folder replaced by a symlink to elsewhere (another volume, another
+    organisation's folder): no key is read through it, created in it or destroyed in it."""
+    name = key_name()
+    folder = store.path(name).parent
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    outside = DirectoryKeyStore(tmp_path / "other-root")
+    outside_name = f"{folder.name}/{name.split('/')[1]}"
+    outside.create(outside_name)
+    os.rename(outside.root / folder.name, elsewhere / "org")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(elsewhere / "org", target_is_directory=True)
+    target = elsewhere / "org" / name.split("/")[1]
+    before = target.read_bytes()
+
+    with pytest.raises(KeyUnavailable) as caught:
+        store.read(name)
+    assert caught.value.reason == "corrupt" and "key folder" in str(caught.value)
+    assert store.exists(name) is False
+    with pytest.raises(OSError, match="not a plain folder"):
+        store.destroy(name)
+    with pytest.raises(OSError):
+        store.create(key_name())  # another key of the same organisation
+    assert target.read_bytes() == before  # untouched
+    assert store.names() == []  # a symlinked folder is not listed either
