@@ -98,6 +98,25 @@ def _locked(membership: Membership, hold_id: Any) -> LegalHold:
     return hold
 
 
+def _lock_calls(hold: LegalHold) -> None:
+    """Lock the hold's calls (FOR NO KEY UPDATE, in id order) before anything reads which holds
+    suspend them or whose key they are under. Under READ COMMITTED a decision on another hold
+    that shares a call has then either committed, and every later statement here sees its
+    holds and statuses, or it waits until this one commits and then sees ours. Without it a
+    release computed "still held" from a snapshot taken before a concurrent approval (or a
+    concurrent release) committed: a held call became ACTIVE, or stayed HELD with no hold.
+
+    Lock order, the same on every path: a decision locks its hold's row first (_locked), then
+    the hold's calls by id; the purge's reconciliation (rewrap.reconcile_keys) and a retention
+    change lock calls by id and no hold; key rows come after calls. No cycle, no deadlock."""
+    list(
+        Recording.objects.select_for_update(no_key=True)
+        .filter(pk__in=hold.recordings.values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _second_person_refusal(membership: Membership, first_user_id: int | None) -> str | None:
     if membership.user_id == first_user_id:
         return _("A second person must approve this.")
@@ -147,7 +166,8 @@ def hold_decide(*, membership: Membership, hold_id: Any, approve: bool) -> Legal
         hold.save(update_fields=["status"])
         _event(membership, "retention.hold.denied", hold)
         return hold
-    recordings = Recording.objects.select_for_update().filter(pk__in=hold.recordings.values("pk"))
+    _lock_calls(hold)
+    recordings = Recording.objects.filter(pk__in=hold.recordings.values("pk"))
     if recordings.exclude(status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD)).exists():
         raise HoldError(_("A recording of this hold has been erased meanwhile."))
     recordings.update(status=RecordingStatus.HELD)
@@ -193,6 +213,7 @@ def hold_release_decide(*, membership: Membership, hold_id: Any, approve: bool) 
         hold.save(update_fields=["status"])
         _event(membership, "retention.hold.denied", hold, release=True)
         return hold
+    _lock_calls(hold)
     hold.status, hold.released_by, hold.released_at = (
         HoldStatus.RELEASED,
         membership.user,
