@@ -20,6 +20,11 @@ class AccessConfig(AppConfig):
         todo_provider(requests_waiting)
         checklist_provider(access_checklist)
         audio_role_check(role_gains_standing_audio)
+        # A day key is not destroyed while an open disclosure's copy is sealed under it.
+        from access.disclosure_copy import copy_uses_key
+        from recordings.audio_keys import key_user
+
+        key_user(copy_uses_key)
         # The audit trail's labels and links for this app's objects.
         from access.audit_links import register_audit_links as audit_links
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import secrets
 import uuid
 import zipfile
@@ -19,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -29,12 +29,16 @@ from django.utils.translation import gettext as _
 
 import audit
 from access.constants import DisclosureContents
+from access.disclosure_copy import store_sealed_copy
 from access.models import AccessRequest, Disclosure
 from access.rules import rule_for
 from access.subject_audio import read_whole_call
 from organisations.models import Membership
 from recordings.constants import RecordingStatus
+from recordings.keystore import KeyUnavailable
 from recordings.storage import audio_storage
+
+logger = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 5
 CODE_DIGITS = 8
@@ -89,21 +93,26 @@ def _link_expiry(request: AccessRequest) -> Any:
 def disclosure_produce(*, request: AccessRequest, actor: Any, ip_address: str | None) -> Disclosure:
     """The copy of an approved disclosure request: its calls' audio. Called inside the
     approving transaction."""
+    from access.four_eyes import RequestError
+
     if Disclosure.objects.filter(request=request).exists():
         raise DisclosureError(_("This disclosure has already been produced."))
-    return disclosure_share(
-        organisation=request.organisation,
-        files=_audio_files(request),
-        recipient_email=request.recipient_email,
-        recipient_label=request.recipient.name,
-        purpose_code=request.purpose.code,
-        contents=DisclosureContents.RECORDINGS,
-        actor=actor,
-        ip_address=ip_address,
-        expires_at=_link_expiry(request),
-        request=request,
-        recipient=request.recipient,
-    )
+    try:
+        return disclosure_share(
+            organisation=request.organisation,
+            files=_audio_files(request),
+            recipient_email=request.recipient_email,
+            recipient_label=request.recipient.name,
+            purpose_code=request.purpose.code,
+            contents=DisclosureContents.RECORDINGS,
+            actor=actor,
+            ip_address=ip_address,
+            expires_at=_link_expiry(request),
+            request=request,
+            recipient=request.recipient,
+        )
+    except DisclosureError as error:  # the decision page shows it; the approval rolls back
+        raise RequestError(str(error)) from error
 
 
 def disclosure_share(
@@ -133,9 +142,26 @@ def disclosure_share(
     key = f"disclosures/{organisation.pk}/{uuid.uuid4().hex}.zip"
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-    stored = audio_storage().save(key, ContentFile(content))
+    disclosure_id = uuid.uuid4()
+    try:
+        # Sealed under the key of the day the link ends (access/disclosure_copy.py).
+        sealed_copy = store_sealed_copy(
+            organisation=organisation,
+            disclosure_id=disclosure_id,
+            name=key,
+            content=content,
+            expires_at=expires_at,
+        )
+    except (KeyUnavailable, OSError) as error:
+        logger.error("disclosure copy not stored: %s", error)
+        raise DisclosureError(
+            _("The copy could not be stored encrypted (the key store failed); try again later.")
+        ) from error
+    stored = sealed_copy["storage_key"]
     try:
         disclosure = Disclosure.objects.create(
+            id=disclosure_id,
+            **sealed_copy,
             request=request,
             organisation=organisation,
             recipient=recipient,
@@ -146,7 +172,6 @@ def disclosure_share(
             created_by=actor if getattr(actor, "pk", None) else None,
             token_hash=token_digest(token),
             code_hash=make_password(code),
-            storage_key=stored,
             sha256=hashlib.sha256(content).hexdigest(),
             size_bytes=len(content),
             expires_at=expires_at,

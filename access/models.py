@@ -24,7 +24,7 @@ from access.constants import (
 )
 from organisations.constants import Role
 from organisations.models import Organisation
-from recordings.models import Recording
+from recordings.models import AudioKey, Recording
 from register.models import Purpose, Recipient
 
 
@@ -405,6 +405,14 @@ class Disclosure(models.Model):
     code_hash = models.CharField(max_length=128)
     failed_code_attempts = models.PositiveSmallIntegerField(default=0)
     storage_key = models.CharField(max_length=200, blank=True)
+    # The copy is sealed at rest like a recording (issue 19; access/disclosure_copy.py): its
+    # data key wrapped under the key of the UTC day its link ends, so no backup of the audio
+    # storage keeps it readable past that day. sealing "" is a plaintext copy made before.
+    audio_key = models.ForeignKey(
+        AudioKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    sealing = models.CharField(max_length=8, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
     size_bytes = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

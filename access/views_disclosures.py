@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+import audit
+from access.disclosure_copy import GONE, CopyUnreadable, copy_readable, open_copy
 from access.disclosures import (
     MAX_CODE_ATTEMPTS,
     disclosure_check_code,
@@ -14,7 +19,8 @@ from access.disclosures import (
     disclosure_record_download,
 )
 from organisations.client_ip import client_ip
-from recordings.storage import audio_storage
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "opened_disclosures"
 
@@ -55,12 +61,15 @@ def disclosure_open(request: HttpRequest, token: str) -> HttpResponse:
                 {"disclosure": disclosure, "ended": True, "locked": True},
                 status=410,
             )
+    opened = _opened(request, disclosure)
     return render(
         request,
         "access/disclosure_public.html",
         {
             "disclosure": disclosure,
-            "opened": _opened(request, disclosure),
+            "opened": opened,
+            # The copy's key checked (not the copy): a copy that cannot be opened says so here.
+            "unreadable": copy_readable(disclosure) if opened else None,
             "wrong": wrong,
             "token": token,
             "attempts_left": MAX_CODE_ATTEMPTS - disclosure.failed_code_attempts,
@@ -79,12 +88,36 @@ def disclosure_download(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponse(status=410)
     if not _opened(request, disclosure):
         return redirect("disclosure_open", token=token)
+    try:
+        # Decrypted and checked whole before the first byte (access/disclosure_copy.py).
+        chunks = open_copy(disclosure)
+    except CopyUnreadable as error:
+        return _unreadable(request, disclosure, error)
     disclosure_record_download(disclosure=disclosure, ip_address=client_ip(request))
-    response = FileResponse(
-        audio_storage().open(disclosure.storage_key, "rb"),
-        as_attachment=True,
-        filename=f"earshot-{disclosure.contents}-{disclosure.created_at:%Y%m%d}.zip",
-        content_type="application/zip",
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"earshot-{disclosure.contents}-{disclosure.created_at:%Y%m%d}.zip"
     )
+    response["Content-Length"] = str(disclosure.size_bytes)
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _unreadable(request: HttpRequest, disclosure, error: CopyUnreadable) -> HttpResponse:
+    """The page that says why the copy cannot be had; the organisation's trail says it too."""
+    logger.warning("disclosure %s cannot be downloaded: %s", disclosure.pk, error)
+    audit.record(
+        actor=None,
+        action="access.disclosure.unreadable",
+        organisation=disclosure.organisation,
+        target=disclosure,
+        purpose=disclosure.purpose_code,
+        detail={"reason": error.reason, "request": str(disclosure.request_id or "")},
+        ip_address=client_ip(request),
+    )
+    return render(
+        request,
+        "access/disclosure_public.html",
+        {"disclosure": disclosure, "opened": True, "unreadable": error},
+        status=410 if error.reason in GONE else 409,
+    )

@@ -109,6 +109,7 @@ EVENTS = {
     "access.disclosure.downloaded": _("downloaded a disclosed copy"),
     "access.disclosure.cancelled": _("cancelled a disclosure link"),
     "access.disclosure.copy_deleted": _("deleted the copy of an ended disclosure"),
+    "access.disclosure.unreadable": _("could not download a disclosed copy: it cannot be read"),
     # Anonymised transcripts (transcripts/).
     "transcripts.purpose.switched_on": _("marked a purpose as one for anonymised transcripts"),
     "transcripts.purpose.switched_off": _(

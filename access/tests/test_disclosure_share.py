@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.constants import DisclosureContents
+from access.disclosure_copy import read_copy
 from access.disclosures import DisclosureError, disclosure_cancel, disclosure_share
 from access.four_eyes import RequestError
 from audit.models import AuditEvent
@@ -48,8 +49,7 @@ def _membership(cast, role):
 
 def test_a_copy_without_a_request_is_zipped_logged_and_sent_as_link_and_code(cast, client):
     disclosure = _share(cast)
-    with audio_storage().open(disclosure.storage_key, "rb") as handle:
-        content = handle.read()
+    content = read_copy(disclosure)  # stored sealed; the recipient's bytes
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert sorted(archive.namelist()) == ["SHA256SUMS", "data.json", "letter.txt"]
         assert archive.read("letter.txt") == b"Uw gegevens"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.constants import RequestKind
+from access.disclosure_copy import read_copy
 from access.disclosures import MAX_CODE_ATTEMPTS, disclosures_expire
 from access.four_eyes import RequestError
 from access.models import Disclosure
@@ -72,8 +73,7 @@ def test_nothing_leaves_before_a_second_person_approves(four_eyes, police):
 
 def test_approval_produces_the_copy_once_and_sends_link_and_code_separately(four_eyes, police):
     disclosure = _disclose(four_eyes, police)
-    with audio_storage().open(disclosure.storage_key, "rb") as handle:
-        content = handle.read()
+    content = read_copy(disclosure)  # stored sealed; the recipient's bytes
     assert hashlib.sha256(content).hexdigest() == disclosure.sha256
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         audio_names = [n for n in archive.namelist() if n != "SHA256SUMS"]

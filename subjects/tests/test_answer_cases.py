@@ -16,9 +16,9 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from access.disclosure_copy import read_copy
 from access.models import Case
 from audit.models import AuditEvent
-from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create
 from subjects.answer import AnswerError, answer_approve, answer_prepare
 from subjects.answer_constants import AnswerAction, AnswerStatus, CopyMedia
@@ -83,8 +83,7 @@ def prepare(world, **overrides):
 def copy_json(world, answer) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         answer = answer_approve(membership=member(world["cast"], "manager"), answer_id=answer.pk)
-    with audio_storage().open(answer.disclosure.storage_key, "rb") as handle:
-        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    archive = zipfile.ZipFile(io.BytesIO(read_copy(answer.disclosure)))
     return json.loads(archive.read("copy.json"))
 
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from recordings.storage import audio_storage
+from access.disclosure_copy import read_copy
 from subjects.answer_constants import AnswerAction, CopyMedia
 from subjects.constants import SubjectRight
 from subjects.tests.conftest import register_request
@@ -33,8 +33,7 @@ def test_the_copy_holds_the_approved_anonymised_transcript_instead_of_audio(tran
         world.cast, prepare(world.cast, request, media=CopyMedia.TRANSCRIPT, language="en")
     )
 
-    with audio_storage().open(answer.disclosure.storage_key, "rb") as handle:
-        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    archive = zipfile.ZipFile(io.BytesIO(read_copy(answer.disclosure)))
     names = archive.namelist()
     assert not [name for name in names if name.startswith("audio/")]
     text_name = next(

@@ -19,10 +19,10 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from access.constants import DisclosureContents
+from access.disclosure_copy import read_copy
 from access.models import Case, Disclosure, PurposeRule
 from audit.models import AuditEvent
 from organisations.todo import todos_for
-from recordings.storage import audio_storage
 from transcripts.approval import transcript_decide, transcript_submit
 from transcripts.constants import RedactionState, TranscriptStatus
 from transcripts.export import transcript_export
@@ -194,8 +194,7 @@ def test_only_an_approved_transcript_is_exported(transcript_world):
 
 
 def _zip(disclosure) -> zipfile.ZipFile:
-    with audio_storage().open(disclosure.storage_key, "rb") as handle:
-        return zipfile.ZipFile(io.BytesIO(handle.read()))
+    return zipfile.ZipFile(io.BytesIO(read_copy(disclosure)))  # stored sealed
 
 
 def test_the_export_is_a_disclosure_of_the_anonymised_version_only(transcript_world):
