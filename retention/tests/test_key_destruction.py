@@ -459,3 +459,19 @@ def test_a_shortened_retention_destroys_the_old_deadlines_keys_with_the_purge_it
             b"".join(sealed.iter_plain(io.BytesIO(stored), b"\0" * 32, recording_context(row)))
     assert fresh(near).destroyed_at is None and present(near)
     del erased_plain
+
+
+def test_the_longest_retention_is_one_statement_on_the_status_retention_index(cast):
+    from retention.key_destruction import longest_retention_days
+
+    org = cast.organisation
+    recording_create(organisation=org, retention_days=40)
+    recording_create(organisation=org, retention_days=12, status=RecordingStatus.HELD)
+    with CaptureQueriesContext(connection) as queries:
+        assert longest_retention_days(org) == 40
+    assert len(queries.captured_queries) == 2  # the register's period, then the calls
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan" in plan and "Seq Scan on recordings_recording" not in plan, plan
