@@ -148,6 +148,9 @@ EVENTS = {
     "retention.hold.denied": _("denied a legal hold"),
     "retention.hold.release_requested": _("asked to release a legal hold"),
     "retention.hold.released": _("released a legal hold"),
+    "retention.keys.reconciled": _(
+        "put calls back under the legal hold and audio key that apply to them"
+    ),
     "retention.change.proposed": _("proposed to apply the current retention to existing calls"),
     "retention.change.applied": _("applied the current retention to existing calls"),
     "retention.change.denied": _("denied applying the current retention to existing calls"),

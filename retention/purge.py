@@ -299,6 +299,7 @@ def purge_organisation(
     run = PurgeRun.objects.create(
         organisation=organisation, trigger=trigger, started_at=timezone.now(), horizon=horizon
     )
+    _reconcile(run, organisation, horizon)
     queryset = due_recordings(organisation, horizon)
     try:
         total = erase_all(organisation, queryset, run=run, reason="retention")
@@ -404,6 +405,19 @@ def _erase_case_records(run: PurgeRun, organisation: Organisation, horizon: date
         run.cases_erased, run.requests_erased = records.cases, records.requests
         run.disclosures_erased, run.records_failed = records.disclosures, records.failed
         run.others_erased = dict(records.others)
+
+
+def _reconcile(run: PurgeRun, organisation: Organisation, horizon: datetime) -> None:
+    """Before erasing and before the key sweep: calls a hold suspends are HELD and under a hold
+    key, the others under the day key of their deadline (retention/rewrap.py reconcile_keys).
+    Its failure is said on the run, never stops the erasure."""
+    from retention.rewrap import reconcile_keys
+
+    try:
+        reconcile_keys(organisation, horizon=horizon)
+    except Exception as error:
+        logger.exception("purge %s: holds and keys not reconciled", organisation.slug)
+        run.error = f"holds and keys not reconciled: {type(error).__name__}: {error}"[:500]
 
 
 def _destroy_keys(run: PurgeRun, organisation: Organisation, now: datetime) -> None:

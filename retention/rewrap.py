@@ -9,24 +9,29 @@
   own engine, and the hold's key is destroyed once nothing uses it.
 - A confirmed change of existing calls' retention moves them to the day key of the new deadline.
 
+- Each purge run puts back what a failed key store or a race left off (reconcile_keys).
+
 Plaintext calls (sealing "") are left alone by audio_keys.rewrap: the sealing migration puts
-them under the right key. Every function here runs inside the caller's transaction with the
-calls' rows locked."""
+them under the right key. Every function here but reconcile_keys runs inside the caller's
+transaction with the calls' rows locked."""
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import ExpressionWrapper, F, QuerySet
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, QuerySet
 from django.db.models.fields import DateTimeField
 from django.utils import timezone
 
+import audit
 from organisations.models import Organisation
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
@@ -150,7 +155,9 @@ def rewrap_on_release(hold: LegalHold, *, horizon) -> int:
             return hold_key_for(other[recording.pk])
         return day_key_for(recording)
 
-    return audio_keys.rewrap(_sealed(under_own).select_for_update(), target)
+    # The caller locked the hold's calls (holds._lock_calls). In deadline order, so that two
+    # releases creating the same missing day keys create them in the same order.
+    return audio_keys.rewrap(_sealed(under_own).order_by("purge_deadline", "pk"), target)
 
 
 #: What a key store that cannot be read or written raises (a missing or damaged key file, a
@@ -230,3 +237,198 @@ def deadlines_apply(
             _sealed(chunk).filter(audio_key__kind=AudioKeyKind.DAY), target
         )
     return len(ids), rewrapped
+
+
+# --- Reconciliation (each purge run) -------------------------------------------------------
+
+
+@dataclass
+class Reconciled:
+    """What reconcile_keys put right: calls set HELD (a hold suspends them), calls set ACTIVE
+    (every hold naming them is released), calls re-wrapped, and calls whose re-wrap the key
+    store refused (tried again next run)."""
+
+    held: int = 0
+    released: int = 0
+    rewrapped: int = 0
+    failed: int = 0
+
+    def __int__(self) -> int:
+        return self.held + self.released + self.rewrapped
+
+    def detail(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _pairs() -> QuerySet:
+    return LegalHold.recordings.through.objects.all()
+
+
+def _astray_ids(organisation: Organisation, horizon, skip: set[UUID], limit: int) -> list[UUID]:
+    """Up to `limit` ids of live calls whose status or key does not match the holds naming
+    them. Four indexed queries, each empty when nothing is off:
+    - ACTIVE calls a suspending hold names (from the holds' side: the few held pairs);
+    - HELD calls every hold of which is released, none suspending (a race's leftover);
+    - HELD sealed calls a hold suspends under a day key or a key of no suspending hold;
+    - ACTIVE sealed calls not due before `horizon` under a live hold key (its index on
+      audio_key, through the organisation's few hold keys)."""
+    suspending_ids = list(
+        LegalHold.objects.filter(organisation=organisation, status__in=SUSPENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    suspended = Exists(
+        _pairs().filter(recording_id=OuterRef("pk"), legalhold_id__in=suspending_ids)
+    )
+    released = Exists(
+        _pairs().filter(recording_id=OuterRef("pk"), legalhold__status=HoldStatus.RELEASED)
+    )
+    live = Recording.objects.filter(organisation=organisation).exclude(pk__in=skip)
+    queries = [
+        _pairs()
+        .filter(legalhold_id__in=suspending_ids, recording__status=RecordingStatus.ACTIVE)
+        .exclude(recording_id__in=skip)
+        .values_list("recording_id", flat=True)
+        .distinct(),
+        live.filter(status=RecordingStatus.HELD)
+        .filter(released)
+        .exclude(suspended)
+        .values_list("pk", flat=True),
+        live.filter(status=RecordingStatus.HELD, audio_key__isnull=False)
+        .exclude(sealing="")
+        .filter(suspended)
+        .exclude(
+            audio_key__kind=AudioKeyKind.HOLD,
+            audio_key__hold_ref__in=[str(pk) for pk in suspending_ids],
+        )
+        .values_list("pk", flat=True),
+        live.filter(
+            status=RecordingStatus.ACTIVE,
+            purge_deadline__gt=horizon,
+            audio_key__in=AudioKey.objects.filter(
+                organisation=organisation, kind=AudioKeyKind.HOLD, destroyed_at__isnull=True
+            ).values("pk"),
+        ).values_list("pk", flat=True),
+    ]
+    found: dict[UUID, None] = {}
+    for query in queries:
+        if not suspending_ids and query is queries[0]:
+            continue
+        found.update(dict.fromkeys(query[: limit - len(found)]))
+        if len(found) >= limit:
+            break
+    return list(found)
+
+
+def _reconcile_batch(organisation: Organisation, ids: list[UUID], horizon, done: Reconciled):
+    """Lock the calls (by id, as a hold decision does; no hold row), then decide from fresh
+    statements: whatever hold decision raced the detection has committed or waits for us."""
+    with transaction.atomic():
+        ids = list(
+            Recording.objects.select_for_update(no_key=True)
+            .filter(
+                pk__in=ids,
+                organisation=organisation,
+                status__in=(RecordingStatus.ACTIVE, RecordingStatus.HELD),
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        holds_of: dict[UUID, set[str]] = defaultdict(set)
+        for recording_id, hold_id in (
+            _pairs()
+            .filter(recording_id__in=ids, legalhold__status__in=SUSPENDING)
+            .values_list("recording_id", "legalhold_id")
+        ):
+            holds_of[recording_id].add(str(hold_id))
+        released = set(
+            _pairs()
+            .filter(recording_id__in=ids, legalhold__status=HoldStatus.RELEASED)
+            .values_list("recording_id", flat=True)
+        )
+        # Keeping is the safe side: a call a hold suspends is held whatever else is off; a call
+        # is let go only when holds named it and all of them are released.
+        done.held += Recording.objects.filter(
+            pk__in=[pk for pk in ids if pk in holds_of], status=RecordingStatus.ACTIVE
+        ).update(status=RecordingStatus.HELD)
+        done.released += Recording.objects.filter(
+            pk__in=[pk for pk in ids if pk not in holds_of and pk in released],
+            status=RecordingStatus.HELD,
+        ).update(status=RecordingStatus.ACTIVE)
+        owner = suspending_hold_of(ids)
+        calls = list(_sealed(Recording.objects.filter(pk__in=ids), "status"))
+        keys = {
+            key.pk: key
+            for key in AudioKey.objects.filter(pk__in={call.audio_key_id for call in calls})
+        }
+
+        def astray(call: Recording) -> bool:
+            key = keys.get(call.audio_key_id)
+            if key is None:
+                return False
+            if call.status == RecordingStatus.HELD:
+                return call.pk in owner and not (
+                    key.kind == AudioKeyKind.HOLD and key.hold_ref in holds_of[call.pk]
+                )
+            return key.kind == AudioKeyKind.HOLD and call.purge_deadline > horizon
+
+        moving = sorted(filter(astray, calls), key=lambda call: (call.purge_deadline, call.pk))
+        hold_key_for = _hold_keys(organisation)
+        day_key_for = _day_key_for(organisation)
+
+        def target(call: Recording) -> AudioKey:
+            if call.status == RecordingStatus.HELD:
+                return hold_key_for(owner[call.pk])
+            return day_key_for(call)
+
+        try:
+            with transaction.atomic():
+                done.rewrapped += audio_keys.rewrap(moving, target)
+        except KEY_STORE_ERRORS:
+            logger.exception(
+                "purge %s: %d calls not re-wrapped; the key store failed",
+                organisation.slug,
+                len(moving),
+            )
+            done.failed += len(moving)
+
+
+def reconcile_keys(organisation: Organisation, *, horizon=None) -> Reconciled:
+    """Put each live call's status and key back where the holds naming it say, in batches of
+    CHUNK. What leaves them off: a key store that failed during a hold's approval or release
+    (rewrap_or_log lets the hold take effect; a held call stays under its day key, which then
+    lives as long as the hold, and keeps that day's backups readable) and, before the hold
+    decisions locked their calls, a release racing another decision. Run by every purge
+    before it erases (a call a hold suspends is never erased as ACTIVE) and before it destroys
+    keys (a day key a held call was left under can go).
+
+    - ACTIVE calls a suspending hold names -> HELD; HELD calls whose holds are all released ->
+      ACTIVE (HELD calls no hold names at all are left alone: nothing says why they are held);
+    - HELD sealed calls under a day key, or under the key of a hold that does not suspend them
+      -> the key of suspending_hold_of (the hold approved first);
+    - ACTIVE sealed calls under a hold key -> the day key of their deadline (those due before
+      `horizon` stay for the purge to erase; their hold key goes after them).
+
+    Costs four indexed queries when nothing is off. Something put right is logged and audited
+    (retention.keys.reconciled); a key store that fails is logged and tried again next run."""
+    from retention.schedule import purge_horizon
+
+    horizon = horizon or purge_horizon(timezone.now())
+    done = Reconciled()
+    tried: set[UUID] = set()
+    while ids := _astray_ids(organisation, horizon, tried, CHUNK):
+        tried.update(ids)
+        _reconcile_batch(organisation, ids, horizon, done)
+    if int(done) or done.failed:
+        logger.warning(
+            "purge %s: calls put back under the right hold and key: %s",
+            organisation.slug,
+            done.detail(),
+        )
+        audit.record(
+            actor=None,
+            action="retention.keys.reconciled",
+            organisation=organisation,
+            detail=done.detail(),
+        )
+    return done
