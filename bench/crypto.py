@@ -412,33 +412,18 @@ def build_gate(sessions: int, megabytes: int) -> dict:
     return world
 
 
-def _first_ranges(port: int, path: str, cookie: str, sessions: list[str]) -> list[float]:
-    from bench.gate import _get
+def _interleaved(server, port: int, paths: dict[str, str], asks: list[dict[str, str]]) -> tuple:
+    """Each request (its headers: a Range of 64 KiB) asked of every path in turn, the order
+    alternating, so that a busy machine's drift weighs on all alike: {path name: TTFB samples},
+    {path name: the workers' CPU ms per request, or None}."""
+    from bench.gate import PIECE, _get, _worker_cpu_ms
 
-    samples = []
-    for session in sessions:
-        ranged = {"Cookie": f"{cookie}={session}", "Range": "bytes=0-65535"}
-        ttfb, status, _, _ = _get(port, path, ranged)
-        if status != 206:
-            raise RuntimeError(f"the first range of a listen answered {status}")
-        samples.append(ttfb)
-    return samples
-
-
-def _interleaved(server, port: int, paths: dict[str, str], size: int, headers: dict) -> tuple:
-    """bench/gate.py's Range requests (64 KiB at seeded random offsets), each offset asked of
-    every path in turn (the order alternating), so that a busy machine's drift weighs on all
-    alike: {path name: TTFB samples}, {path name: the workers' CPU ms per request or None}."""
-    from bench.gate import PIECE, REQUESTS, _get, _worker_cpu_ms
-
-    offsets = random.Random(18).sample(range(0, size - PIECE, 4096), REQUESTS)
     samples: dict[str, list[float]] = {mode: [] for mode in paths}
     cpu: dict[str, float | None] = dict.fromkeys(paths, 0.0)
-    for n, offset in enumerate(offsets):
+    for n, headers in enumerate(asks):
         for mode in list(paths) if n % 2 == 0 else list(reversed(paths)):
-            ranged = {**headers, "Range": f"bytes={offset}-{offset + PIECE - 1}"}
             before = _worker_cpu_ms(server)
-            ttfb, status, _, length = _get(port, paths[mode], ranged)
+            ttfb, status, _, length = _get(port, paths[mode], headers)
             after = _worker_cpu_ms(server)
             if status != 206 or length != PIECE:
                 raise RuntimeError(f"{mode} answered {status} with {length} bytes")
@@ -448,13 +433,14 @@ def _interleaved(server, port: int, paths: dict[str, str], size: int, headers: d
             else:
                 cpu[mode] += after - before
     return samples, {
-        mode: None if used is None else round(used / REQUESTS, 2) for mode, used in cpu.items()
+        mode: None if used is None else round(used / len(asks), 2) for mode, used in cpu.items()
     }
 
 
 def bench_gate_sealed() -> dict:
     from bench.gate import (
         FILE_MB,
+        PIECE,
         REQUESTS,
         _cpu_per_request,
         _figures,
@@ -500,15 +486,20 @@ def bench_gate_sealed() -> dict:
                 )
             ),
         }
-        samples, cpu = _interleaved(server, port, paths, size, cookie)
-        for mode, path in paths.items():
+        # bench/gate.py's further ranges: 64 KiB at seeded random offsets, of a started listen.
+        offsets = random.Random(18).sample(range(0, size - PIECE, 4096), REQUESTS)
+        further = [{**cookie, "Range": f"bytes={at}-{at + PIECE - 1}"} for at in offsets]
+        samples, cpu = _interleaved(server, port, paths, further)
+        for mode in paths:
             results[mode] = _figures(samples[mode], cpu[mode])
-            results[f"{mode}_first"] = _figures(
-                *_cpu_per_request(
-                    server,
-                    lambda path=path: _first_ranges(port, path, name, world["sessions"][1:]),
-                )
-            )
+        # The first range of a listen: each fresh session starts one on each call.
+        first = [
+            {"Cookie": f"{name}={session}", "Range": f"bytes=0-{PIECE - 1}"}
+            for session in world["sessions"][1:]
+        ]
+        samples, cpu = _interleaved(server, port, paths, first)
+        for mode in paths:
+            results[f"{mode}_first"] = _figures(samples[mode], cpu[mode])
         for mode in ["plaintext", "sealed", "sealed", "plaintext"]:  # A B B A
             before = _worker_cpu_ms(server)
             seconds, answers = _gate_read_all(port, paths[mode], size, cookie)
