@@ -35,6 +35,8 @@ DEFAULT_ENTRIES = [
     BeatEntry(
         "sweep-incomplete-ingests", "recordings.tasks.sweep_incomplete_ingests", "17 * * * *", 3000
     ),
+    # Encrypt audio stored before encryption at rest, a bounded run at a time, resumably.
+    BeatEntry("seal-existing-audio", "recordings.tasks.seal_existing_audio", "*/10 * * * *", 550),
     # Erase what would outlive its retention before the next run, for every organisation:
     # hourly, so a call goes within about an hour of its deadline (retention/schedule.py).
     BeatEntry("purge-recordings", "retention.tasks.purge_all", "0 * * * *", 3000),

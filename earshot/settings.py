@@ -252,6 +252,10 @@ AUDIT_CHECKPOINT_DIR = env_str("EARSHOT_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "au
 # Its own volume, outside the audio storage and the database, and never backed up for longer
 # than a day (docs/keys.md): destroying a key must make every copy of its calls unreadable.
 AUDIO_KEY_DIR = Path(env_str("EARSHOT_KEY_DIR", str(VAR_DIR / "keys")))
+# Sealing audio stored before encryption (manage.py seal_audio): a call's old plaintext object
+# is deleted this long after the call was switched to its sealed copy, so a play that read the
+# call just before (or an S3 link, EARSHOT_S3_URL_SECONDS) still finds it.
+AUDIO_SEAL_GRACE_SECONDS = env_int("EARSHOT_SEAL_GRACE_SECONDS", 90)
 # With EARSHOT_STORAGE=s3, each checkpoint is also an object in the bucket; where the bucket has
 # Object Lock, it is retained (COMPLIANCE mode) for this many days.
 AUDIT_OBJECT_LOCK_DAYS = env_int("EARSHOT_AUDIT_OBJECT_LOCK_DAYS", 3650)

@@ -61,3 +61,28 @@ def _scan_one(organisation: Organisation, folder: Path) -> dict[str, int]:
 def sweep_incomplete_ingests() -> int:
     """Hourly: remove rows (and objects) that a crashed ingest left INCOMING."""
     return recordings_sweep_incomplete()
+
+
+# A bounded run, well within the ten minutes between two (the lock keeps them apart anyway).
+SEAL_TASK_LIMIT = 2000
+SEAL_TASK_SECONDS = 300
+
+
+@shared_task(name="recordings.tasks.seal_existing_audio")
+def seal_existing_audio() -> dict[str, object]:
+    """Every ten minutes: seal up to SEAL_TASK_LIMIT plaintext calls stored before issue 19,
+    for at most SEAL_TASK_SECONDS; one run at a time (a run that finds another still working
+    does nothing). Old plaintext objects younger than the grace period are deleted next run."""
+    from recordings.seal_existing import seal_existing
+
+    outcome = seal_existing(
+        limit=SEAL_TASK_LIMIT, time_budget=SEAL_TASK_SECONDS, wait_for_leftovers=False
+    )
+    if outcome.locked:
+        return {"skipped": "another sealing run is still running"}
+    return {
+        "sealed": outcome.sealed,
+        "failed": outcome.failed,
+        "changed": outcome.changed,
+        "remaining": outcome.remaining,
+    }

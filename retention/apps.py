@@ -19,6 +19,11 @@ class RetentionConfig(AppConfig):
         from retention.todo import destruction_waiting, holds_waiting, overdue_calls
 
         recording_stored.connect(purge_if_due_before_next_run, dispatch_uid="retention-late-call")
+        # Held calls stored in plaintext are sealed under their hold's key (issue 19).
+        from recordings.seal_existing import hold_ref_provider
+        from retention.seal_held import hold_refs_for_sealing
+
+        hold_ref_provider(hold_refs_for_sealing)
         evidence_provider(retention_evidence)
         evidence_provider(key_evidence)
         evidence_provider(case_records_evidence)
