@@ -170,7 +170,8 @@ def rewrap_or_log(what: str, hold: LegalHold, step: Callable[[], Any]) -> Any:
     without it (None). A hold must take effect, and its release too: a call left under its
     day key keeps that key alive (a key is destroyed only when no live call uses it) and a
     call left under a released hold's key keeps that one, so nothing becomes unreadable; the
-    key just lives longer than it should, which the register's key evidence shows."""
+    key lives longer than it should (the register's key evidence shows it) until the next
+    purge run's reconcile_keys moves the calls where they belong."""
     try:
         with transaction.atomic():
             return step()
