@@ -252,6 +252,15 @@ def unreadable_response(
     return _common_headers(response, None)
 
 
+def audio_discard(response: HttpResponse) -> None:
+    """Close the stored file an answer that will not be sent holds open. Not
+    response.close(): that also ends the request for Django (request_finished closes the
+    database connection)."""
+    stream = getattr(response, "file_to_stream", None)
+    if stream is not None:
+        stream.close()
+
+
 def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
     """The answer to a GET (or a HEAD: the same status and headers, no body) the gate allowed.
 

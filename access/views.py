@@ -31,7 +31,7 @@ from access.policy import (
 )
 from access.presence import employee_confirm, employee_confirmed, presence_key
 from access.selectors import Cursor, recording_get_for_user, recordings_page
-from access.streaming import audio_response, audio_unreadable_notice
+from access.streaming import audio_discard, audio_response, audio_unreadable_notice
 from organisations import roles
 from organisations.client_ip import client_ip
 from organisations.decorators import organisation_view
@@ -283,10 +283,10 @@ def recording_audio(request: HttpRequest, recording_id: uuid.UUID) -> HttpRespon
         try:
             counted = _play_count(request, recording, purpose, decision, key)
         except BaseException:
-            response.close()
+            audio_discard(response)
             raise
         if not counted:
-            response.close()
+            audio_discard(response)
             refused = Decision(False, _("Your grant has no plays left or has ended."), 403)
             return _refuse(request, recording, purpose, refused)
         return response

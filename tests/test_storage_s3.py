@@ -21,6 +21,7 @@ from storages.backends.s3 import S3Storage
 from access.streaming import CHUNK, _chunks
 from access.tests.conftest import register_for
 from earshot.storages import build_storages
+from recordings import sealed, sealed_storage
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.models import Recording
 from recordings.services import recording_ingest, recordings_sweep_incomplete
@@ -144,10 +145,17 @@ def test_ingest_stores_the_audio_in_the_bucket(cast, s3_audio_storage, tmp_path)
     assert recording.status == RecordingStatus.ACTIVE
     key = s3_audio_storage.object_key(recording.storage_key)
     assert s3_audio_storage.object_keys() == [key]
+    # Sealed (issue 19): the bucket holds ciphertext only; the app reads the plaintext back.
     head = s3_audio_storage.client.head_object(Bucket=BUCKET, Key=key)
-    assert head["ContentLength"] == len(content) == recording.size_bytes
+    assert head["ContentLength"] == sealed.sealed_size(len(content))
+    assert recording.size_bytes == len(content) and recording.sealing == "v1"
     body = s3_audio_storage.client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    assert hashlib.sha256(body).hexdigest() == hashlib.sha256(content).hexdigest()
+    assert body[:4] == b"ESA1"
+    assert not [
+        w for w in (content[i : i + 64] for i in range(0, len(content) - 64, 64)) if w in body
+    ]
+    assert b"".join(sealed_storage.iter_plain(recording)) == content
+    assert sealed_storage.read_range(recording, 1000, 5000) == content[1000:6000]
     assert recording.sha256 == hashlib.sha256(content).hexdigest()
     for part in ("janssen", "0612345678", "klacht"):
         assert part not in key

@@ -32,8 +32,8 @@ from coaching.models import SamplingPolicy
 from coaching.sampling import draw_slot, draws_due, quarter_bounds
 from earshot.demo import demo_load
 from organisations.models import Membership, Organisation
+from recordings import sealed_storage
 from recordings.models import Recording
-from recordings.storage import audio_storage
 from register.acknowledgement import current_policy, policy_acknowledge
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +126,8 @@ def confirm_present(client, recording, purpose: str):
 
 
 def stored(recording) -> bytes:
-    with audio_storage().open(recording.storage_key, "rb") as handle:
-        return handle.read()
+    """The call's audio as recorded (the demo's calls are ingested, so stored sealed)."""
+    return b"".join(sealed_storage.iter_plain(recording))
 
 
 def test_tbi_has_a_rule_for_every_purpose_it_declares_and_rvo_keeps_its_own(tbi):

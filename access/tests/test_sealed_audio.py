@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.constants import RequestKind
+from access.disclosure_copy import read_copy
 from access.disclosures import DisclosureError
 from access.four_eyes import RequestError
 from access.models import AccessRequest, Disclosure
@@ -285,8 +286,7 @@ def test_a_disclosure_of_a_sealed_call_holds_the_plaintext(four_eyes, police, se
     )
     four_eyes.decide("privacy_officer", request)
     disclosure = Disclosure.objects.get(request=request)
-    with audio_storage().open(disclosure.storage_key, "rb") as handle:
-        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    archive = zipfile.ZipFile(io.BytesIO(read_copy(disclosure)))
     [name] = [n for n in archive.namelist() if n != "SHA256SUMS"]
     assert archive.read(name) == plain
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from access.tests.conftest import register_for
 from audit.models import AuditEvent
 from organisations.tests.factories import EmployeeFactory
+from recordings import sealed_storage
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.models import Recording
 from recordings.services import IngestRejected, recording_ingest, recordings_sweep_incomplete
@@ -71,8 +72,11 @@ def test_a_valid_call_is_stored_with_its_deadline_and_audited(org, wav):
     assert recording.audio_duration_seconds == pytest.approx(2.0, abs=0.01)
     assert recording.purge_deadline == recording.started_at + timedelta(days=28)
     assert recording.retention_days == 28
+    # Stored sealed (issue 19); the plaintext comes back through sealed_storage.
+    assert recording.sealing == "v1"
     with audio_storage().open(recording.storage_key) as handle:
-        assert handle.read() == wav.read_bytes()
+        assert handle.read(4) == b"ESA1"
+    assert b"".join(sealed_storage.iter_plain(recording)) == wav.read_bytes()
     event = AuditEvent.objects.get(action="recordings.recording.ingested")
     assert event.target_id == str(recording.pk)
     assert "0612345678" not in str(event.detail) and "+316" not in str(event.detail)
