@@ -19,7 +19,7 @@ from access.disclosures import DisclosureError
 from access.four_eyes import RequestError
 from access.models import AccessRequest, Disclosure
 from access.streaming import CHUNK, UNREADABLE
-from access.subject_audio import read_whole_call
+from access.subject_audio import read_whole_call, subject_copy_audio
 from access.tests.test_gate import audio_url, body, stored_bytes
 from audit.models import AuditEvent
 from recordings import sealed
@@ -308,3 +308,17 @@ def test_a_disclosure_of_an_unreadable_call_is_refused_and_nothing_is_produced(
     assert not Disclosure.objects.exists()
     assert AccessRequest.objects.get(pk=request.pk).status == "pending"
     assert not mail.outbox
+
+
+def test_a_subjects_copy_of_an_unreadable_call_is_refused_with_the_reason(world, call):
+    key_store().destroy(key_name(call.audio_key))
+    with pytest.raises(DisclosureError) as refused:
+        subject_copy_audio(
+            organisation=world.cast.organisation,
+            recordings=[call],
+            actor=world.cast["privacy_officer"],
+            subject_request_id="r-1",
+            ip_address=None,
+        )
+    assert call.call_id in str(refused.value)
+    assert "missing from the key store" in str(refused.value)

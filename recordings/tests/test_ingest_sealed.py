@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from access.tests.conftest import register_for
 from recordings import ingest_batch, services
+from recordings.archive_import import archive_import
+from recordings.archive_models import ArchiveImportFile
 from recordings.constants import IngestChannel, RecordingStatus
 from recordings.dropfolder import drop_folder_scan
 from recordings.ingest_batch import IngestItem, recordings_ingest_batch
@@ -225,3 +227,33 @@ def test_the_drop_folder_keeps_a_file_it_cannot_seal_for_a_later_try(
     claimed = [p.name for p in (drop / ".processing").rglob("*") if p.is_file()]
     assert "kept.wav" in claimed
     assert not Recording.objects.exists() and stored_files() == []
+
+
+def _archive(tmp_path: Path, count: int) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for i in range(count):
+        wav(root, f"old{i}", seconds=1.0 + i / 10)
+        (root / f"old{i}.json").write_text(
+            json.dumps(metadata(f"old{i}", hours_ago=48 + i * 24)), encoding="utf-8"
+        )
+    return root
+
+
+def test_an_archive_import_stores_every_call_sealed(org, tmp_path):
+    root = _archive(tmp_path, 3)
+    summary = archive_import(organisation=org, root=root)
+    assert summary.imported == 3
+    for recording in Recording.objects.filter(organisation=org):
+        assert_sealed(recording, (root / f"{recording.call_id}.wav").read_bytes())
+    assert AudioKey.objects.filter(organisation=org).count() == 3  # three deadline days
+
+
+def test_an_archive_import_stops_on_an_unwritable_key_store_and_refuses_nothing(
+    org, tmp_path, broken_key_store
+):
+    root = _archive(tmp_path, 2)
+    with pytest.raises(OSError):
+        archive_import(organisation=org, root=root)
+    assert not Recording.objects.exists() and stored_files() == []
+    assert not ArchiveImportFile.objects.filter(outcome="refused").exists()
