@@ -39,6 +39,7 @@ from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create, wav_bytes
 from register.models import Recipient
 from retention.key_destruction import destroy_spent_keys
+from tests.s3 import moto_s3, s3_audio_storage  # noqa: F401 (the loopback S3 fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +322,33 @@ def test_a_plaintext_copy_made_before_sealing_still_downloads(four_eyes, police,
     response = recipient.get(reverse("disclosure_download", kwargs={"token": token}))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == plain
+
+
+def test_on_s3_the_bucket_holds_the_sealed_copy_and_the_recipient_gets_the_zip(
+    s3_audio_storage,  # noqa: F811 (before the calls, so they are stored on S3)
+    four_eyes,
+    police,
+    audio,
+):
+    call = recording_create(
+        organisation=four_eyes.cast.organisation,
+        employee=four_eyes.call.employee,
+        audio=audio,
+        sealed=True,
+    )
+    disclosure = _disclose(four_eyes, police, call)
+    stored = _stored(disclosure)
+    audio_windows = _windows(audio)
+    assert not any(stored[i : i + WINDOW] in audio_windows for i in range(len(stored) - WINDOW + 1))
+    token, code = _link_and_code()
+    response = _opened_client(token, code).get(
+        reverse("disclosure_download", kwargs={"token": token})
+    )
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == disclosure.sha256
+    audio_storage().delete(disclosure.storage_key)
+    response = _opened_client(token, code).get(
+        reverse("disclosure_download", kwargs={"token": token})
+    )
+    assert response.status_code == 410 and b'data-unreadable="missing_object"' in response.content
