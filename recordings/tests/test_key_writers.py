@@ -207,3 +207,46 @@ def test_a_key_never_wraps_or_opens_another_organisations_recording(cast):
     with pytest.raises(AudioUnreadable) as caught:
         data_key_of(context_free)
     assert caught.value.reason == "key_corrupt"
+
+
+@pytest.mark.django_db
+def test_an_ingest_whose_day_key_was_destroyed_after_it_was_read_fails_to_be_tried_again(
+    cast, tmp_path, monkeypatch
+):
+    """The batch read its day key (DayKeys) and wrapped its calls' data keys; a purge then
+    destroyed the key (unused until the INSERT). The INSERT's transaction sees it destroyed
+    (check_writable) and the batch fails as an error of the system: nothing stored, and the
+    next try takes the day's new key."""
+    from access.tests.conftest import register_for
+    from recordings import ingest_batch
+    from recordings.constants import IngestChannel, RecordingStatus
+    from recordings.ingest_batch import IngestItem, recordings_ingest_batch
+    from recordings.tests.audio import make_wav
+
+    register_for(cast.organisation)
+    audio = make_wav(tmp_path / "a.wav", seconds=1.0)
+    start = (timezone.now() - timedelta(hours=1)).isoformat()
+    metadata = {"call_id": "a", "started_at": start, "direction": "inbound"}
+    items = [IngestItem(source=audio, metadata=metadata)]
+    real_insert = ingest_batch._insert
+
+    def purged_meanwhile(works):
+        for key_id in {w.recording.audio_key_id for w in works}:
+            assert destroy_key(AudioKey.objects.get(pk=key_id)) is True
+        return real_insert(works)
+
+    monkeypatch.setattr(ingest_batch, "_insert", purged_meanwhile)
+    [outcome] = recordings_ingest_batch(
+        organisation=cast.organisation, items=items, channel=IngestChannel.DROP_FOLDER
+    )
+    assert isinstance(outcome.error, KeyUnavailable) and outcome.error.reason == "destroyed"
+    assert not Recording.objects.exists()
+
+    monkeypatch.setattr(ingest_batch, "_insert", real_insert)
+    [outcome] = recordings_ingest_batch(
+        organisation=cast.organisation, items=items, channel=IngestChannel.DROP_FOLDER
+    )
+    assert outcome.ok and outcome.recording.status == RecordingStatus.ACTIVE
+    stored = Recording.objects.select_related("audio_key").get()
+    assert stored.audio_key.destroyed_at is None
+    assert read_range(stored, 0, 4) == b"RIFF"
