@@ -9,11 +9,14 @@ import hashlib
 import io
 import os
 import re
+import threading
+import time
 import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -352,3 +355,95 @@ def test_on_s3_the_bucket_holds_the_sealed_copy_and_the_recipient_gets_the_zip(
         reverse("disclosure_download", kwargs={"token": token})
     )
     assert response.status_code == 410 and b'data-unreadable="missing_object"' in response.content
+
+
+def _in_thread(target):
+    errors, results = [], []
+
+    def run():
+        try:
+            results.append(target())
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors, results
+
+
+def _share_far(organisation, expires_at):
+    return disclosure_share(
+        organisation=organisation,
+        files=[("letter.txt", b"Uw gegevens")],
+        recipient_email=EMAIL,
+        recipient_label="De betrokkene",
+        purpose_code="",
+        contents=DisclosureContents.SUBJECT_COPY,
+        actor=None,
+        ip_address=None,
+        expires_at=expires_at,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_being_made_makes_the_keys_destruction_wait_and_then_keep_it(cast):
+    organisation = cast.organisation
+    expires_at = timezone.now() + timedelta(days=400)  # a candidate of the purge at once
+    key = audio_keys.day_key(organisation, expires_at)
+    wrote, go = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction.atomic():
+            made = _share_far(organisation, expires_at)
+            wrote.set()
+            assert go.wait(20)
+        return made
+
+    writing, writer_errors, made = _in_thread(writer)
+    assert wrote.wait(20)
+    destroying, destroy_errors, destroyed = _in_thread(lambda: audio_keys.destroy_key(key))
+    time.sleep(1.0)
+    assert destroying.is_alive()  # waits for the copy's transaction
+    go.set()
+    writing.join(30)
+    destroying.join(30)
+    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    assert destroyed == [False]
+    assert made[0].audio_key_id == key.pk
+    assert key_store().exists(audio_keys.key_name(key))
+    assert copy_readable(Disclosure.objects.get(pk=made[0].pk)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_destruction_that_came_first_makes_the_copy_take_the_days_new_key(cast):
+    organisation = cast.organisation
+    expires_at = timezone.now() + timedelta(days=400)
+    key = audio_keys.day_key(organisation, expires_at)
+    locked, go = threading.Event(), threading.Event()
+
+    def destroyer():
+        with transaction.atomic():
+            assert audio_keys.destroy_key(key) is True
+            locked.set()
+            assert go.wait(20)
+
+    destroying, destroy_errors, _ = _in_thread(destroyer)
+    assert locked.wait(20)
+
+    def writer():
+        with transaction.atomic():
+            return _share_far(organisation, expires_at)
+
+    writing, writer_errors, made = _in_thread(writer)
+    time.sleep(1.0)
+    go.set()
+    destroying.join(30)
+    writing.join(30)
+    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    disclosure = Disclosure.objects.select_related("audio_key").get(pk=made[0].pk)
+    assert disclosure.audio_key_id != key.pk
+    assert disclosure.audio_key.day == key.day and disclosure.audio_key.destroyed_at is None
+    assert copy_readable(disclosure) is None
+    assert zipfile.ZipFile(io.BytesIO(read_copy(disclosure))).read("letter.txt") == b"Uw gegevens"
