@@ -5,26 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_squashed_0005_tbi_listener_and_presence'),
-        ('recordings', '0011_audio_keys'),
+        ("access", "0001_squashed_0005_tbi_listener_and_presence"),
+        ("recordings", "0011_audio_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disclosure',
-            name='audio_key',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='recordings.audiokey'),
+            model_name="disclosure",
+            name="audio_key",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="recordings.audiokey",
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='sealing',
-            field=models.CharField(blank=True, db_default='', default='', max_length=8),
+            model_name="disclosure",
+            name="sealing",
+            field=models.CharField(blank=True, db_default="", default="", max_length=8),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='wrapped_key',
+            model_name="disclosure",
+            name="wrapped_key",
             field=models.BinaryField(blank=True, null=True),
         ),
     ]
