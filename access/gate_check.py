@@ -32,7 +32,7 @@ from access.models import AccessRequest, Grant, PurposeRule, StandingRight
 from access.policy import Decision
 from organisations.models import Employee, Membership
 from recordings.constants import RecordingStatus
-from recordings.models import Recording
+from recordings.models import AudioKey, Recording
 from register.models import Purpose
 
 
@@ -45,6 +45,7 @@ def _sql() -> str:
     teams = Membership.teams.through
     return f"""
 SELECT r.*, e.user_id AS employee_user_id,
+  k.organisation_id AS key_organisation_id, k.destroyed_at IS NULL AS key_live,
   EXISTS (
     SELECT 1 FROM {table(StandingRight)} s JOIN {table(Purpose)} p ON p.id = s.purpose_id
     WHERE s.organisation_id = %(org)s AND s.role = %(role)s AND p.code = %(purpose)s
@@ -67,10 +68,23 @@ SELECT r.*, e.user_id AS employee_user_id,
       AND g.revoked_at IS NULL AND g.starts_at <= %(now)s AND g.expires_at > %(now)s
   ) AS grant_state
 FROM {table(Recording)} r LEFT JOIN {table(Employee)} e ON e.id = r.employee_id
+  LEFT JOIN {table(AudioKey)} k ON k.id = r.audio_key_id
 WHERE r.id = %(recording)s AND r.organisation_id = %(org)s
   AND r.status IN (%(active)s, %(held)s)  -- access.policy.PLAYABLE
   AND (r.status = %(held)s OR r.purge_deadline > %(now)s)
 """  # noqa: S608 (table names from the models, every value a parameter)
+
+
+def _attach_live_key(recording: Recording) -> None:
+    """The sealed call's key row, read by the same statement, so decrypting the piece costs no
+    second query. Only a live key: a destroyed one is left to load in full, for the date its
+    refusal names."""
+    if recording.audio_key_id is not None and recording.key_live:
+        recording.audio_key = AudioKey.from_db(
+            connection.alias,
+            ["id", "organisation_id", "destroyed_at"],
+            [recording.audio_key_id, recording.key_organisation_id, None],
+        )
 
 
 def quick_listen_decision(
@@ -114,6 +128,7 @@ def quick_listen_decision(
     if not found:
         return None
     recording = found[0]
+    _attach_live_key(recording)
     via_grant = not recording.standing and recording.grant_state is not None
     if not (recording.standing or via_grant):
         return None

@@ -10,6 +10,8 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,6 +126,21 @@ def test_a_whole_play_in_pieces_is_the_plaintext(coach, call, plain):
         received += body(response)
     assert received == plain
     assert AuditEvent.objects.filter(action=LISTENED, target_id=str(call.pk)).count() == 1
+
+
+def test_a_further_range_of_a_sealed_call_asks_the_database_no_more_than_a_plaintext_one(
+    coach, call, plain
+):
+    """The gate's one statement reads the call's key row too: decrypting costs no query."""
+    assert coach.get(audio_url(call), HTTP_RANGE="bytes=0-65535").status_code == 206
+    with CaptureQueriesContext(connection) as queries:
+        response = coach.get(audio_url(call), HTTP_RANGE="bytes=65536-131071")
+        assert body(response) == plain[65536:131072]
+    statements = [query["sql"].lstrip().split(None, 1)[0].upper() for query in queries]
+    assert set(statements) == {"SELECT"}, statements
+    # As many as test_gate_ranges allows a plaintext call's further range.
+    assert len(statements) <= 9, [query["sql"][:120] for query in queries]
+    assert not [q for q in queries if "recordings_audiokey" in q["sql"].split("FROM", 1)[1][:40]]
 
 
 def test_no_range_answers_the_first_piece_and_if_range_decides(coach, call, plain):
