@@ -40,6 +40,10 @@ os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench.run import bench_key_dir  # noqa: E402  (ROOT on sys.path first)
+
+# Day keys live as long as the bench database, in every server and command started from here.
+os.environ.setdefault("EARSHOT_KEY_DIR", str(bench_key_dir()))
 
 
 def _free_port() -> int:
@@ -57,6 +61,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
         EARSHOT_DOTENV="",
         EARSHOT_VAR_DIR=str(var_dir),
         EARSHOT_AUDIO_DIR=str(var_dir / "audio"),
+        EARSHOT_KEY_DIR=os.environ["EARSHOT_KEY_DIR"],  # the database's keys, not var_dir's
         EARSHOT_SECRET_KEY=os.environ["EARSHOT_SECRET_KEY"],
         EARSHOT_IDENTIFIER_KEY=os.environ["EARSHOT_IDENTIFIER_KEY"],
         EARSHOT_HTTPS="0",

@@ -42,6 +42,10 @@ os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench.run import bench_key_dir  # noqa: E402  (ROOT on sys.path first)
+
+# Day keys live as long as the bench database, in every server and command started from here.
+os.environ.setdefault("EARSHOT_KEY_DIR", str(bench_key_dir()))
 
 
 def _wav_template() -> bytes:

@@ -74,12 +74,10 @@ os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# The bench's key store lives as long as its database: a used database's live day keys (rows)
-# need their files on the next run, as a real key store keeps them. Never a real one's folder.
-KEY_DIR = Path(
-    os.environ.get("BENCH_CRYPTO_KEY_DIR")
-    or ROOT / "var" / "bench-keys" / os.environ["DATABASE_URL"].rsplit("/", 1)[1]
-)
+from bench.run import bench_key_dir  # noqa: E402  (ROOT on sys.path first)
+
+# Day keys live as long as the bench database, in every server and command started from here.
+os.environ.setdefault("EARSHOT_KEY_DIR", str(bench_key_dir()))
 
 
 def _clock() -> tuple[float, float]:
@@ -326,16 +324,13 @@ def _request_cost(location: Path, tag: str) -> dict:
 
 
 def bench_ingest_sealed() -> dict:
-    from django.test import override_settings
-
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="earshot-bench-crypto-ingest-") as tmp:
         work = Path(tmp)
-        with override_settings(AUDIO_KEY_DIR=KEY_DIR):  # drop_folder_rate sets STORAGES
-            for name, (seconds, count) in SIZES.items():
-                results[name] = _ingest_size(work, seconds, count, f"{stamp}-{name}")
-            results["request"] = _request_cost(work / "audio", f"{stamp}-{name}")
+        for name, (seconds, count) in SIZES.items():  # drop_folder_rate sets STORAGES
+            results[name] = _ingest_size(work, seconds, count, f"{stamp}-{name}")
+        results["request"] = _request_cost(work / "audio", f"{stamp}-{name}")
     return results
 
 
@@ -455,8 +450,7 @@ def bench_gate_sealed() -> dict:
     work = Path(tempfile.mkdtemp(prefix="earshot-bench-crypto-gate-"))
     server = None
     try:
-        env = _server_env(os.environ["DATABASE_URL"], work / "var")
-        env["EARSHOT_KEY_DIR"] = str(KEY_DIR)
+        env = _server_env(os.environ["DATABASE_URL"], work / "var")  # the bench's key store
         built = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--build", str(FIRST_LISTENS + 1)],
             cwd=ROOT,
@@ -627,6 +621,7 @@ def _tombstones(organisation, audio_key, tag: str) -> None:
 
 def _destroy_spent(organisation) -> dict | None:
     """The purge's destroy_spent_keys on a second such key, where it has landed."""
+    from django.conf import settings
     from django.db import connection
 
     try:
@@ -649,7 +644,7 @@ def _destroy_spent(organisation) -> dict | None:
     figures = _timed_destroy(spent, organisation, now=datetime.now(UTC))
     audio_key.refresh_from_db()
     figures["destroyed"] = audio_key.destroyed_at is not None
-    folder = KEY_DIR / str(organisation.pk)  # the organisation's key files left
+    folder = Path(settings.AUDIO_KEY_DIR) / str(organisation.pk)  # its key files left
     figures["key_files_left"] = sum(1 for p in folder.rglob("*") if p.is_file())
     return figures
 
@@ -676,8 +671,6 @@ def _delete_files(work: Path, tag: str) -> dict:
 
 
 def bench_destroy() -> dict:
-    from django.test import override_settings
-
     from bench.purge import _organisation, _reset
     from recordings.audio_keys import day_key, destroy_key, key_name
     from recordings.keystore import key_store
@@ -687,28 +680,27 @@ def bench_destroy() -> dict:
     tag = f"{SLUG}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     with tempfile.TemporaryDirectory(prefix="earshot-bench-crypto-destroy-") as tmp:
         work = Path(tmp)
-        with override_settings(AUDIO_KEY_DIR=KEY_DIR):
-            # An interrupted run's live keys go first.
-            _reset(organisation)
-            for stale in AudioKey.objects.filter(organisation=organisation, destroyed_at=None):
-                destroy_key(stale)
-            audio_key = day_key(organisation, datetime.now(UTC) - timedelta(days=2))
-            started = time.perf_counter()
-            _tombstones(organisation, audio_key, tag)
-            print(
-                f"  {ROWS:,} tombstones on one day key in {time.perf_counter() - started:.0f} s",
-                flush=True,
-            )
-            assert key_store().exists(key_name(audio_key))
-            figures = _timed_destroy(destroy_key, audio_key)
-            audio_key.refresh_from_db()
-            figures["destroyed"] = audio_key.destroyed_at is not None
-            figures["key_file_gone"] = not key_store().exists(key_name(audio_key))
-            result = {"recordings": ROWS, "destroy_key": figures}
-            result["destroy_spent_keys"] = _destroy_spent(organisation)
-            _reset(organisation)
-            if DELETE_FILES:
-                result["files_baseline"] = _delete_files(work, tag)
+        # An interrupted run's live keys go first.
+        _reset(organisation)
+        for stale in AudioKey.objects.filter(organisation=organisation, destroyed_at=None):
+            destroy_key(stale)
+        audio_key = day_key(organisation, datetime.now(UTC) - timedelta(days=2))
+        started = time.perf_counter()
+        _tombstones(organisation, audio_key, tag)
+        print(
+            f"  {ROWS:,} tombstones on one day key in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        assert key_store().exists(key_name(audio_key))
+        figures = _timed_destroy(destroy_key, audio_key)
+        audio_key.refresh_from_db()
+        figures["destroyed"] = audio_key.destroyed_at is not None
+        figures["key_file_gone"] = not key_store().exists(key_name(audio_key))
+        result = {"recordings": ROWS, "destroy_key": figures}
+        result["destroy_spent_keys"] = _destroy_spent(organisation)
+        _reset(organisation)
+        if DELETE_FILES:
+            result["files_baseline"] = _delete_files(work, tag)
     return result
 
 

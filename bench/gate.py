@@ -51,6 +51,10 @@ os.environ.setdefault("EARSHOT_IDENTIFIER_KEY", "bench-only-" + "i" * 32)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench.run import bench_key_dir  # noqa: E402  (ROOT on sys.path first)
+
+# Day keys live as long as the bench database, in every server and command started from here.
+os.environ.setdefault("EARSHOT_KEY_DIR", str(bench_key_dir()))
 
 
 # --- the world, built inside a subprocess that has the server's settings ----------------------
@@ -205,6 +209,8 @@ def _free_port() -> int:
 
 
 def _server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    """The server's environment: the bench database's key store (EARSHOT_KEY_DIR) with it, a
+    temporary database's (SQLite's) in its temporary `var_dir`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EARSHOT_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="earshot.settings",
@@ -213,6 +219,11 @@ def _server_env(database_url: str, var_dir: Path) -> dict[str, str]:
         EARSHOT_DOTENV="",
         EARSHOT_VAR_DIR=str(var_dir),
         EARSHOT_AUDIO_DIR=str(var_dir / "audio"),
+        EARSHOT_KEY_DIR=(
+            os.environ["EARSHOT_KEY_DIR"]
+            if database_url == os.environ["DATABASE_URL"]
+            else str(var_dir / "keys")
+        ),
         EARSHOT_SECRET_KEY=os.environ["EARSHOT_SECRET_KEY"],
         EARSHOT_IDENTIFIER_KEY=os.environ["EARSHOT_IDENTIFIER_KEY"],
         EARSHOT_HTTPS="0",

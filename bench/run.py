@@ -16,7 +16,9 @@ Parts (each a module of bench/ with one function `bench_<part>() -> dict`):
            of 100,000 purged calls beside deleting 100,000 files
 
 `BENCH_ONLY=gate,ingest make bench` runs only those parts. Every part runs on an empty database
-and again on a used one (earshot_bench unless DATABASE_URL says otherwise).
+and again on a used one (earshot_bench unless DATABASE_URL says otherwise), with the day keys
+of its sealed audio in var/bench-keys/<database> (EARSHOT_KEY_DIR unless set), kept between runs
+as the database is, emptied when the database is created anew.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
+BENCH_KEYS = ROOT / "var" / "bench-keys"  # a key store per bench database: bench_key_dir()
 PARTS = ["gate", "ingest", "api", "archive", "purge", "scale", "crypto"]
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/earshot_bench")
@@ -43,14 +47,33 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earshot.settings")
 sys.path.insert(0, str(ROOT))
 
 
+def bench_key_dir(database_url: str | None = None) -> Path:
+    """The key store (issue 19) of a bench database: var/bench-keys/<database name>. It lives as
+    long as the database, as a real key store does: the live day keys that a used database's
+    rows name must still be there on the next run. Every part and every server or command a part
+    starts uses it (EARSHOT_KEY_DIR, set below before Django is set up), never a temporary
+    EARSHOT_VAR_DIR's keys folder, which goes with the run."""
+    url = (database_url or os.environ["DATABASE_URL"]).split("?", 1)[0]
+    return BENCH_KEYS / url.rstrip("/").rsplit("/", 1)[1]
+
+
+os.environ.setdefault("EARSHOT_KEY_DIR", str(bench_key_dir()))
+
+
 def ensure_database() -> None:
-    """Create the bench database when it is missing (an error that it exists is fine)."""
+    """Create the bench database when it is missing (an error that it exists is fine). A new
+    database names no key yet: the files left in its bench key folder (by a database of the
+    same name dropped since) go, so they do not pile up. A key folder set by hand
+    (EARSHOT_KEY_DIR outside var/bench-keys) is never touched."""
     name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
     if os.environ["DATABASE_URL"].startswith("postgres"):
-        subprocess.run(
+        created = subprocess.run(
             ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
             capture_output=True,
         )
+        keys = Path(os.environ["EARSHOT_KEY_DIR"])
+        if created.returncode == 0 and keys.parent == BENCH_KEYS:
+            shutil.rmtree(keys, ignore_errors=True)
 
 
 def _run(command: list[str]) -> str:
