@@ -29,15 +29,14 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from django.core.files import File
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from access.models import Disclosure
 from recordings import audio_keys, sealed
 from recordings.keystore import KeyUnavailable
 from recordings.models import AudioKey
-from recordings.sealed_storage import AudioUnreadable
+from recordings.sealed_storage import AudioUnreadable, reason_message
 from recordings.storage import HASH_CHUNK, audio_storage
 
 logger = logging.getLogger(__name__)
@@ -84,14 +83,7 @@ class CopyUnreadable(Exception):
 
     @property
     def message(self) -> str:
-        if self.reason == "key_destroyed":
-            when = (
-                formats.date_format(timezone.localtime(self.destroyed_at), "DATE_FORMAT")
-                if self.destroyed_at is not None
-                else _("an unknown day")
-            )
-            return str(_MESSAGES["key_destroyed"]) % {"date": when}
-        return str(_MESSAGES[self.reason])
+        return reason_message(_MESSAGES, self.reason, self.destroyed_at)
 
 
 def copy_context(organisation_id: Any, disclosure_id: Any) -> bytes:

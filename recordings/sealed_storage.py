@@ -61,14 +61,20 @@ class AudioUnreadable(Exception):
 
     @property
     def message(self) -> str:
-        if self.reason == "key_destroyed":
-            when = (
-                formats.date_format(timezone.localtime(self.destroyed_at), "DATE_FORMAT")
-                if self.destroyed_at is not None
-                else _("an unknown day")
-            )
-            return str(_MESSAGES["key_destroyed"]) % {"date": when}
-        return str(_MESSAGES[self.reason])
+        return reason_message(_MESSAGES, self.reason, self.destroyed_at)
+
+
+def reason_message(messages: dict, reason: str, destroyed_at: datetime | None) -> str:
+    """`messages[reason]` in the active language; key_destroyed's names the day the key was
+    destroyed (%(date)s). Shared by AudioUnreadable and a disclosure copy's CopyUnreadable."""
+    if reason == "key_destroyed":
+        when = (
+            formats.date_format(timezone.localtime(destroyed_at), "DATE_FORMAT")
+            if destroyed_at is not None
+            else _("an unknown day")
+        )
+        return str(messages["key_destroyed"]) % {"date": when}
+    return str(messages[reason])
 
 
 def recording_context(recording: Recording) -> bytes:
