@@ -266,16 +266,10 @@ def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str 
         locked.failed_code_attempts += 1
         locked.save(update_fields=["failed_code_attempts"])
         disclosure.failed_code_attempts = locked.failed_code_attempts
-        audit.record(
-            actor=None,
-            action="access.disclosure.code_failed",
-            organisation=locked.organisation,
-            target=locked,
-            purpose=locked.purpose_code,
-            detail={
-                "attempts": locked.failed_code_attempts,
-                "request": str(locked.request_id or ""),
-            },
+        disclosure_record_event(
+            locked,
+            "access.disclosure.code_failed",
+            detail={"attempts": locked.failed_code_attempts},
             ip_address=ip_address,
         )
     return False
@@ -283,16 +277,31 @@ def disclosure_check_code(*, disclosure: Disclosure, code: str, ip_address: str 
 
 def disclosure_record_download(*, disclosure: Disclosure, ip_address: str | None) -> None:
     Disclosure.objects.filter(pk=disclosure.pk).update(downloads=F("downloads") + 1)
+    disclosure_record_event(
+        disclosure,
+        "access.disclosure.downloaded",
+        detail={"recipient": disclosure.recipient.name[:100] if disclosure.recipient_id else ""},
+        ip_address=ip_address,
+    )
+
+
+def disclosure_record_event(
+    disclosure: Disclosure,
+    action: str,
+    *,
+    actor: Any = None,
+    detail: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """An event on a disclosure in its organisation's trail: its purpose, and the request it
+    came from (after the event's own `detail`)."""
     audit.record(
-        actor=None,
-        action="access.disclosure.downloaded",
+        actor=actor,
+        action=action,
         organisation=disclosure.organisation,
         target=disclosure,
         purpose=disclosure.purpose_code,
-        detail={
-            "recipient": disclosure.recipient.name[:100] if disclosure.recipient_id else "",
-            "request": str(disclosure.request_id or ""),
-        },
+        detail={**(detail or {}), "request": str(disclosure.request_id or "")},
         ip_address=ip_address,
     )
 
@@ -357,14 +366,8 @@ def disclosure_cancel(
     disclosure.cancelled_at = timezone.now()
     disclosure.save(update_fields=["cancelled_at"])
     delete_copy(disclosure)
-    audit.record(
-        actor=membership.user,
-        action="access.disclosure.cancelled",
-        organisation=disclosure.organisation,
-        target=disclosure,
-        purpose=disclosure.purpose_code,
-        detail={"request": str(disclosure.request_id or "")},
-        ip_address=ip_address,
+    disclosure_record_event(
+        disclosure, "access.disclosure.cancelled", actor=membership.user, ip_address=ip_address
     )
     return disclosure
 
@@ -377,13 +380,6 @@ def disclosures_expire() -> int:
     count = 0
     for disclosure in ended.select_related("organisation"):
         delete_copy(disclosure)
-        audit.record(
-            actor=None,
-            action="access.disclosure.copy_deleted",
-            organisation=disclosure.organisation,
-            target=disclosure,
-            purpose=disclosure.purpose_code,
-            detail={"request": str(disclosure.request_id or "")},
-        )
+        disclosure_record_event(disclosure, "access.disclosure.copy_deleted")
         count += 1
     return count

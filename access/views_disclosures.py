@@ -10,13 +10,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-import audit
 from access.disclosure_copy import GONE, CopyUnreadable, copy_readable, open_copy
 from access.disclosures import (
     MAX_CODE_ATTEMPTS,
     disclosure_check_code,
     disclosure_for_token,
     disclosure_record_download,
+    disclosure_record_event,
 )
 from organisations.client_ip import client_ip
 
@@ -106,13 +106,10 @@ def disclosure_download(request: HttpRequest, token: str) -> HttpResponse:
 def _unreadable(request: HttpRequest, disclosure, error: CopyUnreadable) -> HttpResponse:
     """The page that says why the copy cannot be had; the organisation's trail says it too."""
     logger.warning("disclosure %s cannot be downloaded: %s", disclosure.pk, error)
-    audit.record(
-        actor=None,
-        action="access.disclosure.unreadable",
-        organisation=disclosure.organisation,
-        target=disclosure,
-        purpose=disclosure.purpose_code,
-        detail={"reason": error.reason, "request": str(disclosure.request_id or "")},
+    disclosure_record_event(
+        disclosure,
+        "access.disclosure.unreadable",
+        detail={"reason": error.reason},
         ip_address=client_ip(request),
     )
     return render(
