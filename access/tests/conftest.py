@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import pytest
 from django.test import TestCase
 
-from access.constants import Scope
+from access.constants import DisclosureContents, Scope
+from access.disclosures import disclosure_share
 from access.four_eyes import request_create, request_decide
 from access.models import PurposeRule, StandingRight
 from organisations.models import Membership
 from organisations.tests.factories import EmployeeFactory, TeamFactory
 from recordings.tests.factories import recording_create, wav_bytes
-from register.models import Purpose
+from register.models import Purpose, Recipient
 from register.services import activity_create
 
 
@@ -68,6 +69,32 @@ def register_for(
         recorded_customer_fields=list(customer_fields),
     )
     return {purpose.code: purpose for purpose in activity.purposes.all()}
+
+
+def share_copy(
+    organisation,
+    *,
+    recipient_email: str,
+    expires_at,
+    files=(("letter.txt", b"Uw gegevens"),),
+    recipient_label: str = "De betrokkene",
+    contents: str = DisclosureContents.SUBJECT_COPY,
+    actor=None,
+    ip_address: str | None = None,
+):
+    """disclosure_share of a copy that no access request approved (by default a data subject's
+    letter, shared by no one in particular)."""
+    return disclosure_share(
+        organisation=organisation,
+        files=list(files),
+        recipient_email=recipient_email,
+        recipient_label=recipient_label,
+        purpose_code="",
+        contents=contents,
+        actor=actor,
+        ip_address=ip_address,
+        expires_at=expires_at,
+    )
 
 
 @dataclass
@@ -167,3 +194,13 @@ def four_eyes(world) -> FourEyesWorld:
             audio=wav_bytes(seconds=2, seed=7),
         ),
     )
+
+
+@pytest.fixture
+def police(four_eyes):
+    """The police as an outside recipient the four-eyes rule may disclose to."""
+    recipient = Recipient.objects.create(
+        activity=four_eyes.purpose.activity, name="Politie", kind="outside_party"
+    )
+    four_eyes.rule.disclosure_recipients.add(recipient)
+    return recipient

@@ -9,19 +9,16 @@ import hashlib
 import io
 import os
 import re
-import threading
-import time
 import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from access.constants import DisclosureContents, RequestKind
+from access.constants import RequestKind
 from access.disclosure_copy import (
     CopyUnreadable,
     copy_context,
@@ -29,9 +26,10 @@ from access.disclosure_copy import (
     copy_uses_key,
     read_copy,
 )
-from access.disclosures import delete_copy, disclosure_share
+from access.disclosures import delete_copy
 from access.four_eyes import RequestError
 from access.models import Disclosure
+from access.tests.conftest import share_copy
 from audit.models import AuditEvent
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind
@@ -40,7 +38,7 @@ from recordings.models import AudioKey
 from recordings.sealed_storage import AudioUnreadable
 from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create, wav_bytes
-from register.models import Recipient
+from recordings.tests.sealing import destroy_while_writing, write_after_destruction
 from retention.key_destruction import destroy_spent_keys
 from tests.s3 import moto_s3, s3_audio_storage  # noqa: F401 (the loopback S3 fixtures)
 
@@ -48,15 +46,6 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "meldpunt@politie.example"
 WINDOW = 64
-
-
-@pytest.fixture
-def police(four_eyes):
-    recipient = Recipient.objects.create(
-        activity=four_eyes.purpose.activity, name="Politie", kind="outside_party"
-    )
-    four_eyes.rule.disclosure_recipients.add(recipient)
-    return recipient
 
 
 @pytest.fixture
@@ -105,6 +94,10 @@ def _stored(disclosure) -> bytes:
 
 def _windows(data: bytes) -> set[bytes]:
     return {data[i : i + WINDOW] for i in range(len(data) - WINDOW + 1)}
+
+
+def _share_far(organisation, expires_at):
+    return share_copy(organisation, recipient_email=EMAIL, expires_at=expires_at)
 
 
 def test_the_stored_copy_holds_no_window_of_the_audio_and_the_recipient_gets_it_whole(
@@ -215,17 +208,7 @@ def test_the_day_key_is_kept_while_the_link_is_open_and_goes_once_it_ended(cast)
     organisation = cast.organisation
     # A link whose day lies beyond any deadline a call can get: the purge's candidate at once.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        disclosure = disclosure_share(
-            organisation=organisation,
-            files=[("letter.txt", b"Uw gegevens")],
-            recipient_email=EMAIL,
-            recipient_label="De betrokkene",
-            purpose_code="",
-            contents=DisclosureContents.SUBJECT_COPY,
-            actor=None,
-            ip_address=None,
-            expires_at=timezone.now() + timedelta(days=400),
-        )
+        disclosure = _share_far(organisation, timezone.now() + timedelta(days=400))
     audio_key = disclosure.audio_key
     name = audio_keys.key_name(audio_key)
     assert not audio_keys.key_is_unused(audio_key)
@@ -357,59 +340,12 @@ def test_on_s3_the_bucket_holds_the_sealed_copy_and_the_recipient_gets_the_zip(
     assert response.status_code == 410 and b'data-unreadable="missing_object"' in response.content
 
 
-def _in_thread(target):
-    errors, results = [], []
-
-    def run():
-        try:
-            results.append(target())
-        except BaseException as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors, results
-
-
-def _share_far(organisation, expires_at):
-    return disclosure_share(
-        organisation=organisation,
-        files=[("letter.txt", b"Uw gegevens")],
-        recipient_email=EMAIL,
-        recipient_label="De betrokkene",
-        purpose_code="",
-        contents=DisclosureContents.SUBJECT_COPY,
-        actor=None,
-        ip_address=None,
-        expires_at=expires_at,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_copy_being_made_makes_the_keys_destruction_wait_and_then_keep_it(cast):
     organisation = cast.organisation
     expires_at = timezone.now() + timedelta(days=400)  # a candidate of the purge at once
     key = audio_keys.day_key(organisation, expires_at)
-    wrote, go = threading.Event(), threading.Event()
-
-    def writer():
-        with transaction.atomic():
-            made = _share_far(organisation, expires_at)
-            wrote.set()
-            assert go.wait(20)
-        return made
-
-    writing, writer_errors, made = _in_thread(writer)
-    assert wrote.wait(20)
-    destroying, destroy_errors, destroyed = _in_thread(lambda: audio_keys.destroy_key(key))
-    time.sleep(1.0)
-    assert destroying.is_alive()  # waits for the copy's transaction
-    go.set()
-    writing.join(30)
-    destroying.join(30)
-    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    made, destroyed = destroy_while_writing(key, lambda: _share_far(organisation, expires_at))
     assert destroyed == [False]
     assert made[0].audio_key_id == key.pk
     assert key_store().exists(audio_keys.key_name(key))
@@ -421,27 +357,7 @@ def test_a_destruction_that_came_first_makes_the_copy_take_the_days_new_key(cast
     organisation = cast.organisation
     expires_at = timezone.now() + timedelta(days=400)
     key = audio_keys.day_key(organisation, expires_at)
-    locked, go = threading.Event(), threading.Event()
-
-    def destroyer():
-        with transaction.atomic():
-            assert audio_keys.destroy_key(key) is True
-            locked.set()
-            assert go.wait(20)
-
-    destroying, destroy_errors, _ = _in_thread(destroyer)
-    assert locked.wait(20)
-
-    def writer():
-        with transaction.atomic():
-            return _share_far(organisation, expires_at)
-
-    writing, writer_errors, made = _in_thread(writer)
-    time.sleep(1.0)
-    go.set()
-    destroying.join(30)
-    writing.join(30)
-    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    made = write_after_destruction(key, lambda: _share_far(organisation, expires_at))
     disclosure = Disclosure.objects.select_related("audio_key").get(pk=made[0].pk)
     assert disclosure.audio_key_id != key.pk
     assert disclosure.audio_key.day == key.day and disclosure.audio_key.destroyed_at is None

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from access.constants import DisclosureContents
 from access.disclosure_copy import read_copy
-from access.disclosures import DisclosureError, disclosure_cancel, disclosure_share
+from access.disclosures import DisclosureError, disclosure_cancel
 from access.four_eyes import RequestError
+from access.tests.conftest import share_copy
 from audit.models import AuditEvent
 from organisations.models import Membership
 from recordings.storage import audio_storage
@@ -30,12 +31,10 @@ EMAIL = "betrokkene@example.nl"
 
 def _share(cast, actor_role="privacy_officer", contents=DisclosureContents.SUBJECT_COPY):
     with transaction.atomic():
-        return disclosure_share(
-            organisation=cast.organisation,
+        return share_copy(
+            cast.organisation,
             files=[("letter.txt", b"Uw gegevens"), ("data.json", b"{}")],
             recipient_email=EMAIL,
-            recipient_label="De betrokkene",
-            purpose_code="",
             contents=contents,
             actor=cast.users[actor_role],
             ip_address="127.0.0.1",
@@ -75,27 +74,19 @@ def test_a_copy_without_a_request_is_zipped_logged_and_sent_as_link_and_code(cas
 
 def test_nothing_to_share_or_an_expiry_in_the_past_is_refused(cast):
     with pytest.raises(DisclosureError), transaction.atomic():
-        disclosure_share(
-            organisation=cast.organisation,
+        share_copy(
+            cast.organisation,
             files=[],
             recipient_email=EMAIL,
             recipient_label="x",
-            purpose_code="",
-            contents=DisclosureContents.SUBJECT_COPY,
-            actor=None,
-            ip_address=None,
             expires_at=timezone.now() + timedelta(days=1),
         )
     with pytest.raises(DisclosureError), transaction.atomic():
-        disclosure_share(
-            organisation=cast.organisation,
+        share_copy(
+            cast.organisation,
             files=[("a.txt", b"a")],
             recipient_email=EMAIL,
             recipient_label="x",
-            purpose_code="",
-            contents=DisclosureContents.SUBJECT_COPY,
-            actor=None,
-            ip_address=None,
             expires_at=timezone.now() - timedelta(seconds=1),
         )
     assert not mail.outbox

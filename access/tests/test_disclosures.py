@@ -28,15 +28,6 @@ pytestmark = pytest.mark.django_db
 EMAIL = "meldpunt@politie.example"
 
 
-@pytest.fixture
-def police(four_eyes):
-    recipient = Recipient.objects.create(
-        activity=four_eyes.purpose.activity, name="Politie", kind="outside_party"
-    )
-    four_eyes.rule.disclosure_recipients.add(recipient)
-    return recipient
-
-
 def _disclose(fe, police):
     request = fe.ask(kind=RequestKind.DISCLOSURE, recipient=police, recipient_email=EMAIL)
     mail.outbox.clear()

@@ -30,7 +30,6 @@ from recordings.keystore import key_store
 from recordings.models import AudioKey
 from recordings.storage import audio_storage
 from recordings.tests.factories import recording_create, wav_bytes
-from register.models import Recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -272,15 +271,6 @@ def test_a_copy_reads_the_whole_call_and_refuses_clearly_when_it_cannot(call, pl
     with pytest.raises(DisclosureError) as refused:
         read_whole_call(call)
     assert call.call_id in str(refused.value) and "altered" in str(refused.value)
-
-
-@pytest.fixture
-def police(four_eyes):
-    recipient = Recipient.objects.create(
-        activity=four_eyes.purpose.activity, name="Politie", kind="outside_party"
-    )
-    four_eyes.rule.disclosure_recipients.add(recipient)
-    return recipient
 
 
 @pytest.fixture

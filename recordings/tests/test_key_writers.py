@@ -7,12 +7,10 @@ row FOR UPDATE. These tests run two connections (threads) against each other."""
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -32,23 +30,11 @@ from recordings.keystore import DirectoryKeyStore, KeyUnavailable, key_store
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import AudioUnreadable, read_range
 from recordings.tests.factories import recording_create, wav_bytes
-from recordings.tests.sealing import sealed_recording_create
-
-
-def _in_thread(target):
-    errors, results = [], []
-
-    def run():
-        try:
-            results.append(target())
-        except BaseException as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors, results
+from recordings.tests.sealing import (
+    destroy_while_writing,
+    sealed_recording_create,
+    write_after_destruction,
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,26 +42,14 @@ def test_a_writer_holding_the_key_makes_destroy_key_wait_and_then_keep_the_key(c
     organisation = cast.organisation
     key = day_key(organisation, timezone.now() - timedelta(days=3))
     call = recording_create(organisation=organisation)
-    wrote, go = threading.Event(), threading.Event()
 
-    def writer():
-        with transaction.atomic():
-            assert lock_for_writing([key.pk]) == set()
-            Recording.objects.filter(pk=call.pk).update(
-                audio_key=key, wrapped_key=b"\0" * 60, sealing="v1"
-            )
-            wrote.set()
-            assert go.wait(20)
+    def write():
+        assert lock_for_writing([key.pk]) == set()
+        Recording.objects.filter(pk=call.pk).update(
+            audio_key=key, wrapped_key=b"\0" * 60, sealing="v1"
+        )
 
-    writing, writer_errors, _ = _in_thread(writer)
-    assert wrote.wait(20)
-    destroying, destroy_errors, destroyed = _in_thread(lambda: destroy_key(key))
-    time.sleep(1.0)
-    assert destroying.is_alive()  # waits for the writer's transaction
-    go.set()
-    writing.join(30)
-    destroying.join(30)
-    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    _, destroyed = destroy_while_writing(key, write)
     assert destroyed == [False]  # it then saw the key in use
     assert AudioKey.objects.get(pk=key.pk).destroyed_at is None
     assert key_store().exists(key_name(key))
@@ -85,28 +59,7 @@ def test_a_writer_holding_the_key_makes_destroy_key_wait_and_then_keep_the_key(c
 def test_a_destruction_that_came_first_makes_the_writer_see_the_key_destroyed(cast):
     organisation = cast.organisation
     key = day_key(organisation, timezone.now() - timedelta(days=3))
-    locked, go = threading.Event(), threading.Event()
-
-    def destroyer():
-        with transaction.atomic():
-            assert destroy_key(key) is True
-            locked.set()
-            assert go.wait(20)
-
-    destroying, destroy_errors, _ = _in_thread(destroyer)
-    assert locked.wait(20)
-
-    def writer():
-        with transaction.atomic():
-            return lock_for_writing([key.pk])
-
-    writing, writer_errors, seen = _in_thread(writer)
-    time.sleep(1.0)
-    assert writing.is_alive()  # waits for the destruction's commit
-    go.set()
-    destroying.join(30)
-    writing.join(30)
-    assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
+    seen = write_after_destruction(key, lambda: lock_for_writing([key.pk]), writer_waits=True)
     assert seen == [{key.pk}]
     with transaction.atomic(), pytest.raises(KeyUnavailable) as caught:
         check_writable([key.pk])

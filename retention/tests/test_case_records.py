@@ -18,7 +18,7 @@ from access.models import AccessRequest, Case, Disclosure, Grant, RequestDecisio
 from audit.models import AuditEvent
 from recordings.storage import audio_storage
 from register.evidence import evidence_for
-from register.models import DataSubjectEntry, Recipient
+from register.models import DataSubjectEntry
 from retention.constants import HoldStatus
 from retention.holds import (
     hold_decide,
@@ -96,15 +96,6 @@ def _approved(fe, ago, **fields):
     fe.decide("privacy_officer", request)
     _age_request(request, ago)
     return request
-
-
-@pytest.fixture
-def police(four_eyes):
-    recipient = Recipient.objects.create(
-        activity=four_eyes.purpose.activity, name="Politie", kind="outside_party"
-    )
-    four_eyes.rule.disclosure_recipients.add(recipient)
-    return recipient
 
 
 def test_without_a_declared_period_nothing_is_erased_and_the_register_says_so(four_eyes):

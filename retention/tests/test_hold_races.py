@@ -21,6 +21,7 @@ from organisations.models import Membership
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
 from recordings.models import Recording
+from recordings.tests.sealing import in_thread
 from retention import holds
 from retention.constants import HoldStatus
 from retention.models import LegalHold
@@ -31,22 +32,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL"),
 ]
-
-
-def _in_thread(target):
-    errors = []
-
-    def run():
-        try:
-            target()
-        except BaseException as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
 
 
 def _someone_waits_for_a_lock(timeout: float = 10.0) -> bool:
@@ -91,9 +76,9 @@ def _officer(cast):
 def _race(first, second, inside, go):
     """Run `first` until it stops inside its transaction, start `second`, see it wait for a
     row lock, let `first` commit, and wait for both."""
-    one, one_errors = _in_thread(first)
+    one, one_errors, _ = in_thread(first)
     assert inside.wait(30)
-    two, two_errors = _in_thread(second)
+    two, two_errors, _ = in_thread(second)
     waited = _someone_waits_for_a_lock()
     go.set()
     one.join(60)
