@@ -1,13 +1,15 @@
-"""A real Celery worker in a subprocess, on Redis, against the test database.
+"""A real Celery worker in a subprocess, on Redis, against the test database; and a
+`manage.py` command in a subprocess (`manage_py`), to be killed at a chosen moment (`kill_when`).
 
-For tests where scheduling matters. Use inside a transactional test (data must be committed
-for the worker to see it).
+For tests where scheduling or a killed process matters. Use inside a transactional test (data
+must be committed for the subprocess to see it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,6 +28,47 @@ def _database_url() -> str:
     db = settings.DATABASES["default"]
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def manage_py_env(**extra: str) -> dict[str, str]:
+    """The environment of a `manage.py` subprocess on the test database, with `extra`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
+        "DATABASE_URL": _database_url(),
+        **extra,
+    }
+
+
+def manage_py(*arguments: str, **extra_env: str) -> subprocess.Popen:
+    """`manage.py <arguments>` against the test database (manage_py_env), its output piped
+    (text)."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=manage_py_env(**extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill_when(
+    process: subprocess.Popen,
+    condition: Callable[[], bool],
+    *,
+    what: str = "the run",
+    poll: float = 0.01,
+) -> None:
+    """SIGKILL `process` as soon as `condition()` holds (asked every `poll` seconds, for at most
+    five minutes); it must still be running then."""
+    deadline = time.monotonic() + 300
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{what} did not get going"
+        time.sleep(poll)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 @contextlib.contextmanager

@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 import wave
 from datetime import timedelta
 from io import StringIO
@@ -31,7 +28,7 @@ from recordings.models import Recording
 from recordings.progress import ProgressBar
 from recordings.tests.audio import corrupt
 from recordings.tests.factories import recording_create
-from tests.worker import _database_url
+from tests.worker import kill_when, manage_py, manage_py_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -273,32 +270,18 @@ def test_a_call_already_in_earshot_another_way_is_a_duplicate(org, archive):
 # Resuming after kill -9 --------------------------------------------------------------------
 
 
+_IMPORT = {"what": "the import", "poll": 0.02}
+
+
 def _command(archive: Path, audio: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
-        "DATABASE_URL": _database_url(),
-        "EARSHOT_STORAGE": "local",
-        "EARSHOT_AUDIO_DIR": str(audio),
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "import", "--organisation", "acme", str(archive)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return manage_py(
+        "import",
+        "--organisation",
+        "acme",
+        str(archive),
+        EARSHOT_STORAGE="local",
+        EARSHOT_AUDIO_DIR=str(audio),
     )
-
-
-def _kill_when(process: subprocess.Popen, condition) -> None:
-    deadline = time.monotonic() + 300
-    while not condition():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the import did not get going"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -314,8 +297,8 @@ def test_an_import_killed_mid_way_resumes_and_imports_every_file_exactly_once(
 
     # Killed twice: inside the first batch (rows inserted, nothing journalled), then inside
     # a later batch of the resumed run (part of the archive journalled).
-    _kill_when(_command(archive, audio_dir), lambda: Recording.objects.count() >= 40)
-    _kill_when(_command(archive, audio_dir), lambda: ArchiveImportFile.objects.exists())
+    kill_when(_command(archive, audio_dir), lambda: Recording.objects.count() >= 40, **_IMPORT)
+    kill_when(_command(archive, audio_dir), lambda: ArchiveImportFile.objects.exists(), **_IMPORT)
     assert 0 < ArchiveImportFile.objects.count() < files
 
     second = _command(archive, audio_dir)
@@ -358,15 +341,10 @@ def test_an_import_killed_mid_way_resumes_and_imports_every_file_exactly_once(
     ],
 )
 def test_wrong_use_says_what_is_wrong_without_a_traceback(org, arguments, names):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
-        "DATABASE_URL": _database_url(),
-    }
     done = subprocess.run(
         [sys.executable, "manage.py", "import", *arguments],
         cwd=ROOT,
-        env=env,
+        env=manage_py_env(),
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,9 +6,7 @@ next one."""
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -32,7 +30,7 @@ from recordings.seal_lock import seal_lock
 from recordings.sealing_models import LeftoverKind
 from recordings.storage import audio_storage, new_storage_key
 from recordings.tests.factories import recording_create
-from tests.worker import _database_url
+from tests.worker import kill_when, manage_py, manage_py_env
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW = 64
@@ -282,37 +280,16 @@ def test_a_leftover_never_deletes_an_object_a_live_call_names(org):
     assert not PlaintextLeftover.objects.exists()
 
 
-def _environment(**extra: str) -> dict[str, str]:
+def _storage_env() -> dict[str, str]:
     return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "earshot.test_settings",
-        "DATABASE_URL": _database_url(),
         "EARSHOT_STORAGE": "local",
         "EARSHOT_AUDIO_DIR": settings.STORAGES["audio"]["OPTIONS"]["location"],
         "EARSHOT_KEY_DIR": str(settings.AUDIO_KEY_DIR),
-        **extra,
     }
 
 
 def _seal_audio(**extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "seal_audio"],
-        cwd=ROOT,
-        env=_environment(**extra),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _kill_when(process: subprocess.Popen, condition) -> None:
-    deadline = time.monotonic() + 300
-    while not condition():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the run did not get going"
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    return manage_py("seal_audio", **{**_storage_env(), **extra})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -321,9 +298,9 @@ def test_a_run_killed_twice_is_finished_by_the_next_and_every_call_stays_readabl
     sealed = Recording.objects.filter(sealing="v1")
 
     # Killed with old objects still waiting for their grace, then with none waiting.
-    _kill_when(_seal_audio(EARSHOT_SEAL_GRACE_SECONDS="3600"), lambda: sealed.count() >= 20)
+    kill_when(_seal_audio(EARSHOT_SEAL_GRACE_SECONDS="3600"), lambda: sealed.count() >= 20)
     assert PlaintextLeftover.objects.filter(kind=LeftoverKind.PLAINTEXT).exists()
-    _kill_when(_seal_audio(EARSHOT_SEAL_GRACE_SECONDS="0"), lambda: sealed.count() >= 70)
+    kill_when(_seal_audio(EARSHOT_SEAL_GRACE_SECONDS="0"), lambda: sealed.count() >= 70)
     assert sealed.count() < len(calls)
     for call in calls[::10]:  # between the runs too
         assert_readable(call)
@@ -536,7 +513,7 @@ def test_the_command_exits_2_on_a_bad_limit_without_a_traceback():
     done = subprocess.run(
         [sys.executable, "manage.py", "seal_audio", "--limit", "0"],
         cwd=ROOT,
-        env=_environment(),
+        env=manage_py_env(**_storage_env()),
         capture_output=True,
         text=True,
         timeout=120,
