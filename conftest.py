@@ -117,8 +117,12 @@ def isolated_audit_checkpoints(settings, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def isolated_key_store(settings, tmp_path_factory):
     """Each test has its own key store (AUDIO_KEY_DIR): the rows of its keys are rolled back
-    after a test, their files are not."""
+    after a test, their files are not. It is initialised (its marker written), as a mounted
+    key volume is."""
+    from recordings.keystore import DirectoryKeyStore
+
     location = tmp_path_factory.mktemp("keys")
+    DirectoryKeyStore(location).initialise()
     settings.AUDIO_KEY_DIR = location
     return location
 

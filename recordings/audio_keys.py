@@ -24,7 +24,7 @@ from django.utils import timezone
 import audit
 from organisations.models import Organisation
 from recordings.constants import AudioKeyKind, RecordingStatus
-from recordings.keystore import KeyUnavailable, key_store
+from recordings.keystore import KeyStore, KeyUnavailable, key_store
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import AudioUnreadable, recording_context
 
@@ -57,6 +57,20 @@ def _live(organisation: Organisation, **fields: object) -> AudioKey | None:
     ).first()
 
 
+def writable_store() -> KeyStore:
+    """The key store, to create keys in. A store not yet initialised (no marker file) is
+    initialised only when the database has no AudioKey row at all: a fresh installation. With
+    rows it is the key volume that is missing (not mounted): KeyUnavailable("missing"), an error
+    of the system, so that no key is made on the wrong file system and no key is replaced."""
+    store = key_store()
+    initialised = getattr(store, "initialised", None)
+    if initialised is not None and not initialised():
+        if AudioKey.objects.exists():
+            store._require()  # raises KeyUnavailable with the sentence
+        store.initialise()
+    return store
+
+
 def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> AudioKey:
     """The live key of `fields`, or a new one. The key file is written before its row, so a
     row never names a file that was not there; when another process inserted the row first
@@ -67,8 +81,10 @@ def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> A
     lost reply to a COMMIT that did happen) leaves it, since its row may be committed; a file
     without a row is left to `manage.py sweep_keys`. A live key whose file is missing and that
     no live call uses (its file was lost) is replaced: its row is marked destroyed, with an
-    audit event, and a new key is made, so the day (or hold) is not blocked by a dead key."""
-    store = key_store()
+    audit event, and a new key is made, so the day (or hold) is not blocked by a dead key.
+    A key store whose marker is missing (its volume not mounted) is never a missing file: it
+    is KeyUnavailable("missing") from writable_store, and nothing is replaced."""
+    store = writable_store()
     for _attempt in range(3):
         existing = _live(organisation, kind=kind, **fields)
         if existing is not None:

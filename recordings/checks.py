@@ -127,3 +127,38 @@ def key_store_permissions(app_configs: Any = None, **kwargs: Any) -> list:
             id="recordings.W003",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def key_store_mounted(app_configs: Any = None, **kwargs: Any) -> list:
+    """The key store's marker file (recordings.keystore.MARKER) is missing while the database
+    names keys: its volume is not mounted (or EARSHOT_KEY_DIR names the wrong folder). Every
+    key operation then fails as an error of the system; this says why before the first call
+    does. Only when the marker is missing is the database asked (a fresh installation has no
+    key row and initialises the store on its first key)."""
+    from django.db import DatabaseError
+
+    from recordings.keystore import MARKER, DirectoryKeyStore
+    from recordings.models import AudioKey
+
+    root = Path(settings.AUDIO_KEY_DIR)
+    if DirectoryKeyStore(root).initialised():
+        return []
+    try:
+        keys = AudioKey.objects.exists()
+    except DatabaseError:  # no database yet, or not migrated: nothing to say about keys
+        return []
+    if not keys:
+        return []
+    return [
+        checks.Error(
+            f"The key store EARSHOT_KEY_DIR ({root}) is not there: its marker file {MARKER} is "
+            "missing, yet the database names audio keys. No call can be stored or played, and "
+            "no key is created or destroyed, until it is back.",
+            hint="Mount the key volume at EARSHOT_KEY_DIR (or set EARSHOT_KEY_DIR to where it "
+            f"is mounted). Only a folder that does hold the keys (made before Earshot wrote "
+            f"the marker) may be given an empty {MARKER} file by hand; never an empty folder "
+            "(docs/keys.md).",
+            id="recordings.E001",
+        )
+    ]

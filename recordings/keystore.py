@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 import time
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -33,6 +34,11 @@ _NAME = re.compile(r"(0|[1-9][0-9]{0,17})/([0-9a-f]{32})")
 _TEMP = re.compile(r"\.tmp-([0-9a-f]{32})-[0-9a-f]{16}")
 # A temporary file older than this is the remains of a crash, not a create under way.
 TEMP_GRACE_SECONDS = 3600
+# The file that says "this folder is the key store": written once, when the store is first
+# initialised (audio_keys does so only for an installation without any key row). A folder
+# without it is an unmounted volume's empty mount point, or the wrong folder: no key is
+# created, read or destroyed there.
+MARKER = ".earshot-keystore"
 
 _SENTENCES = {
     "missing": "The key file {name} is not in the key store.",
@@ -180,9 +186,45 @@ class DirectoryKeyStore:
         except FileNotFoundError:
             return None
 
+    def initialised(self) -> bool:
+        """Whether the root holds the store's marker file (see MARKER)."""
+        try:
+            return stat.S_ISREG(os.lstat(self.root / MARKER).st_mode)
+        except OSError:
+            return False
+
+    def initialise(self) -> None:
+        """Make the root (0700) and write its marker atomically; nothing if it is there. Only
+        for a store that holds no key yet (recordings.audio_keys decides that)."""
+        if self.initialised():
+            return
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temp = self.root / f".tmp-marker-{secrets.token_hex(8)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            try:
+                os.write(fd, b"Earshot key store: do not remove this file.\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                os.link(temp, self.root / MARKER, follow_symlinks=False)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        _fsync_dir(self.root)
+
+    def _require(self) -> None:
+        """KeyUnavailable("missing") when the root has no marker: its volume is not mounted
+        (an error of the system, never a reason to make or replace keys)."""
+        if not self.initialised():
+            raise KeyUnavailable(
+                "missing",
+                f"The key store at {self.root} is not there (marker {MARKER} missing): is its "
+                "volume mounted?",
+            )
+
     def _make_folder(self, folder: str) -> None:
-        if not self.root.is_dir():
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             os.mkdir(self.root / folder, 0o700)
         except FileExistsError:
@@ -192,6 +234,7 @@ class DirectoryKeyStore:
 
     def create(self, name: str) -> bytes:
         folder, file = check_name(name)
+        self._require()
         self._make_folder(folder)
         dir_fd = self._open_folder(folder)
         if dir_fd is None:
@@ -222,6 +265,7 @@ class DirectoryKeyStore:
 
     def read(self, name: str) -> bytes:
         folder, file = check_name(name)
+        self._require()
         try:
             dir_fd = self._open_folder(folder)
         except OSError as error:  # the folder is a symlink, or not a folder
@@ -255,6 +299,7 @@ class DirectoryKeyStore:
         """Whether anything is under the key's name; False when the organisation's folder is
         missing or is a symlink (never followed)."""
         folder, file = check_name(name)
+        self._require()
         try:
             dir_fd = self._open_folder(folder)
         except OSError:
@@ -268,6 +313,7 @@ class DirectoryKeyStore:
 
     def destroy(self, name: str) -> None:
         folder, file = check_name(name)
+        self._require()  # "already absent" must not be said of an unmounted volume
         try:
             dir_fd = self._open_folder(folder)
         except OSError as error:
@@ -291,8 +337,7 @@ class DirectoryKeyStore:
 
     def names(self) -> list[str]:
         found = []
-        if not self.root.is_dir():
-            return found
+        self._require()
         for folder in os.scandir(self.root):
             if not folder.is_dir(follow_symlinks=False):
                 continue

@@ -515,6 +515,9 @@ def seal_existing(
         if not held:
             outcome.locked = True
             return outcome
+        # A key store that is not there (its volume not mounted) stops the run before anything
+        # is sealed or deleted: KeyUnavailable, an error of the system.
+        audio_keys.writable_store()
         budget = _Budget(limit, time_budget)
         counts = {org.pk: _count(org, outcome, now) for org in organisations}
         outcome.to_seal = sum(counts.values())

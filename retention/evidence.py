@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.keystore import KeyUnavailable
 from recordings.models import LIVE, AudioKey, Recording
 from register.constants import DataCategory
 from register.evidence import Evidence
@@ -294,7 +295,7 @@ def _key_store_line(organisation, live_keys, key_name, key_store, url) -> Eviden
     try:
         prefix = f"{organisation.pk}/"
         present = {name for name in key_store().names() if name.startswith(prefix)}
-    except OSError as error:
+    except (OSError, KeyUnavailable) as error:  # KeyUnavailable: the store is not mounted
         logger.error("key store of %s not readable: %s", organisation.slug, error)
         return Evidence("retention", label, _("not readable"), ok=False, url=url, key=KEY)
     live_names = {key_name(k) for k in live_keys}

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 from organisations.models import Organisation
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.keystore import KeyUnavailable
 from recordings.models import LIVE, AudioKey, Recording
 from register.constants import DataCategory
 from register.selectors import retention_for_category
@@ -122,7 +123,7 @@ def destroy_spent_keys_reporting(organisation: Organisation, *, now: datetime) -
         try:
             if audio_keys.destroy_key(key):
                 done.destroyed.append(key)
-        except OSError as error:
+        except (OSError, KeyUnavailable) as error:  # KeyUnavailable: the store is not mounted
             message = f"{type(error).__name__}: {error}"[:300]
             logger.error(
                 "purge %s: audio key %s (%s) not destroyed, retried next run: %s",

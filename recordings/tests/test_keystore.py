@@ -29,7 +29,9 @@ def key_name(organisation_id: int = 12) -> str:
 
 @pytest.fixture
 def store(tmp_path) -> DirectoryKeyStore:
-    return DirectoryKeyStore(tmp_path / "keys")
+    store = DirectoryKeyStore(tmp_path / "keys")
+    store.initialise()
+    return store
 
 
 def mode(path: Path) -> int:
@@ -249,7 +251,8 @@ def test_names_lists_keys_only(store):
     (store.root / "notes.txt").write_text("x")
 
     assert store.names() == names
-    assert DirectoryKeyStore(store.root / "absent").names() == []
+    with pytest.raises(KeyUnavailable, match="marker"):
+        DirectoryKeyStore(store.root / "absent").names()
 
 
 def test_sweep_shreds_old_temporary_files_but_not_a_linked_key_or_a_fresh_one(store):
@@ -299,7 +302,7 @@ def test_a_name_that_is_not_a_key_name_is_refused(store, name):
     for call in (store.create, store.read, store.destroy, store.exists):
         with pytest.raises(ValueError):
             call(name)
-    assert not store.root.exists()
+    assert os.listdir(store.root) == [keystore.MARKER]
 
 
 def test_key_store_is_the_configured_directory(settings, tmp_path):
@@ -325,6 +328,7 @@ def test_a_symlinked_organisation_folder_is_never_followed(store, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     outside = DirectoryKeyStore(tmp_path / "other-root")
+    outside.initialise()
     outside_name = f"{folder.name}/{name.split('/')[1]}"
     outside.create(outside_name)
     os.rename(outside.root / folder.name, elsewhere / "org")
@@ -343,3 +347,32 @@ def test_a_symlinked_organisation_folder_is_never_followed(store, tmp_path):
         store.create(key_name())  # another key of the same organisation
     assert target.read_bytes() == before  # untouched
     assert store.names() == []  # a symlinked folder is not listed either
+
+
+def test_a_store_without_its_marker_refuses_every_operation_and_makes_nothing(tmp_path):
+    """An unmounted key volume (an empty mount point, or no folder at all): no key is created
+    on the wrong file system, none reads as merely absent, none is "destroyed" there."""
+    for root in (tmp_path / "absent" / "keys", tmp_path / "empty"):
+        if root.name == "empty":
+            root.mkdir()
+        store = DirectoryKeyStore(root)
+        assert not store.initialised()
+        name = key_name()
+        for call in (store.create, store.read, store.exists, store.destroy):
+            with pytest.raises(KeyUnavailable, match="is its volume mounted") as caught:
+                call(name)
+            assert caught.value.reason == "missing"
+        with pytest.raises(KeyUnavailable):
+            store.names()
+        assert not root.exists() or os.listdir(root) == []
+
+
+def test_initialise_writes_the_marker_once_and_keeps_keys(tmp_path):
+    store = DirectoryKeyStore(tmp_path / "new" / "keys")
+    store.initialise()
+    assert store.initialised() and mode(store.root) == 0o700
+    name = key_name()
+    key = store.create(name)
+    store.initialise()  # again: nothing changes
+    assert store.read(name) == key and store.names() == [name]
+    assert sorted(os.listdir(store.root)) == [keystore.MARKER, "12"]

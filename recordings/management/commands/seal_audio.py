@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
+from recordings.keystore import KeyUnavailable
 from recordings.progress import ProgressBar
 from recordings.seal_existing import SealingOutcome, seal_existing
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 on_wait=self._waiting,
             )
-        except DatabaseError as exc:
+        except (DatabaseError, KeyUnavailable) as exc:
             raise CommandError(
                 _(
                     "Sealing stopped: %(error)s. Every call sealed so far stays sealed and every "
