@@ -8,8 +8,13 @@ thirty lines rather than tqdm, whose output to a file is still carriage-return r
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TextIO
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 BAR_WIDTH = 30
 PLAIN_EVERY = 10.0
@@ -64,3 +69,21 @@ class ProgressBar:
         else:
             self.out.write(self.line() + "\n")
         self.out.flush()
+
+
+@contextmanager
+def resumable_run(stopped: str, errors: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """A long command's run, which a rerun continues: an error of the system (`errors`) ends
+    it with exit status 3 and `stopped` (%(error)s: the error), Ctrl-C with 130; both say so
+    without a traceback."""
+    try:
+        yield
+    except errors as exc:
+        raise CommandError(
+            stopped % {"error": f"{type(exc).__name__}: {exc}"}, returncode=3
+        ) from None
+    except KeyboardInterrupt:
+        raise CommandError(
+            _("Interrupted. Run the same command again to continue where it stopped."),
+            returncode=130,
+        ) from None

@@ -22,7 +22,7 @@ from recordings.archive_import import (
     archive_import,
 )
 from recordings.keystore import KeyUnavailable
-from recordings.progress import ProgressBar
+from recordings.progress import ProgressBar, resumable_run
 
 # Control characters of file names (a newline, a terminal escape) shown as escapes: whoever
 # named the archive's files must not be able to rewrite the summary or drive the terminal.
@@ -80,32 +80,23 @@ class Command(BaseCommand):
                 _("%(path)s is not a folder (or cannot be read).") % {"path": root}, returncode=2
             )
         bar = ProgressBar(self.stderr._out)
-        try:
-            summary = archive_import(
-                organisation=org,
-                root=root,
-                dry_run=dry_run,
-                report=Path(report).expanduser() if report else None,
-                progress=bar,
-            )
-        except ArchiveOptionError as exc:
-            raise CommandError(str(exc), returncode=2) from None
-        except ArchiveImportError as exc:
-            raise CommandError(str(exc), returncode=3) from None
-        except (DatabaseError, OSError, KeyUnavailable) as exc:
-            raise CommandError(
-                _(
-                    "The import stopped: %(error)s. Every call imported so far is kept; run the "
-                    "same command again to continue where it stopped."
+        stopped = _(
+            "The import stopped: %(error)s. Every call imported so far is kept; run the "
+            "same command again to continue where it stopped."
+        )
+        with resumable_run(stopped, (DatabaseError, OSError, KeyUnavailable)):
+            try:
+                summary = archive_import(
+                    organisation=org,
+                    root=root,
+                    dry_run=dry_run,
+                    report=Path(report).expanduser() if report else None,
+                    progress=bar,
                 )
-                % {"error": f"{type(exc).__name__}: {exc}"},
-                returncode=3,
-            ) from None
-        except KeyboardInterrupt:
-            raise CommandError(
-                _("Interrupted. Run the same command again to continue where it stopped."),
-                returncode=130,
-            ) from None
+            except ArchiveOptionError as exc:
+                raise CommandError(str(exc), returncode=2) from None
+            except ArchiveImportError as exc:
+                raise CommandError(str(exc), returncode=3) from None
         self._print(summary)
         if summary.refused and summary.report is None:
             raise CommandError(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
 from recordings.keystore import KeyUnavailable
-from recordings.progress import ProgressBar
+from recordings.progress import ProgressBar, resumable_run
 from recordings.seal_existing import SealingOutcome, seal_existing
 
 
@@ -66,7 +66,11 @@ class Command(BaseCommand):
                     returncode=2,
                 )
         bar = ProgressBar(self.stderr._out, unit="calls")
-        try:
+        stopped = _(
+            "Sealing stopped: %(error)s. Every call sealed so far stays sealed and every "
+            "other call stays playable; run the same command again to continue."
+        )
+        with resumable_run(stopped, (DatabaseError, KeyUnavailable)):
             outcome = seal_existing(
                 organisation=org,
                 limit=limit,
@@ -74,20 +78,6 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 on_wait=self._waiting,
             )
-        except (DatabaseError, KeyUnavailable) as exc:
-            raise CommandError(
-                _(
-                    "Sealing stopped: %(error)s. Every call sealed so far stays sealed and every "
-                    "other call stays playable; run the same command again to continue."
-                )
-                % {"error": f"{type(exc).__name__}: {exc}"},
-                returncode=3,
-            ) from None
-        except KeyboardInterrupt:
-            raise CommandError(
-                _("Interrupted. Run the same command again to continue where it stopped."),
-                returncode=130,
-            ) from None
         if outcome.locked:
             raise CommandError(
                 _(
