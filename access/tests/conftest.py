@@ -97,6 +97,14 @@ def share_copy(
     )
 
 
+def sealed_call_like(call, audio: bytes):
+    """A sealed call with `audio`, of the same organisation and employee as `call` (so the same
+    rules reach it)."""
+    return recording_create(
+        organisation=call.organisation, employee=call.employee, audio=audio, sealed=True
+    )
+
+
 @dataclass
 class GateWorld:
     cast: object

@@ -29,7 +29,7 @@ from access.disclosure_copy import (
 from access.disclosures import delete_copy
 from access.four_eyes import RequestError
 from access.models import Disclosure
-from access.tests.conftest import share_copy
+from access.tests.conftest import sealed_call_like, share_copy
 from audit.models import AuditEvent
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind
@@ -37,7 +37,7 @@ from recordings.keystore import KeyUnavailable, key_store
 from recordings.models import AudioKey
 from recordings.sealed_storage import AudioUnreadable
 from recordings.storage import audio_storage
-from recordings.tests.factories import recording_create, wav_bytes
+from recordings.tests.factories import wav_bytes
 from recordings.tests.sealing import destroy_while_writing, write_after_destruction
 from retention.key_destruction import destroy_spent_keys
 from tests.s3 import moto_s3, s3_audio_storage  # noqa: F401 (the loopback S3 fixtures)
@@ -56,12 +56,7 @@ def audio():
 
 @pytest.fixture
 def sealed_call(four_eyes, audio):
-    return recording_create(
-        organisation=four_eyes.cast.organisation,
-        employee=four_eyes.call.employee,
-        audio=audio,
-        sealed=True,
-    )
+    return sealed_call_like(four_eyes.call, audio)
 
 
 def _disclose(fe, police, call):
@@ -265,12 +260,7 @@ def test_another_organisations_key_never_opens_the_copy(four_eyes, police, seale
 
 def test_another_disclosures_wrapped_key_does_not_open_it(four_eyes, police, sealed_call, audio):
     first = _disclose(four_eyes, police, sealed_call)
-    second_call = recording_create(
-        organisation=four_eyes.cast.organisation,
-        employee=four_eyes.call.employee,
-        audio=audio + b"another call",
-        sealed=True,
-    )
+    second_call = sealed_call_like(four_eyes.call, audio + b"another call")
     second = _disclose(four_eyes, police, second_call)
     assert first.audio_key_id == second.audio_key_id  # same day, same key
     first.wrapped_key = second.wrapped_key
@@ -316,12 +306,7 @@ def test_on_s3_the_bucket_holds_the_sealed_copy_and_the_recipient_gets_the_zip(
     police,
     audio,
 ):
-    call = recording_create(
-        organisation=four_eyes.cast.organisation,
-        employee=four_eyes.call.employee,
-        audio=audio,
-        sealed=True,
-    )
+    call = sealed_call_like(four_eyes.call, audio)
     disclosure = _disclose(four_eyes, police, call)
     stored = _stored(disclosure)
     audio_windows = _windows(audio)

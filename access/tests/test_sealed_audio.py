@@ -22,6 +22,7 @@ from access.four_eyes import RequestError
 from access.models import AccessRequest, Disclosure
 from access.streaming import CHUNK, UNREADABLE
 from access.subject_audio import read_whole_call, subject_copy_audio
+from access.tests.conftest import sealed_call_like
 from access.tests.test_gate import audio_url, body, stored_bytes
 from audit.models import AuditEvent
 from recordings import sealed
@@ -275,12 +276,7 @@ def test_a_copy_reads_the_whole_call_and_refuses_clearly_when_it_cannot(call, pl
 
 @pytest.fixture
 def sealed_team_b_call(world, plain):
-    return recording_create(
-        organisation=world.cast.organisation,
-        employee=world.team_b_call.employee,
-        audio=plain,
-        sealed=True,
-    )
+    return sealed_call_like(world.team_b_call, plain)
 
 
 def test_a_disclosure_of_a_sealed_call_holds_the_plaintext(four_eyes, police, sealed_team_b_call):
