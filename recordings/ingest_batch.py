@@ -58,7 +58,7 @@ from recordings.services import (
     remove_incomplete,
 )
 from recordings.signals import recording_stored
-from recordings.storage import audio_storage, file_sha256
+from recordings.storage import audio_storage, file_digest
 
 logger = logging.getLogger(__name__)
 
@@ -288,8 +288,8 @@ def _guard(work: _Work, step: Callable[[], None]) -> None:
 def _examine(work: _Work) -> None:
     source = Path(work.item.source)
     work.info = ingest_probe(source)
-    work.size_bytes = source.stat().st_size
-    work.sha256 = file_sha256(source)
+    # Size and hash of the same bytes (a stat apart from the read would not be, review 2).
+    work.sha256, work.size_bytes = file_digest(source)
 
 
 def _validate(organisation: Organisation, work: _Work, declared: set[str]) -> None:
@@ -411,6 +411,7 @@ def _store(work: _Work) -> None:
             Path(work.item.source),
             data_key=work.data_key,
             expected_sha256=work.sha256,
+            expected_size=work.size_bytes,
         )
     finally:
         work.data_key = b""  # sealed or not, it is not needed again

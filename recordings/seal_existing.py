@@ -363,7 +363,11 @@ def seal_one(
         data_key = audio_keys.new_data_key(copy, audio_key, key_bytes)
         with audio_storage().open(recording.storage_key, "rb") as source:
             stored = sealed_storage.store_sealed(
-                copy, source, data_key=data_key, expected_sha256=recording.sha256
+                copy,
+                source,
+                data_key=data_key,
+                expected_sha256=recording.sha256,
+                expected_size=recording.size_bytes,
             )
         if stored != copy.storage_key:  # the storage chose another name: never expected
             PlaintextLeftover.objects.create(

@@ -89,11 +89,12 @@ def store_sealed(
     *,
     data_key: bytes,
     expected_sha256: str | None,
+    expected_size: int | None = None,
 ) -> str:
     """Seal `source` in one pass (hashing the plaintext on the way) and save it under the
-    recording's storage key; returns the stored name. When the hash is not `expected_sha256`
-    or the size changed (the file changed while it was read), the object is deleted and
-    IngestRejected("changed_while_reading") raised."""
+    recording's storage key; returns the stored name. When the hash is not `expected_sha256`,
+    the size sealed not `expected_size`, or the size changed while it was read (the file
+    changed), the object is deleted and IngestRejected("changed_while_reading") raised."""
     from recordings.services import IngestRejected
 
     storage = audio_storage()
@@ -112,6 +113,8 @@ def store_sealed(
             )
         except sealed.SealedAudioError:
             changed = True
+        if not changed and expected_size is not None:
+            changed = plain_size != expected_size
         if not changed and expected_sha256 is not None:
             changed = sealer.sha256.hexdigest() != expected_sha256
     if changed:

@@ -39,7 +39,7 @@ from recordings.metadata import FUTURE_TOLERANCE, RecordingMetadataForm, metadat
 from recordings.models import Recording
 from recordings.probe import AudioInfo, AudioRejected, probe_audio
 from recordings.signals import recording_stored
-from recordings.storage import audio_storage, file_sha256, new_storage_key
+from recordings.storage import audio_storage, file_digest, new_storage_key
 from register.constants import DataCategory
 from register.selectors import retention_for_category
 
@@ -329,14 +329,14 @@ def recording_ingest(
     validated = ingest_validate(
         organisation=organisation, metadata=metadata, info=info, started_at_hint=started_at_hint
     )
-    sha256 = file_sha256(source)
+    sha256, size_bytes = file_digest(source)  # of the same bytes (review 2)
     _refuse_duplicates(organisation, validated.fields["call_id"], sha256)
     deadline, retention_days = _deadline(organisation, validated.fields["started_at"])
     recording, data_key = ingest_new_recording(
         organisation=organisation,
         info=info,
         sha256=sha256,
-        size_bytes=source.stat().st_size,
+        size_bytes=size_bytes,
         validated=validated,
         deadline=deadline,
         retention_days=retention_days,
@@ -357,7 +357,11 @@ def recording_ingest(
         # Sealed while hashed, in one pass; a file that changed since its hash above is
         # refused (IngestRejected "changed_while_reading") and its object deleted.
         stored_name = sealed_storage.store_sealed(
-            recording, source, data_key=data_key, expected_sha256=recording.sha256
+            recording,
+            source,
+            data_key=data_key,
+            expected_sha256=recording.sha256,
+            expected_size=recording.size_bytes,
         )
         del data_key
         with transaction.atomic():

@@ -22,8 +22,16 @@ def new_storage_key(*, organisation_id: int, container: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    return file_digest(path)[0]
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) and the size of the bytes read, in one pass: a row's size_bytes is
+    then the size of the very bytes its hash is of (a stat taken apart from the read is not,
+    when the file grows in between)."""
+    digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         while chunk := handle.read(HASH_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+            size += len(chunk)
+    return digest.hexdigest(), size

@@ -24,7 +24,7 @@ from recordings.ingest_batch import IngestItem, recordings_ingest_batch
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import iter_plain
 from recordings.services import IngestRejected, recording_ingest
-from recordings.storage import file_sha256
+from recordings.storage import file_digest
 from recordings.tests.audio import make_wav
 from recordings.tests.test_api import push
 from recordings.tokens import ingest_token_create
@@ -107,12 +107,12 @@ def test_a_batch_is_sealed_with_one_key_per_deadline_day(org, tmp_path):
 
 
 def _changing_hash(monkeypatch, module) -> list[Path]:
-    """file_sha256 that hashes the file and then changes one byte of its audio: the file
+    """file_digest that hashes the file and then changes one byte of its audio: the file
     changed between its hash and its sealing (a recorder still writing)."""
     changed: list[Path] = []
 
     def hash_then_change(path):
-        digest = file_sha256(path)
+        digest = file_digest(path)
         with open(path, "r+b") as handle:
             handle.seek(-1, 2)
             last = handle.read(1)
@@ -121,7 +121,7 @@ def _changing_hash(monkeypatch, module) -> list[Path]:
         changed.append(Path(path))
         return digest
 
-    monkeypatch.setattr(module, "file_sha256", hash_then_change)
+    monkeypatch.setattr(module, "file_digest", hash_then_change)
     return changed
 
 
@@ -144,14 +144,14 @@ def test_a_file_changed_between_hash_and_store_is_refused_and_leaves_nothing(
 
 def test_a_changed_file_in_a_batch_refuses_only_itself(org, tmp_path, monkeypatch):
     sources = [wav(tmp_path, f"c{i}", seconds=1.0 + i / 10) for i in range(3)]
-    real = ingest_batch.file_sha256
+    real = ingest_batch.file_digest
     changed = _changing_hash(monkeypatch, ingest_batch)
-    change = ingest_batch.file_sha256
+    change = ingest_batch.file_digest
 
     def only_the_second(path):
         return change(path) if Path(path).name == "c1.wav" else real(path)
 
-    monkeypatch.setattr(ingest_batch, "file_sha256", only_the_second)
+    monkeypatch.setattr(ingest_batch, "file_digest", only_the_second)
     outcomes = recordings_ingest_batch(
         organisation=org,
         items=[IngestItem(source=s, metadata=metadata(s.stem)) for s in sources],
@@ -257,3 +257,54 @@ def test_an_archive_import_stops_on_an_unwritable_key_store_and_refuses_nothing(
         archive_import(organisation=org, root=root)
     assert not Recording.objects.exists() and stored_files() == []
     assert not ArchiveImportFile.objects.filter(outcome="refused").exists()
+
+
+def test_a_file_that_grows_while_it_is_hashed_gets_the_size_of_its_hashed_bytes(
+    org, tmp_path, monkeypatch
+):
+    """Review 2, finding 2: the size came from a stat taken before the hash; a recorder that
+    appended in between gave a row the hash and sealed audio of the longer file and the size
+    of the shorter one. Size and hash are now of the same bytes."""
+    source = wav(tmp_path, "grow-1", seconds=1.0)
+    real = ingest_batch.file_digest
+
+    def growing(path):
+        with open(path, "ab") as handle:  # the recorder appends just before the read
+            handle.write(b"\x00" * 70000)
+        return real(path)
+
+    monkeypatch.setattr(ingest_batch, "file_digest", growing)
+    [outcome] = recordings_ingest_batch(
+        organisation=org,
+        items=[IngestItem(source=source, metadata=metadata("grow-1"))],
+        channel=IngestChannel.DROP_FOLDER,
+    )
+    assert outcome.ok, outcome.error
+    recording = outcome.recording
+    recording.refresh_from_db()
+    whole = b"".join(iter_plain(recording))
+    assert len(whole) == recording.size_bytes == source.stat().st_size
+    assert hashlib.sha256(whole).hexdigest() == recording.sha256
+
+
+def test_store_sealed_refuses_a_source_whose_size_is_not_the_expected_one(org, tmp_path):
+    """A size that is not the row's is refused like a changed hash, and leaves nothing."""
+    from recordings import audio_keys, sealed_storage
+    from recordings.tests.factories import recording_create
+
+    source = wav(tmp_path, "sized", seconds=1.0)
+    plain = source.read_bytes()
+    recording = recording_create(organisation=org)
+    key = audio_keys.day_key(org, recording.purge_deadline)
+    recording.storage_key = f"{org.pk}/sized-copy.wav"
+    data_key = audio_keys.new_data_key(recording, key)
+    with pytest.raises(IngestRejected) as refused:
+        sealed_storage.store_sealed(
+            recording,
+            source,
+            data_key=data_key,
+            expected_sha256=hashlib.sha256(plain).hexdigest(),
+            expected_size=len(plain) - 1,
+        )
+    assert refused.value.code == "changed_while_reading"
+    assert not [p for p in stored_files() if p.name == "sized-copy.wav"]
