@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from organisations.models import Organisation
 from recordings.audio_keys import day_key, destroy_key, new_data_key
+from recordings.keystore import DirectoryKeyStore
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import store_sealed
 from recordings.storage import audio_storage
@@ -107,3 +108,17 @@ def write_after_destruction(
     writing.join(30)
     assert not writer_errors and not destroy_errors, (writer_errors, destroy_errors)
     return made
+
+
+def key_store_calls(monkeypatch, method: str) -> list[str]:
+    """The name of every key DirectoryKeyStore.<method> ("read", "create", ...) is asked for
+    from now on, in order; each call still runs."""
+    names: list[str] = []
+    real = getattr(DirectoryKeyStore, method)
+
+    def recording(store, name):
+        names.append(name)
+        return real(store, name)
+
+    monkeypatch.setattr(DirectoryKeyStore, method, recording)
+    return names

@@ -32,7 +32,7 @@ from recordings.keystore import DirectoryKeyStore, KeyUnavailable, key_store
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import AudioUnreadable, read_range, readable
 from recordings.tests.factories import recording_create, wav_bytes
-from recordings.tests.sealing import sealed_recording_create
+from recordings.tests.sealing import key_store_calls, sealed_recording_create
 
 pytestmark = pytest.mark.django_db
 
@@ -109,14 +109,7 @@ def test_another_recordings_wrapped_key_does_not_open_a_recording_under_the_same
 
 def test_day_keys_memo_reads_one_row_and_one_key_file_per_day(cast, monkeypatch):
     day_key(cast.organisation, DEADLINE)
-    reads = []
-    real_read = DirectoryKeyStore.read
-
-    def counting_read(self, name):
-        reads.append(name)
-        return real_read(self, name)
-
-    monkeypatch.setattr(DirectoryKeyStore, "read", counting_read)
+    reads = key_store_calls(monkeypatch, "read")
     keys = DayKeys(cast.organisation)
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext

@@ -26,12 +26,13 @@ from recordings.audio_keys import (
     new_data_key,
     rewrap,
 )
-from recordings.keystore import DirectoryKeyStore, KeyUnavailable, key_store
+from recordings.keystore import KeyUnavailable, key_store
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import AudioUnreadable, read_range
 from recordings.tests.factories import recording_create, wav_bytes
 from recordings.tests.sealing import (
     destroy_while_writing,
+    key_store_calls,
     sealed_recording_create,
     write_after_destruction,
 )
@@ -87,14 +88,7 @@ def test_rewrap_onto_a_key_destroyed_meanwhile_takes_a_new_key_of_that_day(cast)
 def test_a_failure_other_than_a_lost_race_leaves_the_new_key_file(cast, monkeypatch):
     """A lost reply to a COMMIT that did happen must not destroy the file of a committed row;
     a file whose row never came is left to sweep_keys."""
-    created = []
-    real_create = DirectoryKeyStore.create
-
-    def remember(store, name):
-        created.append(name)
-        return real_create(store, name)
-
-    monkeypatch.setattr(DirectoryKeyStore, "create", remember)
+    created = key_store_calls(monkeypatch, "create")
 
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
