@@ -50,7 +50,7 @@ from recordings.keystore import key_store
 from recordings.models import LIVE, AudioKey, Recording
 from recordings.seal_lock import seal_lock
 from recordings.sealing_models import LeftoverKind, PlaintextLeftover
-from recordings.storage import audio_storage, new_storage_key
+from recordings.storage import audio_storage, delete_confirmed, new_storage_key
 
 logger = logging.getLogger(__name__)
 
@@ -163,17 +163,6 @@ def _candidates(organisation: Organisation, *, now, with_held: bool) -> QuerySet
 # Leftovers ------------------------------------------------------------------------------------
 
 
-def _delete_confirmed(key: str) -> str | None:
-    storage = audio_storage()
-    try:
-        storage.delete(key)
-        if storage.exists(key):
-            return "the object is still there after delete"
-    except Exception as error:  # any storage failure: the leftover stays, the next run retries
-        return f"{type(error).__name__}: {error}"[:300]
-    return None
-
-
 def _finish_leftover(pk: int) -> bool:
     """Delete the object a leftover names (unless a live call names it) and then the leftover;
     under the leftover's row lock, so a switch that wants it waits or finds it gone."""
@@ -184,7 +173,7 @@ def _finish_leftover(pk: int) -> bool:
             return False
         named = Recording.objects.filter(LIVE, storage_key=leftover.storage_key).exists()
         if not named:
-            error = _delete_confirmed(leftover.storage_key)
+            error = delete_confirmed(leftover.storage_key)
             if error is not None:
                 logger.warning("sealing: %s not deleted, retried later: %s", leftover, error)
                 return False

@@ -35,3 +35,17 @@ def file_digest(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def delete_confirmed(key: str) -> str | None:
+    """Delete one object of the audio storage and check it is gone. Returns the error (any
+    storage failure, at most 300 characters), or None when gone: the caller keeps its row for
+    the next run. Used by the purge and by the sealing migration's leftovers."""
+    storage = audio_storage()
+    try:
+        storage.delete(key)
+        if storage.exists(key):
+            return "the object is still there after delete"
+    except Exception as error:  # any storage failure: the caller's row stays, the next run retries
+        return f"{type(error).__name__}: {error}"[:300]
+    return None
