@@ -32,7 +32,7 @@ from recordings.keystore import DirectoryKeyStore, KeyUnavailable, key_store
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import AudioUnreadable, read_range, readable
 from recordings.tests.factories import recording_create, wav_bytes
-from recordings.tests.sealing import key_store_calls, sealed_recording_create
+from recordings.tests.sealing import in_thread, key_store_calls, sealed_recording_create
 
 pytestmark = pytest.mark.django_db
 
@@ -139,21 +139,11 @@ def test_two_processes_asking_for_a_new_day_key_at_once_get_one_key_and_leave_no
         return key
 
     monkeypatch.setattr(DirectoryKeyStore, "create", create_then_wait)
-    results, errors = [], []
-
-    def ask():
-        try:
-            results.append(day_key(organisation, DEADLINE).pk)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
+    asked = [in_thread(lambda: day_key(organisation, DEADLINE).pk) for _ in range(2)]
+    for thread, _, _ in asked:
         thread.join(30)
+    errors = [error for _, raised, _ in asked for error in raised]
+    results = [pk for _, _, returned in asked for pk in returned]
     assert errors == []
     assert len(set(results)) == 1
     rows = AudioKey.objects.filter(organisation=organisation)
