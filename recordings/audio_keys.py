@@ -57,6 +57,10 @@ def _live(organisation: Organisation, **fields: object) -> AudioKey | None:
     ).first()
 
 
+# A live key that no call uses, whose file read fails so, is replaced (the audit reason).
+_REPLACEABLE = {"missing": "file_missing", "corrupt": "file_corrupt"}
+
+
 def writable_store() -> KeyStore:
     """The key store, to create keys in. A store not yet initialised (no marker file) is
     initialised only when the database has no AudioKey row at all: a fresh installation. With
@@ -72,26 +76,39 @@ def writable_store() -> KeyStore:
 
 
 def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> AudioKey:
-    """The live key of `fields`, or a new one. The key file is written before its row, so a
-    row never names a file that was not there; when another process inserted the row first
-    (the unique constraint on live keys), our unused file is destroyed and theirs is used.
+    """The live key of `fields`, or a new one (see _get_or_create_with_bytes)."""
+    return _get_or_create_with_bytes(organisation, kind, **fields)[0]
+
+
+def _get_or_create_with_bytes(
+    organisation: Organisation, kind: str, **fields: object
+) -> tuple[AudioKey, bytes | None]:
+    """The live key of `fields`, or a new one, with the bytes read of an existing one (None for
+    a new key, and for a live key that calls use whose file cannot be read: key_material reads
+    it, or says why). The key file is written before its row, so a row never names a file
+    that was not there; when another process inserted the row first (the unique constraint on
+    live keys), our unused file is destroyed and theirs is used.
     On PostgreSQL the losing insert waits for the winner's transaction and then fails.
 
     Only that IntegrityError destroys the new file: any other error (a lost connection, even a
     lost reply to a COMMIT that did happen) leaves it, since its row may be committed; a file
-    without a row is left to `manage.py sweep_keys`. A live key whose file is missing and that
-    no live call uses (its file was lost) is replaced: its row is marked destroyed, with an
-    audit event, and a new key is made, so the day (or hold) is not blocked by a dead key.
+    without a row is left to `manage.py sweep_keys`. A live key whose file is missing or
+    damaged and that no live call uses (its file was lost, or fails its checksum) is replaced:
+    its row is marked destroyed (reason file_missing or file_corrupt), with an audit event, and
+    a new key is made, so the day (or hold) is not blocked by a dead key.
     A key store whose marker is missing (its volume not mounted) is never a missing file: it
     is KeyUnavailable("missing") from writable_store, and nothing is replaced."""
     store = writable_store()
     for _attempt in range(3):
         existing = _live(organisation, kind=kind, **fields)
         if existing is not None:
-            if store.exists(key_name(existing)):
-                return existing
-            if not destroy_key(existing, reason="file_missing"):
-                return existing  # in use: its calls report "key_missing" until it is restored
+            try:
+                return existing, store.read(key_name(existing))
+            except KeyUnavailable as error:
+                if error.reason not in _REPLACEABLE:
+                    raise
+                if not destroy_key(existing, reason=_REPLACEABLE[error.reason]):
+                    return existing, None  # in use: its calls report why until it is restored
             continue
         audio_key = AudioKey(id=uuid.uuid4(), organisation=organisation, kind=kind, **fields)
         name = key_name(audio_key)
@@ -102,7 +119,7 @@ def _get_or_create(organisation: Organisation, kind: str, **fields: object) -> A
         except IntegrityError:
             store.destroy(name)
             continue
-        return audio_key
+        return audio_key, None
     raise RuntimeError(f"no live {kind} key for {fields} after three attempts")
 
 
@@ -138,8 +155,12 @@ class DayKeys:
         day = deadline_day(deadline)
         found = self._keys.get(day)
         if found is None:
-            audio_key = day_key(self.organisation, deadline)
-            found = self._keys[day] = (audio_key, key_material(audio_key))
+            audio_key, key_bytes = _get_or_create_with_bytes(
+                self.organisation, AudioKeyKind.DAY, day=day
+            )
+            if key_bytes is None:
+                key_bytes = key_material(audio_key)  # a new key; or KeyUnavailable, the reason
+            found = self._keys[day] = (audio_key, key_bytes)
         return found
 
 
