@@ -334,4 +334,4 @@ class IngestToken(models.Model):
 from recordings.archive_models import ArchiveImport, ArchiveImportFile  # noqa: E402, F401
 
 # Objects the sealing migration has still to delete (recordings/seal_existing.py).
-from recordings.sealing_models import PlaintextLeftover  # noqa: E402, F401
+from recordings.sealing_models import PlaintextLeftover, SealingFailure  # noqa: E402, F401

@@ -49,7 +49,7 @@ from recordings.constants import RecordingStatus
 from recordings.keystore import key_store
 from recordings.models import LIVE, AudioKey, Recording
 from recordings.seal_lock import seal_lock
-from recordings.sealing_models import LeftoverKind, PlaintextLeftover
+from recordings.sealing_models import LeftoverKind, PlaintextLeftover, SealingFailure
 from recordings.storage import audio_storage, delete_confirmed, new_storage_key
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,10 @@ class _Budget:
         if self.left is not None:
             self.left -= 1
 
+    def bounded(self) -> bool:
+        """A run with a limit or a time budget (the beat task), not seal_audio's whole run."""
+        return self.left is not None or self.stop_at is not None
+
     def exhausted(self) -> str:
         if self.left is not None and self.left <= 0:
             return "limit"
@@ -151,13 +155,44 @@ def plaintext_remaining(organisation: Organisation) -> int:
     return _plaintext_calls(organisation).count() + leftovers
 
 
-def _candidates(organisation: Organisation, *, now, with_held: bool) -> QuerySet[Recording]:
+def _candidates(
+    organisation: Organisation, *, now, with_held: bool, skip_failed: bool = False
+) -> QuerySet[Recording]:
     """Calls to seal now: live, plaintext, not past their deadline (the purge erases those);
-    held ones only when their hold's key can be found."""
+    held ones only when their hold's key can be found. With `skip_failed` (a bounded run) not
+    the calls that failed before and are not due for another try (SealingFailure)."""
     wanted = Q(status=RecordingStatus.ACTIVE, purge_deadline__gt=now)
     if with_held:
         wanted |= Q(status=RecordingStatus.HELD)
-    return _plaintext_calls(organisation).filter(wanted)
+    calls = _plaintext_calls(organisation).filter(wanted)
+    if skip_failed:
+        waiting = SealingFailure.objects.filter(organisation=organisation, retry_after__gt=now)
+        calls = calls.exclude(pk__in=waiting.values("recording_id"))
+    return calls
+
+
+# A call that failed is left out of bounded runs for an hour, doubled at each further failure,
+# at most a day (FAILURE_RETRY_MAX).
+FAILURE_RETRY_FIRST = timedelta(hours=1)
+FAILURE_RETRY_MAX = timedelta(days=1)
+
+
+def _remember_failure(recording: Recording, reason: str) -> None:
+    """Note that the call failed, so bounded runs leave it alone for a while."""
+    now = timezone.now()
+    failure = SealingFailure.objects.filter(recording_id=recording.pk).first()
+    attempts = failure.attempts + 1 if failure is not None else 1
+    pause = min(FAILURE_RETRY_FIRST * 2 ** min(attempts - 1, 16), FAILURE_RETRY_MAX)
+    SealingFailure.objects.update_or_create(
+        recording_id=recording.pk,
+        defaults={
+            "organisation_id": recording.organisation_id,
+            "reason": reason[:32],
+            "attempts": attempts,
+            "failed_at": now,
+            "retry_after": now + pause,
+        },
+    )
 
 
 # Leftovers ------------------------------------------------------------------------------------
@@ -373,8 +408,10 @@ def seal_one(
         else:
             logger.warning("sealing recording %s failed: %s", recording.pk, error)
             outcome.fail(_reason(error), recording.pk)
+            _remember_failure(recording, _reason(error))
         return
     if _switch(organisation, recording, copy, audio_key, hold_ref):
+        SealingFailure.objects.filter(recording_id=recording.pk).delete()
         outcome.sealed += 1
         outcome.bytes_sealed += recording.size_bytes
     else:
@@ -431,7 +468,9 @@ def _seal_organisation(
     last = None
     while to_seal and not budget.exhausted():
         now = timezone.now()
-        batch_query = _candidates(organisation, now=now, with_held=bool(_hold_refs))
+        batch_query = _candidates(
+            organisation, now=now, with_held=bool(_hold_refs), skip_failed=budget.bounded()
+        )
         if last is not None:
             batch_query = batch_query.filter(pk__gt=last)
         batch = list(batch_query.only(*_FIELDS).order_by("pk")[:BATCH])

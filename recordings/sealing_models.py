@@ -31,3 +31,27 @@ class PlaintextLeftover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.storage_key}"
+
+
+class SealingFailure(models.Model):
+    """A plaintext call the sealing migration could not seal (its object missing, its SHA-256
+    not the row's, ...): a bounded run (the beat task) leaves it alone until `retry_after`, so
+    calls that keep failing do not take every run's budget and stall the others behind them.
+    `manage.py seal_audio` (unbounded) tries every call. Gone once the call is sealed."""
+
+    recording = models.OneToOneField(
+        "recordings.Recording", on_delete=models.CASCADE, related_name="sealing_failure"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sealing_failures"
+    )
+    reason = models.CharField(max_length=32)
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField()
+    retry_after = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "retry_after"])]
+
+    def __str__(self) -> str:
+        return f"{self.recording_id}: {self.reason} ×{self.attempts}"
