@@ -18,6 +18,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from access.disclosure_copy import read_copy
 from recordings.models import Recording
 from recordings.storage import audio_storage
 from recordings.tests.factories import wav_bytes
@@ -204,8 +205,8 @@ def test_typed_while_listening_reviewed_approved_and_exported(
     sent = [m for m in mail.outbox if CUSTOMER in m.to]
     assert len(sent) == 2 and not any(m.attachments for m in sent)
     transcript.refresh_from_db()
-    with audio_storage().open(transcript.disclosure.storage_key, "rb") as handle:
-        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    # The copy is stored sealed; read_copy decrypts and checks it as the download does.
+    archive = zipfile.ZipFile(io.BytesIO(read_copy(transcript.disclosure)))
     text = archive.read("transcript.txt").decode()
     assert VALID_BSN not in text and "Jan de Vries" not in text and "Domtoren" not in text
 
