@@ -475,3 +475,31 @@ def test_the_longest_retention_is_one_statement_on_the_status_retention_index(ca
         cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan" in plan and "Seq Scan on recordings_recording" not in plan, plan
+
+
+def test_purge_command_with_nothing_due_and_a_key_not_destroyed_says_so_not_calls(
+    cast, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(-3)))
+    Recording.objects.filter(pk=call.pk).update(status=RecordingStatus.PURGED, wrapped_key=None)
+
+    def broken(self, name):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(DirectoryKeyStore, "destroy", broken)
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("purge", "--org", org.slug, stdout=out)
+    message = str(caught.value)
+    assert message == "1 audio key(s) could not be destroyed; the next run tries again."
+    assert "erased" not in message
+    assert "NOT destroyed 1 (retried)" in out.getvalue()
+
+    monkeypatch.undo()
+    call_command("purge", "--org", org.slug, stdout=StringIO())  # exit 0: nothing left
+    assert not present(call.audio_key)

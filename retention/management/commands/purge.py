@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from organisations.models import Organisation
 from retention.case_records import case_record_label
-from retention.constants import RunTrigger
+from retention.constants import RunStatus, RunTrigger
 from retention.purge import dry_run, purge_exclusively
 
 
@@ -17,6 +17,15 @@ def _records(cases: int | None, requests: int | None) -> str:
     if cases is None:
         return "requests, cases and disclosures: no retention period declared in the register"
     return f"would erase {cases} closed case(s) and {requests} request(s) without a case"
+
+
+def _only_keys_failed(run) -> bool:
+    """The run erased everything due; only destroying some audio keys failed."""
+    return (
+        run.keys_failed > 0
+        and run.status == RunStatus.FINISHED
+        and not (run.failed or run.overdue or run.records_failed)
+    )
 
 
 class Command(BaseCommand):
@@ -34,7 +43,8 @@ class Command(BaseCommand):
             organisations = organisations.filter(slug=org)
             if not organisations.exists():
                 raise CommandError(f"No organisation with short name {org!r}.")
-        failed = False
+        failed = False  # something due was not erased (or a run did not finish)
+        keys_failed = 0  # audio keys that could not be destroyed (retried by the next run)
         for organisation in organisations:
             if options["dry_run"]:
                 plan = dry_run(organisation)
@@ -61,9 +71,23 @@ class Command(BaseCommand):
                 continue
             for run in done.runs:
                 self._report(organisation, run)
-                failed |= run.needs_attention
+                keys_failed += run.keys_failed
+                failed |= run.needs_attention and not _only_keys_failed(run)
+        keys_note = (
+            f"{keys_failed} audio key(s) could not be destroyed; the next run tries again."
+            if keys_failed
+            else ""
+        )
         if failed:
-            raise CommandError("Not everything due was erased; see the purge report.")
+            raise CommandError(
+                " ".join(
+                    filter(
+                        None, ["Not everything due was erased; see the purge report.", keys_note]
+                    )
+                )
+            )
+        if keys_failed:
+            raise CommandError(keys_note)
 
     def _report(self, organisation, run) -> None:
         self.stdout.write(
