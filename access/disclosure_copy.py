@@ -37,7 +37,7 @@ from recordings import audio_keys, sealed
 from recordings.keystore import KeyUnavailable
 from recordings.models import AudioKey
 from recordings.sealed_storage import AudioUnreadable, reason_message
-from recordings.storage import HASH_CHUNK, audio_storage
+from recordings.storage import HASH_CHUNK, audio_storage, save_new
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def store_sealed_copy(
     context = copy_context(organisation.pk, disclosure_id)
     wrapped = audio_keys.wrap_data_key(audio_key, data_key, context)
     sealer = sealed.Sealer(io.BytesIO(content), len(content), data_key, context)
-    stored = audio_storage().save(name, File(sealer, name=name))
+    stored = save_new(audio_storage(), name, File(sealer, name=name))  # nothing partial left
     return {
         "storage_key": stored,
         "audio_key": audio_key,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recordings import s3_objects, sealed
-from recordings.storage import HASH_CHUNK, audio_storage
+from recordings.storage import HASH_CHUNK, audio_storage, save_new
 
 if TYPE_CHECKING:
     from recordings.models import Recording
@@ -37,6 +37,10 @@ _MESSAGES = {
     "key_destroyed": gettext_lazy(
         "This call's audio can no longer be read: its key was destroyed on %(date)s, after its "
         "retention ended."
+    ),
+    "retention_ended": gettext_lazy(
+        "This call's retention ended on %(date)s; its key has been destroyed, so no copy of it "
+        "can be read."
     ),
     "tampered": gettext_lazy("The stored audio was altered; Earshot refuses to play it."),
     "truncated": gettext_lazy(
@@ -67,13 +71,13 @@ class AudioUnreadable(Exception):
 def reason_message(messages: dict, reason: str, destroyed_at: datetime | None) -> str:
     """`messages[reason]` in the active language; key_destroyed's names the day the key was
     destroyed (%(date)s). Shared by AudioUnreadable and a disclosure copy's CopyUnreadable."""
-    if reason == "key_destroyed":
+    if reason in ("key_destroyed", "retention_ended"):
         when = (
             formats.date_format(timezone.localtime(destroyed_at), "DATE_FORMAT")
             if destroyed_at is not None
             else _("an unknown day")
         )
-        return str(messages["key_destroyed"]) % {"date": when}
+        return str(messages[reason]) % {"date": when}
     return str(messages[reason])
 
 
@@ -108,8 +112,9 @@ def store_sealed(
         sealer = sealed.Sealer(handle, plain_size, data_key, recording_context(recording))
         changed = False
         try:
-            stored_name = storage.save(
-                recording.storage_key, File(sealer, name=recording.storage_key)
+            # A save that fails (a full disk) leaves no partial object (save_new).
+            stored_name = save_new(
+                storage, recording.storage_key, File(sealer, name=recording.storage_key)
             )
         except sealed.SealedAudioError:
             changed = True
@@ -118,8 +123,8 @@ def store_sealed(
         if not changed and expected_sha256 is not None:
             changed = sealer.sha256.hexdigest() != expected_sha256
     if changed:
-        # The object may be partly written (local storage leaves nothing behind on an
-        # exception, S3 a failed upload neither; a finished one with a wrong hash does).
+        # A finished object with the wrong hash or size is there (a failed save removed its
+        # own partial object already, save_new).
         name = stored_name or recording.storage_key
         if storage.exists(name):
             storage.delete(name)

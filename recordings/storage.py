@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.core.files.storage import Storage, storages
 
 HASH_CHUNK = 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 def audio_storage() -> Storage:
@@ -19,6 +22,21 @@ def new_storage_key(*, organisation_id: int, container: str) -> str:
     """A random key: organisation id, two levels of fan-out, a UUID. Nothing from the caller."""
     name = uuid.uuid4().hex
     return f"{organisation_id}/{name[:2]}/{name[2:4]}/{name}.{container}"
+
+
+def save_new(storage: Storage, name: str, content: Any) -> str:
+    """storage.save of an object under a fresh name Earshot made (nothing is there yet); when
+    the save fails, what it wrote is deleted before the error goes on: Django's local storage
+    leaves a partial file behind when a write fails (a full disk), and no row will name it."""
+    try:
+        return storage.save(name, content)
+    except BaseException:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            logger.warning("partial object %s not deleted", name, exc_info=True)
+        raise
 
 
 def file_sha256(path: Path) -> str:
