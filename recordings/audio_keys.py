@@ -212,7 +212,26 @@ def _unreadable(audio_key: AudioKey | None, error: KeyUnavailable) -> AudioUnrea
 
 
 def data_key_of(recording: Recording, key_bytes: bytes | None = None) -> bytes:
-    """The recording's data key, unwrapped; AudioUnreadable with the reason when it cannot be."""
+    """The recording's data key, unwrapped; AudioUnreadable with the reason when it cannot be.
+    A missing key of a call whose retention has ended (a restored backup of the database, whose
+    key row is still live) is "retention_ended", not "key_missing": restoring the key store is
+    not the advice for a call that should be gone."""
+    try:
+        return _data_key_of(recording, key_bytes)
+    except AudioUnreadable as error:
+        if (
+            error.reason == "key_missing"
+            and recording.status != RecordingStatus.HELD
+            and recording.purge_deadline is not None
+            and recording.purge_deadline <= timezone.now()
+        ):
+            raise AudioUnreadable(
+                "retention_ended", destroyed_at=recording.purge_deadline
+            ) from error
+        raise
+
+
+def _data_key_of(recording: Recording, key_bytes: bytes | None = None) -> bytes:
     audio_key = recording.audio_key if recording.audio_key_id is not None else None
     if audio_key is not None and audio_key.destroyed_at is not None:
         raise AudioUnreadable("key_destroyed", destroyed_at=audio_key.destroyed_at)

@@ -170,6 +170,30 @@ def test_a_missing_key_file_makes_its_recordings_unreadable_with_that_reason(cas
     assert day_key(cast.organisation, recording.purge_deadline).pk == audio_key.pk
 
 
+def test_a_restored_call_past_its_deadline_says_its_retention_ended_not_restore_the_keys(cast):
+    # A restored database: the key row is live, its file was destroyed, the deadline has passed.
+    recording = recording_create(organisation=cast.organisation)
+    audio_key = day_key(cast.organisation, recording.purge_deadline)
+    new_data_key(recording, audio_key)
+    recording.save()
+    os.unlink(key_store().path(key_name(audio_key)))
+    deadline = timezone.now() - timedelta(days=2)
+    Recording.objects.filter(pk=recording.pk).update(purge_deadline=deadline)
+
+    copy = Recording.objects.get(pk=recording.pk)
+    with pytest.raises(AudioUnreadable) as caught:
+        data_key_of(copy)
+    assert caught.value.reason == "retention_ended"
+    with override("en"):
+        assert caught.value.message.startswith("This call's retention ended on ")
+        assert "no copy of it can be read" in caught.value.message
+        assert "restore" not in caught.value.message
+    assert readable(copy) == "retention_ended"
+    # A held call past its deadline keeps the restore advice: it must still be readable.
+    Recording.objects.filter(pk=recording.pk).update(status=RecordingStatus.HELD)
+    assert readable(Recording.objects.get(pk=recording.pk)) == "key_missing"
+
+
 def test_a_damaged_key_file_makes_its_recordings_unreadable_with_that_reason(cast):
     recording = recording_create(organisation=cast.organisation)
     audio_key = day_key(cast.organisation, recording.purge_deadline)
@@ -452,3 +476,25 @@ def test_the_sweep_refuses_to_destroy_strays_against_an_older_database(cast):
     assert not store.exists(key_name(erased))  # destroyed again regardless
     code, text = _sweep_command("--destroy", "--force")
     assert code == 0 and not store.exists(newer)
+    # It says what it did, not the opposite (it used to print "they are not destroyed").
+    assert f"without a key row, destroyed: {newer}" in text
+    assert "not destroyed" not in text and "destroyed anyway" in text
+
+
+def test_the_sweep_reports_a_damaged_live_key_like_a_missing_one(cast):
+    from recordings.key_sweep import key_store_sweep
+
+    store = key_store()
+    good = day_key(cast.organisation, DEADLINE)
+    damaged = day_key(cast.organisation, DEADLINE + timedelta(days=1))
+    path = store.path(key_name(damaged))
+    data = bytearray(path.read_bytes())
+    data[3] ^= 0x01  # the checksum no longer matches
+    path.write_bytes(bytes(data))
+
+    result = key_store_sweep()
+    assert result.damaged == [key_name(damaged)] and result.missing == []
+    code, text = _sweep_command("--destroy")
+    assert code == 1
+    assert f"key damaged: {key_name(damaged)}" in text and "1 damaged." in text
+    assert store.exists(key_name(damaged)) and store.exists(key_name(good))  # never destroyed
