@@ -208,9 +208,33 @@ def demo_load(say: Callable[[str], None] | None = None, *, history: bool = True)
     finally:
         if clock is not None:
             clock.stop()
+    _date_key_files_like_their_rows()
     say("Audit trail: signed checkpoints and verification")
     _verify()
     return summary
+
+
+def _date_key_files_like_their_rows() -> None:
+    """The history's key rows were created on the moved clock, their files now (the file
+    system's clock is not moved). Date each live key file like its row, as if the demo had
+    lived those months, so `sweep_keys` does not take the database for an older backup."""
+    import os
+
+    from recordings.audio_keys import key_name
+    from recordings.keystore import key_store
+    from recordings.models import AudioKey
+
+    path = getattr(key_store(), "path", None)
+    if path is None:  # a store without files
+        return
+    for audio_key in AudioKey.objects.filter(destroyed_at__isnull=True).only(
+        "id", "organisation", "created_at"
+    ):
+        stamp = audio_key.created_at.timestamp()
+        try:
+            os.utime(path(key_name(audio_key)), (stamp, stamp))
+        except FileNotFoundError:
+            continue
 
 
 def _clock_available() -> bool:

@@ -8,7 +8,9 @@ What it finds:
   belong to a transaction still running (a hold approval or retention change over many calls
   creates its keys inside its transaction), so it is never touched;
 - a live key whose file is missing: its calls are unreadable (reason "key_missing") until the
-  file is restored.
+  file is restored;
+- a live key whose file is there but damaged (its checksum fails, or it cannot be read): its
+  calls are unreadable (reason "key_corrupt"). Each live key file is read (45 bytes each).
 
 It only reports, unless asked to destroy (`destroy=True`, `manage.py sweep_keys --destroy`).
 Keys whose row says destroyed are then destroyed again. Key files without a row are destroyed
@@ -28,7 +30,7 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 
 from recordings.audio_keys import key_name
-from recordings.keystore import key_store
+from recordings.keystore import KeyUnavailable, key_store
 from recordings.models import AudioKey
 
 STRAY_GRACE_SECONDS = 24 * 3600
@@ -43,6 +45,7 @@ class SweepResult:
     stray: list[str] = field(default_factory=list)  # files without a row, older than the grace
     young_strays: list[str] = field(default_factory=list)  # without a row, younger: left
     missing: list[str] = field(default_factory=list)  # live keys without a file
+    damaged: list[str] = field(default_factory=list)  # live keys whose file fails to read
     destroyed: list[str] = field(default_factory=list)  # what this sweep destroyed
     # Set when strays were not destroyed because the database looks older than the key store.
     database_older: str = ""
@@ -75,9 +78,18 @@ def key_store_sweep(
         else:
             result.young_strays.append(name)
     for audio_key in by_id.values():
-        if audio_key.destroyed_at is None and key_name(audio_key) not in present:
-            result.missing.append(key_name(audio_key))
+        if audio_key.destroyed_at is not None:
+            continue
+        name = key_name(audio_key)
+        if name not in present:
+            result.missing.append(name)
+            continue
+        try:
+            store.read(name)
+        except KeyUnavailable as error:
+            (result.missing if error.reason == "missing" else result.damaged).append(name)
     result.missing.sort()
+    result.damaged.sort()
     if result.stray:
         result.database_older = _database_older(store, present)
     if destroy:
@@ -106,7 +118,7 @@ def _database_older(store: object, present: set[str]) -> str:
             f"The newest key row ({row_text}) is more than a day older than the newest key "
             f"file ({file_time.isoformat(timespec='minutes')}): the database looks older than "
             "the key store (an older backup, or the wrong database). Key files without a row "
-            "may belong to calls this database does not have; they are not destroyed."
+            "may belong to calls this database does not have."
         )
     return ""
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, no_translations
 from recordings.key_sweep import STRAY_GRACE_SECONDS, key_store_sweep
 
 #: Exit status: bits, so one run answers both questions.
-MISSING = 1  # a live key's file is missing: its calls cannot be played
+MISSING = 1  # a live key's file is missing or damaged: its calls cannot be played
 LEFT = 2  # a key that should be destroyed is still there (report only, or refused)
 
 
@@ -11,8 +11,9 @@ class Command(BaseCommand):
     help = (
         "Compare the key store (EARSHOT_KEY_DIR) with the database and report: keys that a "
         "restored copy of the key store brought back (their row says destroyed), key files no "
-        "key row stands for, and live keys whose file is missing. Changes nothing unless "
-        "--destroy is given. Exit status: 0 all well; 1 live keys missing; 2 keys to destroy "
+        "key row stands for, and live keys whose file is missing or damaged. Changes nothing "
+        "unless --destroy is given. Exit status: 0 all well; 1 live keys missing or damaged; "
+        "2 keys to destroy "
         "left (report only, or refused); 3 both (docs/keys.md)."
     )
 
@@ -53,11 +54,15 @@ class Command(BaseCommand):
             )
         if result.database_older and result.stray:
             self.stderr.write(self.style.WARNING(result.database_older))
-            if destroy and not force:
+            if destroy and force:
+                self.stderr.write("With --force, key files without a row were destroyed anyway.")
+            elif destroy:
                 self.stderr.write(
                     "Key files without a row were not destroyed. Restore the right database, "
                     "or, if this is it, run again with --destroy --force."
                 )
+            else:
+                self.stderr.write("Key files without a row would not be destroyed without --force.")
         if result.missing:
             status |= MISSING
             self.stderr.write(
@@ -68,6 +73,17 @@ class Command(BaseCommand):
             )
             for name in result.missing:
                 self.stderr.write(f"  missing: {name}")
+        if result.damaged:
+            status |= MISSING
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{len(result.damaged)} live key(s) damaged in the key store (checksum wrong "
+                    "or unreadable): their calls cannot be played until the key files are "
+                    "restored."
+                )
+            )
+            for name in result.damaged:
+                self.stderr.write(f"  key damaged: {name}")
         left = result.left
         if left:
             status |= LEFT
@@ -77,7 +93,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"{len(result.destroyed)} key file(s) destroyed; {len(left)} left to destroy; "
-            f"{len(result.missing)} live key(s) missing."
+            f"{len(result.missing)} live key(s) missing; {len(result.damaged)} damaged."
         )
         if status:
             raise SystemExit(status)
