@@ -320,6 +320,21 @@ def test_register_evidence_shows_the_oldest_key_and_each_mismatch(cast, client_f
     assert "Oldest day key still present" in html and "key missing: 1" in html
 
 
+def test_the_register_evidence_counts_a_damaged_live_key_file(cast):
+    org = cast.organisation
+    call = sealed_call(org, at(utc_day(5)))
+    other = sealed_call(org, at(utc_day(6)))
+    assert _line(org, "Audio key store").ok
+    path = key_store().path(audio_keys.key_name(call.audio_key))
+    data = bytearray(path.read_bytes())
+    data[3] ^= 0x01  # the checksum no longer matches
+    path.write_bytes(bytes(data))
+
+    line = _line(org, "Audio key store")
+    assert not line.ok and "key damaged: 1" in line.value and "key missing" not in line.value
+    assert other.audio_key_id != call.audio_key_id
+
+
 def test_another_organisations_privacy_officer_sees_none_of_these_keys(cast, client_for):
     from access.tests.conftest import register_for
 
