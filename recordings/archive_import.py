@@ -457,7 +457,15 @@ def _outcome_of(
         return _Outcome(ALREADY, recording_id=recording.pk)
     error = outcome.error
     if isinstance(error, IngestRejected):
-        return _Outcome(REFUSED, error.code, error.message)
+        message = error.message
+        if error.code == "changed_while_reading":
+            # The ingest's words ("tried again when it is complete") are the drop folder's,
+            # which tries the file again itself; the journal marks this one refused.
+            message = _(
+                "The file changed while it was being stored; run the import again once the "
+                "file is complete."
+            )
+        return _Outcome(REFUSED, error.code, message)
     if isinstance(error, DatabaseError | KeyUnavailable) or (
         isinstance(error, OSError) and _is_system_error(error, item)
     ):

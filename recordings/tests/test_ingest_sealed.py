@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from access.tests.conftest import register_for
 from recordings import ingest_batch, services
@@ -308,3 +308,20 @@ def test_store_sealed_refuses_a_source_whose_size_is_not_the_expected_one(org, t
         )
     assert refused.value.code == "changed_while_reading"
     assert not [p for p in stored_files() if p.name == "sized-copy.wav"]
+
+
+def test_an_archive_file_that_changed_while_stored_says_to_run_the_import_again(
+    org, tmp_path, monkeypatch
+):
+    """Review 2: the journal marks it refused, so "tried again when it is complete" (the drop
+    folder's words) was not true; a new run of the import does take it."""
+    root = _archive(tmp_path, 1)
+    _changing_hash(monkeypatch, ingest_batch)
+    with translation.override("en"):
+        summary = archive_import(organisation=org, root=root)
+    assert summary.imported == 0
+    assert summary.refused_by_code == {"changed_while_reading": 1}
+    [(_count, [(_path, message)])] = summary.refusals.values()
+    assert "run the import again" in message and "tried again" not in message
+    monkeypatch.undo()
+    assert archive_import(organisation=org, root=root).imported == 1
