@@ -18,8 +18,8 @@ once its fate is certain: deleted after the commit that made it a call, or rejec
 killed halfway leaves its claim; an hour later a scan takes it back and resumes it, so an
 interrupted batch neither loses a call nor ingests one twice.
 
-A claim that fails for a reason of the system (database, storage, disk) stays in
-`.processing/`; an hour later a scan tries it again, at most MAX_ATTEMPTS times, then rejects
+A claim that fails for a reason of the system (database, storage, disk), or whose file
+changed while it was stored, stays in `.processing/`; an hour later a scan tries it again, at most MAX_ATTEMPTS times, then rejects
 it with the last error. Anything wrong with the file itself is a rejection at once, and
 refuses only that file: the rest of its batch goes in.
 """
@@ -95,7 +95,9 @@ _SYSTEM_ERRORS = (
     KeyUnavailable,
 )
 # A refusal that says "not now" rather than "never": the file changed while it was sealed
-# (its recorder is still writing). It goes back into the folder for a scan once it settled.
+# (its recorder is still writing). Its claim stays, like an error of the system's: a scan an
+# hour later tries it again, at most MAX_ATTEMPTS times (a file that differs at every read,
+# put back into the folder each time, came back forever).
 _NOT_NOW = {"changed_while_reading"}
 # Storage clients, the broker, and a worker's soft time limit (billiard) are never the file's fault.
 _SYSTEM_MODULES = {"botocore", "boto3", "urllib3", "redis", "kombu", "billiard", "celery"}
@@ -368,13 +370,14 @@ def _finish(claimed: _Claimed, report: ScanReport, error: BaseException | None) 
         report.ingested += 1
         return
     if isinstance(error, IngestRejected) and error.code in _NOT_NOW:
-        put_back(folder, [p for p in (audio, sidecar) if p is not None])
         report.waiting += 1
         logger.warning(
-            "Drop folder %s: %s changed while it was read; back for a later scan",
+            "Drop folder %s: %s changed while it was read; tried again in an hour",
             folder,
             display_name(audio.name),
         )
+        with contextlib.suppress(OSError):  # what the refusal after MAX_ATTEMPTS names
+            (claim / LAST_ERROR_FILE).write_text(str(error.message), encoding="utf-8")
         return
     if isinstance(error, IngestRejected):
         code, message = error.code, error.message

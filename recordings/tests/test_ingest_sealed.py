@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from recordings import ingest_batch, services
 from recordings.archive_import import archive_import
 from recordings.archive_models import ArchiveImportFile
 from recordings.constants import IngestChannel, RecordingStatus
-from recordings.dropfolder import drop_folder_scan
+from recordings.dropfolder import MAX_ATTEMPTS, STALE_CLAIM_SECONDS, drop_folder_scan
 from recordings.ingest_batch import IngestItem, recordings_ingest_batch
 from recordings.models import AudioKey, Recording
 from recordings.sealed_storage import iter_plain
@@ -164,23 +165,52 @@ def test_a_changed_file_in_a_batch_refuses_only_itself(org, tmp_path, monkeypatc
     assert len(stored_files()) == 2
 
 
-def test_the_drop_folder_puts_a_changed_file_back_for_a_later_scan(org, tmp_path, monkeypatch):
+def test_the_drop_folder_tries_a_changed_file_again_an_hour_later(org, tmp_path, monkeypatch):
+    """The claim stays (as for an error of the system) and a scan an hour later tries it."""
     drop = tmp_path / "drop"
     drop.mkdir()
     wav(drop, "late")
     (drop / "late.json").write_text(json.dumps(metadata("late")), encoding="utf-8")
     _changing_hash(monkeypatch, ingest_batch)
+    now = time.time()
 
-    report = drop_folder_scan(organisation=org, folder=drop, settle_seconds=0)
+    report = drop_folder_scan(organisation=org, folder=drop, settle_seconds=0, now=now)
 
     assert (report.ingested, report.rejected, report.waiting) == (0, 0, 1)
-    assert sorted(p.name for p in drop.iterdir() if p.is_file()) == ["late.json", "late.wav"]
+    assert not [p for p in drop.iterdir() if p.is_file()]  # in its claim, not back
     assert not (drop / "rejected").exists() or not list((drop / "rejected").iterdir())
     assert not Recording.objects.exists() and stored_files() == []
 
     monkeypatch.undo()
-    assert drop_folder_scan(organisation=org, folder=drop, settle_seconds=0).ingested == 1
+    later = now + STALE_CLAIM_SECONDS + 1
+    report = drop_folder_scan(organisation=org, folder=drop, settle_seconds=0, now=later)
+    assert report.ingested == 1
     assert Recording.objects.get(call_id="late").sealing == "v1"
+
+
+def test_a_file_that_changes_at_every_read_is_refused_after_the_last_attempt(
+    org, tmp_path, monkeypatch
+):
+    """Review 2: it was put back into the folder each time and tried forever."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    wav(drop, "flaky")
+    (drop / "flaky.json").write_text(json.dumps(metadata("flaky")), encoding="utf-8")
+    _changing_hash(monkeypatch, ingest_batch)
+    translation.activate("en")  # the words of the last error are checked below
+    now = time.time()
+    assert drop_folder_scan(organisation=org, folder=drop, settle_seconds=0, now=now).waiting == 1
+    for _attempt in range(2, MAX_ATTEMPTS + 1):
+        now += STALE_CLAIM_SECONDS + 1
+        report = drop_folder_scan(organisation=org, folder=drop, settle_seconds=0, now=now)
+        assert report.waiting == 1
+    now += STALE_CLAIM_SECONDS + 1
+    report = drop_folder_scan(organisation=org, folder=drop, settle_seconds=0, now=now)
+    translation.deactivate()
+    assert (report.rejected, report.waiting) == (1, 0)
+    text = (drop / "rejected" / "flaky.wav.error.txt").read_text(encoding="utf-8")
+    assert f"in {MAX_ATTEMPTS} attempts" in text and "changed" in text
+    assert not Recording.objects.exists() and stored_files() == []
 
 
 @pytest.fixture
