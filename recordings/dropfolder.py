@@ -19,9 +19,9 @@ killed halfway leaves its claim; an hour later a scan takes it back and resumes 
 interrupted batch neither loses a call nor ingests one twice.
 
 A claim that fails for a reason of the system (database, storage, disk), or whose file
-changed while it was stored, stays in `.processing/`; an hour later a scan tries it again, at most MAX_ATTEMPTS times, then rejects
-it with the last error. Anything wrong with the file itself is a rejection at once, and
-refuses only that file: the rest of its batch goes in.
+changed while it was stored, stays in `.processing/`; an hour later a scan tries it again, at
+most MAX_ATTEMPTS times, then rejects it with the last error. Anything wrong with the file
+itself is a rejection at once, and refuses only that file: the rest of its batch goes in.
 """
 
 from __future__ import annotations
