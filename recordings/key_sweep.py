@@ -67,9 +67,8 @@ def key_store_sweep(
         key.id: key for key in AudioKey.objects.all().only("id", "organisation", "destroyed_at")
     }
     for name in sorted(present):
-        organisation_id, hex_id = name.split("/")
-        audio_key = by_id.get(uuid.UUID(hex_id))
-        if audio_key is not None and str(audio_key.organisation_id) == organisation_id:
+        audio_key = _row_of(name, by_id)
+        if audio_key is not None:
             if audio_key.destroyed_at is not None:
                 result.resurrected.append(name)
             continue
@@ -104,15 +103,51 @@ def key_store_sweep(
     return result
 
 
-def _database_older(store: object, present: set[str]) -> str:
-    """A sentence when the newest key row is more than DATABASE_LAG older than the newest key
-    file (the database is an older backup, or another installation's); "" otherwise."""
+def _row_of(name: str, by_id: dict[uuid.UUID, AudioKey]) -> AudioKey | None:
+    """The row that stands for a key file: same id, same organisation."""
+    organisation_id, hex_id = name.split("/")
+    audio_key = by_id.get(uuid.UUID(hex_id))
+    if audio_key is not None and str(audio_key.organisation_id) == organisation_id:
+        return audio_key
+    return None
+
+
+def destroy_strays(
+    organisation_id: int, *, grace_seconds: float = STRAY_GRACE_SECONDS
+) -> list[str]:
+    """The purge's part of the sweep, for one organisation: destroy its key files that no row
+    stands for and that are older than `grace_seconds` (a key made in a transaction that rolled
+    back: a refused retention change, a hold decision or disclosure approval that failed),
+    only when the newest key row is at least as new as the newest key file. Otherwise the
+    database may be an older backup whose missing rows stand for live calls: nothing is
+    destroyed, and `manage.py sweep_keys` says why. Returns the names destroyed."""
+    store = key_store()
+    present = set(store.names())
+    prefix = f"{organisation_id}/"
+    mine = sorted(name for name in present if name.startswith(prefix))
+    if not mine:
+        return []
+    rows = AudioKey.objects.filter(organisation_id=organisation_id).only("id", "organisation")
+    by_id = {key.id: key for key in rows}
+    strays = [
+        name for name in mine if _row_of(name, by_id) is None and _age(store, name) >= grace_seconds
+    ]
+    if not strays or _database_older(store, present, lag=timedelta(0)):
+        return []
+    for name in strays:
+        store.destroy(name)
+    return strays
+
+
+def _database_older(store: object, present: set[str], *, lag: timedelta = DATABASE_LAG) -> str:
+    """A sentence when the newest key row is more than `lag` older than the newest key file
+    (the database is an older backup, or another installation's); "" otherwise."""
     newest_file = max((_mtime(store, name) for name in present), default=0.0)
     if not newest_file:
         return ""
     newest_row = AudioKey.objects.aggregate(newest=Max("created_at"))["newest"]
     file_time = datetime.fromtimestamp(newest_file).astimezone()
-    if newest_row is None or newest_row < file_time - DATABASE_LAG:
+    if newest_row is None or newest_row < file_time - lag:
         row_text = newest_row.isoformat(timespec="minutes") if newest_row else "none"
         return (
             f"The newest key row ({row_text}) is more than a day older than the newest key "

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 from organisations.models import Organisation
 from recordings import audio_keys
 from recordings.constants import AudioKeyKind, RecordingStatus
+from recordings.key_sweep import destroy_strays
 from recordings.keystore import KeyUnavailable
 from recordings.models import LIVE, AudioKey, Recording
 from register.constants import DataCategory
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 class KeyDestruction:
     destroyed: list[AudioKey] = field(default_factory=list)
     failed: list[tuple[AudioKey, str]] = field(default_factory=list)  # (key, error)
+    strays: list[str] = field(default_factory=list)  # key files without a row, destroyed
 
 
 def suspending_hold_refs(organisation: Organisation) -> list[str]:
@@ -133,6 +135,15 @@ def destroy_spent_keys_reporting(organisation: Organisation, *, now: datetime) -
                 message,
             )
             done.failed.append((key, message))
+    # Key files no row stands for (their transaction rolled back): recordings/key_sweep.py.
+    try:
+        done.strays = destroy_strays(organisation.pk)
+    except (OSError, KeyUnavailable) as error:
+        logger.error("purge %s: stray key files not destroyed: %s", organisation.slug, error)
+    if done.strays:
+        logger.warning(
+            "purge %s: destroyed %d key file(s) without a row", organisation.slug, len(done.strays)
+        )
     return done
 
 
