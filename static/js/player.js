@@ -158,18 +158,62 @@ function setUp(root) {
     playButton.textContent = playing ? playButton.dataset.labelPause : playButton.dataset.labelPlay;
   }
 
-  // Ask the gate again to read its reason (403: no right, 410: erased or past retention).
-  async function showReason(url) {
+  // Where the playback failed, in seconds: the position, and the end of what the browser had
+  // read (it reads ahead: the byte range it could not get starts about there). Read these
+  // before the source is dropped, which forgets both.
+  function failedAround() {
+    const seconds = [audio.currentTime || 0];
+    const buffered = audio.buffered;
+    for (let i = 0; i < buffered.length; i += 1) seconds.push(buffered.end(i));
+    return { seconds, duration: knownDuration() };
+  }
+
+  // The gate's refusal shown, if this answer is one; true when shown.
+  async function shownRefusal(response) {
+    const type = response.headers.get("Content-Type") || "";
+    if (!response.ok && type.startsWith("text/plain")) {
+      showError((await response.text()).trim());
+      return true;
+    }
+    return false;
+  }
+
+  const ask = async (url, range) => {
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Range: range },
+      cache: "no-store",
+    });
+    if (response.ok && response.body) response.body.cancel(); // only the answer is wanted
+    return response;
+  };
+
+  // Ask the gate again to read its reason (403: no right, 410: erased or past retention, 409:
+  // the stored audio cannot be read). A sealed call altered in a later part is refused only
+  // for the byte ranges touching it, so after the first byte the gate is asked, as the browser
+  // asks, for the bytes from where the playback failed (the position and the end of what was
+  // read, placed in the file by time and size).
+  async function showReason(url, around = failedAround()) {
     try {
-      const response = await fetch(url, {
-        credentials: "same-origin",
-        headers: { Range: "bytes=0-0" },
-        cache: "no-store",
-      });
-      const type = response.headers.get("Content-Type") || "";
-      if (!response.ok && type.startsWith("text/plain")) {
-        showError((await response.text()).trim());
-        return;
+      const first = await ask(url, "bytes=0-0");
+      if (await shownRefusal(first)) return;
+      const size = Number((first.headers.get("Content-Range") || "").split("/")[1]);
+      if (Number.isFinite(size) && size > 1 && around.duration > 0) {
+        const asked = new Set();
+        for (const seconds of around.seconds) {
+          const at = Math.floor((seconds / around.duration) * size);
+          let offset = Math.min(size - 1, Math.max(0, at));
+          // From there, the next few ranges as the browser would ask for them (the gate caps
+          // an open range; what failed may be the range after the one that played).
+          for (let step = 0; step < 3 && offset < size && !asked.has(offset); step += 1) {
+            asked.add(offset);
+            const response = await ask(url, `bytes=${offset}-`);
+            if (await shownRefusal(response)) return;
+            const end = Number((response.headers.get("Content-Range") || "").split(/[-/]/)[1]);
+            if (!Number.isFinite(end)) break;
+            offset = end + 1;
+          }
+        }
       }
     } catch (error) {
       // Fall through to the generic message.
@@ -204,14 +248,15 @@ function setUp(root) {
     } catch (error) {
       return; // the network, not the gate: the next byte range will tell
     }
-    if (![401, 403, 404, 410].includes(response.status)) return;
+    if (![401, 403, 404, 409, 410].includes(response.status)) return;
+    const around = failedAround();
     loaded = false;
     stops += 1;
     audio.pause();
     audio.removeAttribute("src");
     audio.load();
     updatePlayLabel();
-    await showReason(url);
+    await showReason(url, around);
   }
   function startChecking() {
     if (checkTimer === null) checkTimer = setInterval(checkStillAllowed, CHECK_SECONDS * 1000);

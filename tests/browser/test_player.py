@@ -194,3 +194,47 @@ def test_a_refusal_of_the_gate_is_shown_with_its_reason(browser, live_server, ca
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_later_altered_part_of_a_sealed_call_is_shown_with_its_reason(browser, live_server, cast):
+    """Only a later segment of a sealed call is altered: the gate serves the start and refuses
+    (409) the byte ranges touching it. The player asks the gate about the ranges from where it
+    failed, not only the first byte (which the gate serves), and shows the gate's reason."""
+    from recordings import sealed
+    from recordings.storage import audio_storage
+    from recordings.tests.sealing import sealed_recording_create
+
+    coaching_right(cast)
+    call = sealed_recording_create(
+        organisation=cast.organisation, audio=wav_bytes(seconds=20), duration_seconds=20.0
+    )
+    type(call).objects.filter(pk=call.pk).update(audio_duration_seconds=20.0)
+    # Flip a bit in the fourth segment (about 12 to 16 seconds in).
+    offset = sealed.HEADER_SIZE + 3 * (sealed.SEGMENT + sealed.TAG) + 100
+    with open(audio_storage().path(call.storage_key), "r+b") as handle:
+        handle.seek(offset)
+        byte = handle.read(1)
+        handle.seek(offset)
+        handle.write(bytes([byte[0] ^ 0x01]))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    try:
+        sign_in(page, live_server, "acme-coach")
+        page.goto(detail_url(live_server, call))
+        page.click('[data-action="play"]')
+        error = page.locator("[data-error]")
+        error.wait_for(state="visible", timeout=15_000)
+        text = error.inner_text()
+        assert "altered" in text, text
+        assert "could not be played" not in text
+        assert page.locator('[data-action="play"]').inner_text() == "Play"
+        assert problems == []
+    finally:
+        context.close()
