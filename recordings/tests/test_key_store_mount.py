@@ -130,3 +130,13 @@ def test_the_system_check_is_an_error_when_keys_exist_and_the_marker_does_not(
     settings.AUDIO_KEY_DIR = tmp_path / "no-folder-at-all"
     assert [e.id for e in key_store_mounted()] == ["recordings.E001"]
     call_command("check", "--fail-level", "CRITICAL")  # still runs (an Error is reported)
+
+
+def test_sweep_keys_says_the_store_is_not_there(org, tmp_path, settings):
+    from django.core.management.base import CommandError
+
+    audio_keys.day_key(org, timezone.now() + timedelta(days=28))
+    _unmount(settings, tmp_path)
+    with pytest.raises(CommandError, match="volume mounted") as caught:
+        call_command("sweep_keys")
+    assert caught.value.returncode == 1

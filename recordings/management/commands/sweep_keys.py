@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, no_translations
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from recordings.key_sweep import STRAY_GRACE_SECONDS, key_store_sweep
+from recordings.keystore import KeyUnavailable
 
 #: Exit status: bits, so one run answers both questions.
 MISSING = 1  # a live key's file is missing or damaged: its calls cannot be played
@@ -34,7 +35,10 @@ class Command(BaseCommand):
 
     @no_translations
     def handle(self, *args, destroy=False, force=False, **options):
-        result = key_store_sweep(destroy=destroy, force=force)
+        try:
+            result = key_store_sweep(destroy=destroy, force=force)
+        except KeyUnavailable as error:  # the store's marker is missing: volume not mounted
+            raise CommandError(str(error), returncode=1) from None
         done = set(result.destroyed)
         status = 0
         for name in result.resurrected:
