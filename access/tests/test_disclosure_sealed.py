@@ -281,7 +281,7 @@ def test_a_key_store_that_fails_refuses_the_approval_and_stores_nothing(
         raise KeyUnavailable("missing", "the key store is not mounted")
 
     monkeypatch.setattr(audio_keys, "wrap_data_key", lambda *a, **k: failing(a[0]))
-    with pytest.raises(RequestError, match="key store"):
+    with pytest.raises(RequestError, match="sleutelopslag"):  # the key store
         four_eyes.decide("privacy_officer", request)
     assert not Disclosure.objects.exists()
     assert not list((isolated_audio_storage / "disclosures").rglob("*"))
