@@ -213,6 +213,8 @@ def audio_unreadable_notice(recording: Recording) -> str:
         return ""
     # readable() read the key's row: its destruction date is on the recording already.
     destroyed_at = recording.audio_key.destroyed_at if reason == "key_destroyed" else None
+    if reason == "retention_ended":
+        destroyed_at = recording.purge_deadline
     return sealed_storage.AudioUnreadable(reason, destroyed_at=destroyed_at).message
 
 
@@ -277,7 +279,9 @@ def audio_response(request: HttpRequest, recording: Recording) -> HttpResponse:
             HttpResponseRedirect(audio_storage().url(recording.storage_key)), recording
         )
     etag, last_modified = validators(recording)
-    if _not_modified(request, etag):
+    # A 304 says "play what you have", and counts a play: not for a sealed call that can no
+    # longer be read (key destroyed or missing), which goes on to its 409 below.
+    if _not_modified(request, etag) and not (sealed and sealed_storage.readable(recording)):
         response = HttpResponseNotModified()
         response["ETag"] = etag
         response["Last-Modified"] = last_modified

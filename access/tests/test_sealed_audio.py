@@ -174,7 +174,7 @@ def test_a_tampered_segment_is_refused_with_the_reason_no_byte_and_no_play(coach
     assert response.status_code == 409
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
-    assert "altered" in text
+    assert "gewijzigd" in text  # "altered"
     assert plain[SEGMENT - 10 : SEGMENT + 10] not in response.content
     event = AuditEvent.objects.get(action=UNREADABLE, target_id=str(call.pk))
     assert event.detail["reason"] == "tampered"
@@ -212,7 +212,8 @@ def test_a_missing_key_is_said_on_the_gate_and_the_call_page_and_the_list_still_
     key_store().destroy(key_name(call.audio_key))
     response = coach.get(audio_url(call))
     assert response.status_code == 409
-    assert "missing from the key store" in response.content.decode()
+    # "missing from the key store"
+    assert "ontbreekt in de sleutelopslag" in response.content.decode()
     assert AuditEvent.objects.get(action=UNREADABLE).detail["reason"] == "key_missing"
     detail = coach.get(
         reverse(
@@ -235,7 +236,8 @@ def test_a_destroyed_key_says_when(world, coach, call):
     AudioKey.objects.filter(pk=call.audio_key_id).update(destroyed_at=timezone.now())
     response = coach.get(audio_url(call))
     assert response.status_code == 409
-    assert "destroyed on" in response.content.decode()
+    text = response.content.decode()
+    assert "vernietigd" in text and str(timezone.localdate().year) in text  # "destroyed on <date>"
     assert AuditEvent.objects.get(action=UNREADABLE).detail["reason"] == "key_destroyed"
 
 
@@ -271,7 +273,7 @@ def test_a_copy_reads_the_whole_call_and_refuses_clearly_when_it_cannot(call, pl
     _tamper(call, _segment_offset(2) + 1)
     with pytest.raises(DisclosureError) as refused:
         read_whole_call(call)
-    assert call.call_id in str(refused.value) and "altered" in str(refused.value)
+    assert call.call_id in str(refused.value) and "gewijzigd" in str(refused.value)
 
 
 @pytest.fixture
@@ -324,4 +326,26 @@ def test_a_subjects_copy_of_an_unreadable_call_is_refused_with_the_reason(world,
             ip_address=None,
         )
     assert call.call_id in str(refused.value)
-    assert "missing from the key store" in str(refused.value)
+    assert "ontbreekt in de sleutelopslag" in str(refused.value)
+
+
+def test_a_restored_call_past_its_deadline_says_its_retention_ended_with_the_date(call):
+    # A restored database: the key row is live again, its file was destroyed at the deadline.
+    from datetime import timedelta
+
+    from django.utils import formats, translation
+
+    from access.streaming import audio_unreadable_notice
+    from recordings.models import Recording
+
+    key_store().destroy(key_name(call.audio_key))
+    deadline = timezone.now() - timedelta(days=3)
+    Recording.objects.filter(pk=call.pk).update(purge_deadline=deadline)
+    restored = Recording.objects.get(pk=call.pk)
+    with translation.override("en"):
+        notice = audio_unreadable_notice(restored)
+        day = formats.date_format(timezone.localtime(deadline), "DATE_FORMAT")
+    assert notice == (
+        f"This call's retention ended on {day}; its key has been destroyed, so no copy of it "
+        "can be read."
+    )
