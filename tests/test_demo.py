@@ -69,7 +69,9 @@ def test_demo_is_a_living_organisation_and_loads_twice(settings, capsys, client_
     # right after the load has nothing to do and does not take the database for an old backup.
     call_command("sweep_keys", "--destroy")
     swept = capsys.readouterr()
-    assert "0 key file(s) destroyed; 0 left to destroy; 0 live key(s) missing; 0 damaged." in swept.out
+    assert (
+        "0 key file(s) destroyed; 0 left to destroy; 0 live key(s) missing; 0 damaged." in swept.out
+    )
     assert "older" not in swept.err
     assert set(Organisation.objects.values_list("slug", flat=True)) == {
         "rvo-klantcontact",
