@@ -227,7 +227,7 @@ def plaintext_store():
 
     sealing = sealed_storage.store_sealed
 
-    def plain_save(recording, source, *, data_key, expected_sha256=None):
+    def plain_save(recording, source, *, data_key, expected_sha256=None, expected_size=None):
         if isinstance(source, str | Path):
             with open(source, "rb") as handle:
                 return audio_storage().save(recording.storage_key, File(handle))
