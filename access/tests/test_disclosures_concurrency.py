@@ -12,7 +12,7 @@ from django.test import Client
 
 from access.disclosures import MAX_CODE_ATTEMPTS
 from access.models import Disclosure
-from access.tests.test_disclosures import _disclose, _link_and_code, police  # noqa: F401
+from access.tests.test_disclosures import _disclose, _link_and_code
 from access.tests.test_four_eyes_concurrency import _race
 from audit.models import AuditEvent
 

@@ -27,6 +27,7 @@ from retention.tests.test_rewrap import (
     _readable,
     _release,
     _sealed_call,
+    day_keys_down,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_purge_moves_calls_the_key_store_failure_left_under_the_wrong_key(cast
     other = _place(cast, [freed])
     other_key = live_hold_key(org, other.pk)
     with monkeypatch.context() as patch:
-        patch.setattr(audio_keys, "day_key", _key_store_down)
+        day_keys_down(patch)
         _release(cast, other)
     assert _key(freed) == other_key  # the failure state
 

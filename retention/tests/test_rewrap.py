@@ -328,6 +328,20 @@ def _key_store_down(*args, **kwargs):
     raise OSError(28, "No space left on device")
 
 
+def day_keys_down(patch) -> None:
+    """Every way to a day key fails as a full key store would: day_key() and the DayKeys memo
+    (which reads the key with its row), while hold keys still work."""
+    real = audio_keys._get_or_create_with_bytes
+
+    def failing(organisation, kind, **fields):
+        if kind == AudioKeyKind.DAY:
+            _key_store_down()
+        return real(organisation, kind, **fields)
+
+    patch.setattr(audio_keys, "day_key", _key_store_down)
+    patch.setattr(audio_keys, "_get_or_create_with_bytes", failing)
+
+
 def test_a_hold_takes_effect_when_the_key_store_fails_and_its_calls_keep_their_day_keys(
     cast, spread, monkeypatch
 ):
@@ -350,7 +364,7 @@ def test_a_release_goes_through_when_the_key_store_fails_and_calls_keep_the_hold
 ):
     hold = _place(cast, [call for call, _ in spread])
     hold_key = live_hold_key(cast.organisation, hold.pk)
-    monkeypatch.setattr(audio_keys, "day_key", _key_store_down)
+    day_keys_down(monkeypatch)
     _release(cast, hold)
     hold.refresh_from_db()
     assert hold.status == "released"
@@ -374,7 +388,7 @@ def test_a_retention_change_is_refused_whole_when_the_key_store_fails(cast, monk
     before = {call.pk: (call.purge_deadline, _key(call)) for call, _ in calls}
     _set_declared(cast, 10)
     change = change_propose(membership=_member(cast, "privacy_officer"))
-    monkeypatch.setattr(audio_keys, "day_key", _key_store_down)
+    day_keys_down(monkeypatch)
     with translation.override("en"), pytest.raises(RequestError, match="key store"):
         change_decide(membership=_member(cast, "administrator"), change_id=change.pk, approve=True)
     assert RetentionChange.objects.get(pk=change.pk).status == ChangeStatus.PENDING
