@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from organisations.tests.factories import EmployeeFactory
 from recordings.tests.factories import recording_create, wav_bytes
 from tests.browser.conftest import sign_in
-from tests.browser.test_player import REFUSED_LOAD, detail_url, wait_audio
+from tests.browser.test_player import detail_url, english_page, wait_audio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,14 +46,7 @@ def call(cast):
 def test_the_listener_confirms_the_employee_present_before_the_call_plays(
     browser, live_server, cast, call
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    context, page, problems = english_page(browser)
     try:
         sign_in(page, live_server, "acme-coach")
         page.goto(detail_url(live_server, call))

@@ -27,6 +27,21 @@ AUDIO = "[data-audio]"
 REFUSED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of 4")
 
 
+def english_page(browser) -> tuple:
+    """(context, page, problems): an English page whose console errors and page errors are
+    collected in `problems`, except the refusals of the gate (a 4xx of an audio range), which
+    the player itself shows."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return context, page, problems
+
+
 def coaching_right(cast) -> None:
     purposes = register_for(cast.organisation)
     StandingRight.objects.create(
@@ -169,14 +184,7 @@ def test_employee_without_a_standing_right_gets_no_player(browser, live_server, 
 
 def test_a_refusal_of_the_gate_is_shown_with_its_reason(browser, live_server, cast, recording):
     """The page was opened in time, but the retention deadline passed before Play."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    context, page, problems = english_page(browser)
     try:
         sign_in(page, live_server, "acme-coach")
         page.goto(detail_url(live_server, recording))
@@ -217,14 +225,7 @@ def test_a_later_altered_part_of_a_sealed_call_is_shown_with_its_reason(browser,
         handle.seek(offset)
         handle.write(bytes([byte[0] ^ 0x01]))
 
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: m.type == "error" and not REFUSED_LOAD.match(m.text) and problems.append(m.text),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    context, page, problems = english_page(browser)
     try:
         sign_in(page, live_server, "acme-coach")
         page.goto(detail_url(live_server, call))
